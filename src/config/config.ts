@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { EnvSchema, type Env, type Role } from './schema.js';
+
+/** The validated, frozen configuration every module receives; nothing else reads the environment. */
+export interface Config extends Env {
+  databaseFile: string;
+  roles: ReadonlySet<Role>;
+  /** Fake channel on? (auto: on unless a real channel is configured). */
+  fakeChannel: boolean;
+  patientPhonePage: boolean;
+  telegramEnabled: boolean;
+}
+
+/** A configuration problem list: every bad variable at once, not the first one. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse a raw environment (e.g. `process.env`) into a frozen Config, or throw ConfigError listing every problem. */
+export function parseConfig(raw: Record<string, string | undefined>, baseDir = process.cwd()): Config {
+  // Empty strings mean "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ characters)');
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = path.resolve(baseDir, env.DATA_DIR);
+  const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
+  const realChannel = telegramEnabled || env.WHATSAPP_ENABLED;
+  const resolveAuto = (v: 'auto' | 'on' | 'off') => (v === 'auto' ? !realChannel || env.NODE_ENV !== 'production' : v === 'on');
+  return Object.freeze({
+    ...env,
+    DATA_DIR: dataDir,
+    databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
+    roles: new Set(env.ROLES),
+    fakeChannel: env.FAKE_CHANNEL === 'auto' ? !realChannel : env.FAKE_CHANNEL === 'on',
+    patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && resolveAuto('auto') : env.PATIENT_PHONE_PAGE === 'on',
+    telegramEnabled,
+  });
+}
+
+/** Load `.env` (if present, without overriding the real environment) and parse `process.env`. Call once, in main. */
+export function loadConfig(overrides: Record<string, string | undefined> = {}, envFile = '.env'): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,2 @@
+export { parseConfig, loadConfig, ConfigError, type Config } from './config.js';
+export { EnvSchema, Role, type Env } from './schema.js';

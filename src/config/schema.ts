@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+const auto = z.enum(['auto', 'on', 'off']);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const Role = z.enum(['web', 'worker', 'channels']);
+export type Role = z.infer<typeof Role>;
+
+/**
+ * Every environment variable tracebot reads, with its default. `.env.example` documents the same list
+ * (a test keeps the two in step).
+ */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLES: list.pipe(z.array(Role).min(1)).default(['web', 'worker', 'channels']),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_FILE: z.string().min(1).optional(),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tracebot'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_MESSAGE_CONTENT: bool.default(false),
+  SESSION_SECRET: z.string().min(32).optional(),
+  TIMEZONE: z.string().min(1).default('Asia/Jakarta'),
+  DEFAULT_COUNTRY: z.string().length(2).default('ID'),
+  FLOWS_DIR: z.string().min(1).default('flows'),
+  DEFAULT_FLOW: z.string().min(1).default('case-interview'),
+  WORKER_CONCURRENCY: int(1, 256).default(16),
+  START_CODE_TTL_DAYS: int(1, 90).default(14),
+  QUARANTINE_DAYS: int(1, 60).default(14),
+  CONTACT_TARGET: int(1, 1000).default(15),
+  WEBHOOK_URLS: list.default([]),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  FAKE_CHANNEL: auto.default('auto'),
+  PATIENT_PHONE_PAGE: auto.default('auto'),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456:ABC-def').optional(),
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  TELEGRAM_RATE_PER_SECOND: int(1, 1000).default(30),
+  TELEGRAM_CHAT_INTERVAL_MS: int(0, 60_000).default(1000),
+  WHATSAPP_ENABLED: bool.default(false),
+  WHATSAPP_SESSION: z.string().regex(/^[A-Za-z0-9_-]+$/).default('default'),
+  WHATSAPP_WS_URL: z.string().url().optional(),
+  WHATSAPP_RATE_PER_MINUTE: int(1, 600).default(20),
+  WHATSAPP_CHAT_INTERVAL_MS: int(0, 600_000).default(4000),
+  WHATSAPP_JITTER_MS: int(0, 60_000).default(1500),
+});
+export type Env = z.infer<typeof EnvSchema>;

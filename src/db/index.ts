@@ -1,0 +1,1 @@
+export { openDb, tx, schema, type Db } from './client.js';
