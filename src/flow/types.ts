@@ -54,6 +54,8 @@ export interface ConversationState {
   /** The step waiting for the patient (an `ask` or `collect`), or null. */
   stepId: string | null;
   answers: Record<string, AnswerValue>;
+  /** Items collected by `collect` steps, by their `save_as` key. */
+  lists: Record<string, Item[]>;
   collect: CollectProgress | null;
   /** Invalid answers in a row to the current question. */
   invalid: number;

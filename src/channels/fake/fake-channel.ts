@@ -1,0 +1,63 @@
+import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../channel.js';
+import { splitText } from '../split-text.js';
+import type { FakePlatform } from './fake-platform.js';
+
+interface PatientMessage {
+  userId: string;
+  id: string;
+  content: import('../channel.js').InboundContent;
+  at: number;
+}
+
+/** The fake channel: the Channel interface over an in-memory FakePlatform (tests, benchmark, demo, patient-phone page). */
+export class FakeChannel implements Channel {
+  readonly name = 'fake' as const;
+  private handler: InboundHandler | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly listener = (m: PatientMessage) => {
+    // Deliver in the order the patient sent, one at a time, like a real adapter's update loop.
+    this.chain = this.chain.then(() => this.forward(m));
+  };
+
+  constructor(readonly platform: FakePlatform) {}
+
+  /** Start forwarding patient messages to `onMessage`. */
+  async start(onMessage: InboundHandler): Promise<void> {
+    this.handler = onMessage;
+    this.platform.on('patient-message', this.listener);
+  }
+
+  /** Stop forwarding; waits for messages already being handed over. */
+  async stop(): Promise<void> {
+    this.platform.off('patient-message', this.listener);
+    await this.chain;
+    this.handler = undefined;
+  }
+
+  /** Deliver a reply, split to the platform's length limit. */
+  async send(message: OutboundMessage): Promise<SendResult> {
+    if (this.platform.isUnreachable(message.channelUserId)) {
+      return { ok: false, kind: 'permanent', reason: 'blocked', detail: 'fake platform: user unreachable' };
+    }
+    const parts = splitText(message.text, this.platform.maxTextLength);
+    const ids = parts.map((text, i) =>
+      this.platform.deliver(message.channelUserId, {
+        text,
+        // Buttons go with the last part, where the question is.
+        choices: i === parts.length - 1 ? (message.choices ?? []) : [],
+        requestPhone: i === parts.length - 1 && Boolean(message.requestPhone),
+        at: Date.now(),
+      }),
+    );
+    return { ok: true, channelMessageIds: ids };
+  }
+
+  private async forward(m: PatientMessage): Promise<void> {
+    if (!this.handler) return;
+    try {
+      await this.handler({ channel: 'fake', channelMessageId: m.id, channelUserId: m.userId, sentAt: m.at, content: m.content });
+    } catch {
+      // The handler (enqueue) failed: the platform keeps the message and the caller may redeliver it, as a real platform would.
+    }
+  }
+}

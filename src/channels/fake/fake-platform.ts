@@ -1,0 +1,84 @@
+import { EventEmitter } from 'node:events';
+import type { InboundContent } from '../channel.js';
+
+/** A message the fake platform delivered to a patient's "phone". */
+export interface FakeDelivery {
+  id: string;
+  text: string;
+  choices: { value: string; label: string }[];
+  requestPhone: boolean;
+  at: number;
+}
+
+/** One message a patient sent, kept so the platform can deliver it again. */
+interface FakeSent {
+  id: string;
+  content: InboundContent;
+  at: number;
+}
+
+const MAX_TEXT = 4096;
+
+/**
+ * An in-memory messaging platform: patients' phones on one side, the bot on the other. It behaves like the real ones where
+ * it matters for tests and demos: per-platform message ids, a length limit, unreachable users, redelivery.
+ */
+export class FakePlatform extends EventEmitter {
+  readonly maxTextLength = MAX_TEXT;
+  private seq = 0;
+  private readonly phones = new Map<string, FakeDelivery[]>();
+  private readonly sent = new Map<string, FakeSent[]>();
+  private readonly unreachable = new Set<string>();
+
+  /** Mark a user as one the platform refuses to deliver to. */
+  block(userId: string): void {
+    this.unreachable.add(userId);
+  }
+
+  /** True when the platform would refuse delivery. */
+  isUnreachable(userId: string): boolean {
+    return this.unreachable.has(userId);
+  }
+
+  /** The patient sends something; returns the platform message id. Emits `patient-message`. */
+  patientSends(userId: string, content: InboundContent, now = Date.now()): string {
+    const id = `f${++this.seq}`;
+    const list = this.sent.get(userId) ?? [];
+    list.push({ id, content, at: now });
+    this.sent.set(userId, list);
+    this.emit('patient-message', { userId, id, content, at: now });
+    return id;
+  }
+
+  /** Deliver the patient's last message again, with the same id (as real platforms do after a timeout). */
+  redeliverLast(userId: string): void {
+    const last = this.sent.get(userId)?.at(-1);
+    if (last) this.emit('patient-message', { userId, id: last.id, content: last.content, at: last.at });
+  }
+
+  /** The bot delivers one message; the caller has already split it to the length limit. */
+  deliver(userId: string, d: Omit<FakeDelivery, 'id'>): string {
+    const id = `b${++this.seq}`;
+    const list = this.phones.get(userId) ?? [];
+    const delivery = { id, ...d };
+    list.push(delivery);
+    this.phones.set(userId, list);
+    this.emit('bot-message', { userId, delivery });
+    return id;
+  }
+
+  /** What the patient's phone shows. */
+  inbox(userId: string): FakeDelivery[] {
+    return [...(this.phones.get(userId) ?? [])];
+  }
+
+  /** The last bot message that offered a choice with this label. */
+  findChoice(userId: string, label: string): { value: string; label: string } | undefined {
+    const list = this.phones.get(userId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const c = list[i]!.choices.find((x) => x.label === label);
+      if (c) return c;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+export { FakePlatform, type FakeDelivery } from './fake-platform.js';
+export { FakeChannel } from './fake-channel.js';
