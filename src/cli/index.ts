@@ -1,0 +1,48 @@
+import { loadConfig } from '../config/index.js';
+import { openDb } from '../db/index.js';
+import { createApiToken } from '../services/api-tokens.js';
+
+const usage = `usage: npm run cli -- <command>
+  users add --role tracer|coordinator|admin <email> [--name NAME]   create an account (prints a one-time password)
+  tokens create <name> [--role coordinator|admin]                 create an API token (printed once)
+  demo                                                            fill an empty database with synthetic demo data`;
+
+/** `npm run cli -- ...`: administrative commands on the configured database. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  const db = openDb(config.databaseFile);
+  try {
+    switch (command) {
+      case 'tokens': {
+        const [sub, name, ...more] = rest;
+        const roleIdx = more.indexOf('--role');
+        const role = roleIdx >= 0 ? more[roleIdx + 1] : 'coordinator';
+        if (sub !== 'create' || !name || (role !== 'coordinator' && role !== 'admin')) {
+          process.stderr.write(`${usage}\n`);
+          return 2;
+        }
+        const { token } = createApiToken(db, name, role, Date.now());
+        process.stdout.write(`API token for ${name} (${role}); store it now, it is not shown again:\n${token}\n`);
+        return 0;
+      }
+      case 'users': {
+        const { runUsersCommand } = await import('./users.js');
+        return await runUsersCommand(rest, { db, now: Date.now(), out: process.stdout, err: process.stderr });
+      }
+      case 'demo': {
+        const { runDemo } = await import('./demo.js');
+        const r = await runDemo(db, { now: Date.now(), seed: 42, flowsDir: config.FLOWS_DIR });
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`${usage}\n`);
+        return command ? 2 : 0;
+    }
+  } finally {
+    db.$client.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

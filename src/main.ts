@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/index.js';
+import { RedisUnavailableError } from './runtime/redis-bootstrap.js';
+import { startSystem } from './system.js';
+import './channels/wiring.js';
+
+/**
+ * Composition root: `npm start [-- --role web|worker|channels ...]`. Reads the config once, starts the roles asked for, and on
+ * SIGTERM/SIGINT drains in-flight jobs and closes cleanly.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { role: { type: 'string', multiple: true } }, allowPositionals: false });
+  const roles = values.role?.flatMap((r) => r.split(',')).join(',');
+  let config;
+  try {
+    config = loadConfig(roles ? { ROLES: roles } : {});
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  let system;
+  try {
+    system = await startSystem(config);
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(`tracebot cannot start: ${error.message}\n`);
+      process.exit(3);
+    }
+    throw error;
+  }
+  const roleList = [...config.roles].join(', ');
+  system.logger.info({ roles: roleList, database: config.databaseFile }, 'tracebot is running');
+  if (system.address) process.stdout.write(`tracebot is running (${roleList}) at ${system.address}\n`);
+  else process.stdout.write(`tracebot is running (${roleList})\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    system.logger.info({ signal }, 'stopping: draining in-flight jobs');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    void system.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

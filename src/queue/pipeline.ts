@@ -1,0 +1,305 @@
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Channel, ChannelName, InboundMessage } from '../channels/channel.js';
+import type { Db } from '../db/index.js';
+import { ConversationService, type TimerRequest, type TurnOutcome } from '../services/conversation-turn.js';
+import { DeliveryService } from '../services/delivery.js';
+import type { FlowRegistry } from '../services/flow-registry.js';
+import type { Metrics } from '../services/metrics.js';
+import { OutboxDispatcher } from '../services/outbox-dispatcher.js';
+import type { LiveEvent, LivePublisher, PipelinePort } from '../services/ports.js';
+import { StructuredRecords } from '../services/structured-records.js';
+import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
+import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey, type MailboxItem } from './jobs.js';
+import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
+import { QueueNames, outboundQueueName } from './names.js';
+
+export interface PipelineOptions {
+  redis: Redis;
+  prefix: string;
+  db: Db;
+  flows: FlowRegistry;
+  logger: Logger;
+  live: LivePublisher;
+  metrics: Metrics;
+  clock: () => number;
+  defaultFlow: string;
+  defaultCountry: string;
+  concurrency: number;
+  webhookUrls: readonly string[];
+  webhookSecret?: string;
+  /** How often the sweepers look for lost work (ms). */
+  sweepEveryMs?: number;
+}
+
+/** Rate limits of one channel's outbound queue (BullMQ's limiter is global per queue, across all workers). */
+export interface OutboundLimits {
+  max: number;
+  durationMs: number;
+  concurrency?: number;
+}
+
+const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { count: 1000, age: 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};
+
+/**
+ * The message pipeline: per-chat ordered inbound mailboxes, the engine turn in one SQLite transaction, a transactional
+ * outbox dispatched to per-channel outbound queues, structured records and webhooks, and timers. Adapters only call
+ * `enqueueInbound`; workers (possibly in other processes) do the rest.
+ */
+export class Pipeline implements PipelinePort {
+  readonly inbound: Queue;
+  readonly events: Queue;
+  readonly webhooks: Queue;
+  readonly timers: Queue;
+  private readonly outboundQueues = new Map<ChannelName, Queue>();
+  readonly mailboxes: Mailboxes;
+  readonly conversations: ConversationService;
+  readonly dispatcher: OutboxDispatcher;
+  private readonly delivery: DeliveryService;
+  private readonly records: StructuredRecords;
+  private readonly workers: Worker[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: PipelineOptions) {
+    const q = (name: string, defaults: JobsOptions = {}) =>
+      new Queue(name, { connection: o.redis, prefix: o.prefix, defaultJobOptions: { ...KEEP, ...defaults } });
+    this.inbound = q(QueueNames.inbound);
+    this.events = q(QueueNames.events, { attempts: 10, backoff: { type: 'exponential', delay: 500 } });
+    this.webhooks = q(QueueNames.webhooks, { attempts: 12, backoff: { type: 'exponential', delay: 1000 } });
+    this.timers = q(QueueNames.timers, { attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+    this.mailboxes = new Mailboxes({ redis: o.redis, prefix: o.prefix, queue: this.inbound });
+    this.conversations = new ConversationService({ db: o.db, flows: o.flows, defaultFlow: o.defaultFlow, defaultCountry: o.defaultCountry });
+    this.dispatcher = new OutboxDispatcher(o.db, { outbound: (c) => this.outbound(c), events: this.events }, o.clock);
+    this.delivery = new DeliveryService(o.db, o.clock);
+    this.records = new StructuredRecords(o.db);
+  }
+
+  /** The outbound queue of a channel. */
+  outbound(channel: ChannelName): Queue {
+    let queue = this.outboundQueues.get(channel);
+    if (!queue) {
+      queue = new Queue(outboundQueueName(channel), {
+        connection: this.o.redis,
+        prefix: this.o.prefix,
+        defaultJobOptions: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+      });
+      this.outboundQueues.set(channel, queue);
+    }
+    return queue;
+  }
+
+  /** All queues, for Bull Board and metrics. */
+  queues(): Queue[] {
+    return [this.inbound, this.events, this.webhooks, this.timers, ...this.outboundQueues.values()];
+  }
+
+  /** What a channel adapter calls for each patient message: de-duplicate and put it in its chat's mailbox. Never touches SQLite. */
+  async enqueueInbound(message: InboundMessage): Promise<EnqueueOutcome> {
+    const item: MailboxItem = { type: 'message', message, enqueuedAt: this.o.clock() };
+    const r = await this.mailboxes.enqueue(chatKey(message.channel, message.channelUserId), item, `${message.channel}:${message.channelMessageId}`);
+    if (r === 'queued') this.o.metrics.messagesIn.inc({ channel: message.channel });
+    return r;
+  }
+
+  /** Start the inbound, events, webhooks and timers workers and the sweepers (the `worker` role). */
+  startWorkers(): void {
+    const { o } = this;
+    const opts = { connection: o.redis, prefix: o.prefix };
+    this.track(
+      new Worker(
+        QueueNames.inbound,
+        async (job: Job, token?: string) => {
+          const { key } = DrainJob.parse(job.data);
+          const pending: TurnOutcome[] = [];
+          return this.mailboxes.drain(
+            Object.assign(job, { data: { key } }),
+            token,
+            async (item) => {
+              const outcome = this.conversations.handle(item, o.clock());
+              if (outcome.errors.length) o.logger.warn({ conversationId: outcome.conversationId, codes: outcome.errors }, 'flow problems during a turn');
+              pending.push(outcome);
+            },
+            async () => {
+              const batch = pending.splice(0);
+              await this.afterCommit(batch);
+            },
+          );
+        },
+        { ...opts, concurrency: o.concurrency, lockDuration: 60_000 },
+      ),
+    );
+    this.track(
+      new Worker(
+        QueueNames.events,
+        async (job: Job) => {
+          const e = EventJob.parse(job.data);
+          this.records.apply(e.event, e.data, o.clock());
+          if (PUBLIC_EVENTS.has(e.event) && o.webhookUrls.length) {
+            await this.webhooks.addBulk(
+              o.webhookUrls.map((url, i) => ({
+                name: e.event,
+                data: { deliveryId: `ev-${e.outboxId}-${i}`, url, event: e.event, data: e.data, at: e.at },
+                opts: { jobId: `wh-${e.outboxId}-${i}` },
+              })),
+            );
+          }
+        },
+        { ...opts, concurrency: Math.max(2, Math.floor(o.concurrency / 2)) },
+      ),
+    );
+    this.track(
+      new Worker(
+        QueueNames.webhooks,
+        async (job: Job) => {
+          await deliverWebhook(WebhookJob.parse(job.data), o.webhookSecret);
+        },
+        { ...opts, concurrency: 8 },
+      ),
+    );
+    this.track(
+      new Worker(
+        QueueNames.timers,
+        async (job: Job) => {
+          const t = TimerJob.parse(job.data);
+          await this.mailboxes.enqueue(chatKey(t.channel, t.channelUserId), {
+            type: 'timer',
+            timer: t.timer,
+            conversationId: t.conversationId,
+            seq: t.seq,
+            id: String(job.id),
+            enqueuedAt: o.clock(),
+          });
+        },
+        { ...opts, concurrency: 4 },
+      ),
+    );
+    const every = o.sweepEveryMs ?? 2000;
+    this.sweeper = setInterval(() => {
+      void this.sweep().catch((error: unknown) => o.logger.warn({ err: errorName(error) }, 'sweep failed; will retry'));
+    }, every);
+    this.sweeper.unref();
+  }
+
+  /** Start the outbound worker of one channel (the `channels` role: it runs where the channel's connection lives). */
+  startOutbound(channel: Channel, limits?: OutboundLimits): void {
+    const { o } = this;
+    const name = outboundQueueName(channel.name);
+    const worker: Worker = new Worker(
+      name,
+      async (job: Job) => {
+        const data = SendJob.parse(job.data);
+        const r = await this.delivery.deliver(data, channel);
+        await this.publish(r.live);
+        if (r.kind === 'done') {
+          if (data.inboundAt) o.metrics.inboundToOutbound.observe((o.clock() - data.inboundAt) / 1000);
+          o.metrics.messagesOut.inc({ channel: channel.name, result: 'sent' }, r.sent);
+          return r.sent;
+        }
+        if (r.kind === 'retry_after') {
+          // Honour the platform's retry_after for the whole queue, without spending an attempt.
+          await worker.rateLimit(r.ms);
+          throw Worker.RateLimitError();
+        }
+        if (r.kind === 'unreachable') {
+          o.metrics.messagesOut.inc({ channel: channel.name, result: 'unreachable' });
+          await this.dispatcher.dispatch(r.outboxIds);
+          throw new UnrecoverableError('recipient unreachable');
+        }
+        throw new Error(`transient send failure: ${r.detail}`);
+      },
+      {
+        connection: o.redis,
+        prefix: o.prefix,
+        concurrency: limits?.concurrency ?? 8,
+        ...(limits ? { limiter: { max: limits.max, duration: limits.durationMs } } : {}),
+      },
+    );
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (exhausted && !(error instanceof UnrecoverableError)) {
+        // Retries used up on a transient error: stop retrying, tell a person.
+        const parsed = SendJob.safeParse(job.data);
+        if (parsed.success) {
+          const r = this.delivery.markUnreachable(parsed.data, 'delivery failed after retries');
+          void this.publish(r.live);
+          void this.dispatcher.dispatch(r.outboxIds);
+        }
+      }
+    });
+    this.track(worker);
+  }
+
+  /** Dispatch committed outbox rows now. */
+  async flushOutbox(): Promise<void> {
+    await this.dispatcher.sweep(0);
+  }
+
+  /** Run the engine's resume turn for a conversation handed back to the bot, and dispatch its replies. */
+  async resume(conversationId: number, stepId?: string): Promise<void> {
+    const outcome = this.conversations.resume(conversationId, stepId, this.o.clock());
+    await this.afterCommit([outcome]);
+  }
+
+  /** Redispatch lost work: outbox rows not dispatched, and mailboxes whose drain job was lost. */
+  async sweep(): Promise<void> {
+    await this.dispatcher.sweep();
+    await this.mailboxes.sweep();
+  }
+
+  private async afterCommit(batch: TurnOutcome[]): Promise<void> {
+    const outboxIds = batch.flatMap((b) => b.outboxIds);
+    await this.dispatcher.dispatch(outboxIds);
+    const timers = batch.flatMap((b) => b.timers);
+    if (timers.length) await this.armTimers(timers);
+    await this.publish(batch.flatMap((b) => b.live));
+  }
+
+  private async armTimers(timers: TimerRequest[]): Promise<void> {
+    // One pending timer of each kind per conversation: a newer one replaces the older while it waits.
+    await Promise.all(
+      timers.map((t) =>
+        this.timers.add(
+          t.timer,
+          { timer: t.timer, conversationId: t.conversationId, channel: t.channel, channelUserId: t.channelUserId, seq: t.seq },
+          { delay: t.delayMs, deduplication: { id: `${t.timer}-${t.conversationId}`, replace: true, keepLastIfActive: true } },
+        ),
+      ),
+    );
+  }
+
+  private async publish(events: LiveEvent[]): Promise<void> {
+    // Live updates are a convenience (browsers re-fetch on reconnect): a failed publish must not fail the committed work.
+    await Promise.all(events.map((e) => this.o.live.publish(e))).catch((error: unknown) =>
+      this.o.logger.warn({ err: errorName(error) }, 'live publish failed'),
+    );
+  }
+
+  private track(worker: Worker): void {
+    const name = worker.name;
+    worker.on('completed', () => this.o.metrics.jobsProcessed.inc({ queue: name }));
+    worker.on('failed', (job, error) => {
+      this.o.metrics.jobsFailed.inc({ queue: name });
+      this.o.logger.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, err: errorName(error) }, 'job failed');
+    });
+    worker.on('error', (error) => this.o.logger.warn({ queue: name, err: errorName(error) }, 'worker error'));
+    this.workers.push(worker);
+  }
+
+  /** Stop taking jobs, let running ones finish, close queues. */
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.queues().map((q) => q.close()));
+  }
+}
+
+/** Error names and codes only: messages may quote patient data. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) return `${error.name}${'code' in error ? `(${String((error as { code: unknown }).code)})` : ''}: ${error.message.slice(0, 120)}`;
+  return 'unknown';
+}

@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+/** Where Redis is, and how to stop it if we started it. */
+export interface RedisHandle {
+  url: string;
+  /** Stops the private redis-server we started (no-op for an external one). */
+  stop(): Promise<void>;
+  started: boolean;
+}
+
+/** Redis is unreachable and we cannot start one: the message says what to install or set. */
+export class RedisUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+async function waitFor(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await answers(host, port, 200)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * Use REDIS_URL when set; else 127.0.0.1:6379 if something answers there; else start a private `redis-server` with its data
+ * under `<dataDir>/redis` (append-only, noeviction) and stop it on exit; else explain what to install.
+ */
+export async function ensureRedis(opts: { url?: string; dataDir: string; logger: Logger; port?: number }): Promise<RedisHandle> {
+  if (opts.url) return { url: opts.url, stop: async () => {}, started: false };
+  if (await answers('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', stop: async () => {}, started: false };
+  const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (which.error || which.status !== 0) {
+    throw new RedisUnavailableError(
+      'No Redis answers on 127.0.0.1:6379 and redis-server is not installed. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.',
+    );
+  }
+  const dir = path.join(opts.dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const port = opts.port ?? 6380;
+  if (await answers('127.0.0.1', port)) {
+    // A private redis from an earlier run that was not stopped: reuse it rather than fight for the port.
+    return { url: `redis://127.0.0.1:${port}`, stop: async () => {}, started: false };
+  }
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    { stdio: 'ignore' },
+  );
+  if (!(await waitFor('127.0.0.1', port, 10_000))) {
+    child.kill('SIGKILL');
+    throw new RedisUnavailableError(`Started redis-server on port ${port} but it did not answer; see ${dir}.`);
+  }
+  opts.logger.info({ port }, 'started a private redis-server under the data folder');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    started: true,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** BullMQ loses jobs when Redis evicts keys: warn unless maxmemory-policy is noeviction. */
+export async function checkEvictionPolicy(redis: { config(op: 'GET', key: string): Promise<unknown> }, logger: Logger): Promise<void> {
+  try {
+    const r = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = r[1];
+    if (policy && policy !== 'noeviction') {
+      logger.warn({ policy }, "Redis maxmemory-policy is not 'noeviction': queued jobs can be lost under memory pressure; set maxmemory-policy noeviction");
+    }
+  } catch {
+    logger.warn('could not read Redis maxmemory-policy (CONFIG may be disabled); make sure it is noeviction');
+  }
+}

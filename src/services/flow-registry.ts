@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, desc, eq } from 'drizzle-orm';
+import { schema, type Db } from '../db/index.js';
+import type { FlowDefinition } from '../flow/definition.js';
+import { loadFlowSource } from '../flow/load.js';
+import { formatProblem, type FlowProblem } from '../flow/problems.js';
+
+export interface PublishedFlow {
+  flowId: string;
+  version: number;
+  flow: FlowDefinition;
+}
+
+export type PublishResult =
+  | { ok: true; version: number; changed: boolean }
+  | { ok: false; problems: FlowProblem[] };
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Published flow versions, read from SQLite and cached by (id, version). Versions are immutable once published, so a
+ * running conversation keeps the exact flow it started on while new conversations take the latest.
+ */
+export class FlowRegistry {
+  private readonly byVersion = new Map<string, FlowDefinition>();
+  private readonly latestCache = new Map<string, PublishedFlow>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The definition of one published version, or undefined if there is none. */
+  get(flowId: string, version: number): FlowDefinition | undefined {
+    const k = `${flowId}@${version}`;
+    const cached = this.byVersion.get(k);
+    if (cached) return cached;
+    const row = this.db
+      .select({ definition: schema.flowVersions.definition })
+      .from(schema.flowVersions)
+      .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.version, version)))
+      .get();
+    if (!row) return undefined;
+    const flow = JSON.parse(row.definition) as FlowDefinition; // written by publish() from a validated definition
+    this.byVersion.set(k, flow);
+    return flow;
+  }
+
+  /** The newest published version of a flow (new conversations start on it). */
+  latest(flowId: string): PublishedFlow | undefined {
+    const cached = this.latestCache.get(flowId);
+    if (cached) return cached;
+    const row = this.db
+      .select({ version: schema.flowVersions.version })
+      .from(schema.flowVersions)
+      .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.status, 'published')))
+      .orderBy(desc(schema.flowVersions.version))
+      .limit(1)
+      .get();
+    if (!row) return undefined;
+    const flow = this.get(flowId, row.version);
+    if (!flow) return undefined;
+    const published = { flowId, version: row.version, flow };
+    this.latestCache.set(flowId, published);
+    return published;
+  }
+
+  /** Forget cached "latest" pointers (another process may have published). */
+  refresh(): void {
+    this.latestCache.clear();
+  }
+
+  /** Validate YAML and publish it as a new version unless it equals the latest; broken flows are refused with problems. */
+  publish(source: string, file: string, opts: { origin: string; userId?: number | null; now: number }): PublishResult {
+    const loaded = loadFlowSource(source, file);
+    if (!loaded.ok) return { ok: false, problems: loaded.problems };
+    const flow = loaded.flow;
+    const hash = sha256(source);
+    const current = this.latest(flow.id);
+    if (current) {
+      const row = this.db
+        .select({ sha256: schema.flowVersions.sha256 })
+        .from(schema.flowVersions)
+        .where(and(eq(schema.flowVersions.flowId, flow.id), eq(schema.flowVersions.version, current.version)))
+        .get();
+      if (row?.sha256 === hash) return { ok: true, version: current.version, changed: false };
+    }
+    const version = (current?.version ?? 0) + 1;
+    this.db
+      .insert(schema.flowVersions)
+      .values({
+        flowId: flow.id,
+        version,
+        source,
+        definition: JSON.stringify(flow),
+        sha256: hash,
+        status: 'published',
+        publishedBy: opts.userId ?? null,
+        publishedAt: opts.now,
+        origin: opts.origin,
+      })
+      .run();
+    this.latestCache.delete(flow.id);
+    return { ok: true, version, changed: true };
+  }
+
+  /**
+   * Publish every `*.yaml` in a folder that changed since its last published version. Broken files are reported and skipped:
+   * they never reach a patient.
+   */
+  syncDirectory(dir: string, now: number): { published: string[]; unchanged: string[]; broken: string[] } {
+    const out = { published: [] as string[], unchanged: [] as string[], broken: [] as string[] };
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
+    } catch {
+      return out;
+    }
+    for (const f of files.sort()) {
+      const file = path.join(dir, f);
+      const r = this.publish(readFileSync(file, 'utf8'), file, { origin: `file:${f}`, now });
+      if (!r.ok) out.broken.push(...r.problems.filter((p) => p.severity === 'error').map(formatProblem));
+      else (r.changed ? out.published : out.unchanged).push(`${f}@${r.version}`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Channel } from './channels/channel.js';
+import { FakeChannel, FakePlatform } from './channels/fake/index.js';
+import type { Config } from './config/index.js';
+import { openDb, type Db } from './db/index.js';
+import { redisConnection } from './queue/connection.js';
+import { Pipeline, type OutboundLimits } from './queue/pipeline.js';
+import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
+import { createLogger } from './runtime/logger.js';
+import { FlowRegistry } from './services/flow-registry.js';
+import { createLiveBus, type LiveBus } from './services/live-bus.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
+
+/** A running tracebot: what tests, the benchmark and `main` get back. */
+export interface System {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  flows: FlowRegistry;
+  pipeline: Pipeline;
+  live: LiveBus;
+  metrics: Metrics;
+  channels: Channel[];
+  fakePlatform?: FakePlatform;
+  web?: FastifyInstance;
+  /** `http://host:port` when the web role listens. */
+  address?: string;
+  /** Drain in-flight jobs and close everything, in order. */
+  stop(): Promise<void>;
+}
+
+export interface SystemOverrides {
+  logger?: Logger;
+  clock?: () => number;
+  /** Extra channels (tests); they get outbound workers like the built-in ones. */
+  channels?: Channel[];
+  /** How often sweepers run (tests use short intervals). */
+  sweepEveryMs?: number;
+}
+
+/** Build a channel adapter from config; the real ones are wired in their own modules. */
+export type ChannelFactory = (ctx: { config: Config; db: Db; redis: Redis; logger: Logger; pipeline: Pipeline }) => Promise<
+  { channel: Channel; limits?: OutboundLimits } | undefined
+>;
+
+const channelFactories: ChannelFactory[] = [];
+
+/** Register a channel factory (called by channel wiring modules at import). */
+export function registerChannelFactory(f: ChannelFactory): void {
+  channelFactories.push(f);
+}
+
+/** Start the roles the config asks for, on the given config. */
+export async function startSystem(config: Config, overrides: SystemOverrides = {}): Promise<System> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? Date.now;
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const db = openDb(config.databaseFile);
+    stops.push(async () => {
+      db.$client.close();
+    });
+
+    const redisHandle: RedisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, logger });
+    stops.push(() => redisHandle.stop());
+    const redis = redisConnection(redisHandle.url);
+    stops.push(async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    await checkEvictionPolicy(redis, logger);
+
+    const flows = new FlowRegistry(db);
+    try {
+      const r = flows.syncDirectory(path.resolve(config.FLOWS_DIR), clock());
+      if (r.published.length) logger.info({ flows: r.published }, 'published changed flow files');
+      for (const problem of r.broken) logger.error({ problem }, 'a flow file is broken and was not published');
+    } catch (error) {
+      // Two processes starting together may race to publish the same version; the other one won.
+      logger.warn({ err: error instanceof Error ? error.message : 'error' }, 'flow sync skipped');
+    }
+    if (!flows.latest(config.DEFAULT_FLOW)) logger.error({ flow: config.DEFAULT_FLOW }, 'the default flow has no published version: new chats cannot start');
+
+    const live = await createLiveBus({ redisUrl: redisHandle.url, prefix: config.REDIS_PREFIX });
+    stops.push(() => live.close());
+    const metrics = createMetrics();
+    const pipeline = new Pipeline({
+      redis,
+      prefix: config.REDIS_PREFIX,
+      db,
+      flows,
+      logger,
+      live,
+      metrics,
+      clock,
+      defaultFlow: config.DEFAULT_FLOW,
+      defaultCountry: config.DEFAULT_COUNTRY,
+      concurrency: config.WORKER_CONCURRENCY,
+      webhookUrls: config.WEBHOOK_URLS,
+      webhookSecret: config.WEBHOOK_SECRET,
+      sweepEveryMs: overrides.sweepEveryMs,
+    });
+    stops.push(() => pipeline.close());
+    if (config.roles.has('worker')) pipeline.startWorkers();
+
+    const channels: Channel[] = [];
+    let fakePlatform: FakePlatform | undefined;
+    if (config.roles.has('channels')) {
+      const started: { channel: Channel; limits?: OutboundLimits }[] = [];
+      if (config.fakeChannel) {
+        fakePlatform = new FakePlatform();
+        started.push({ channel: new FakeChannel(fakePlatform) });
+      }
+      for (const c of overrides.channels ?? []) started.push({ channel: c });
+      for (const f of channelFactories) {
+        const made = await f({ config, db, redis, logger, pipeline });
+        if (made) started.push(made);
+      }
+      for (const { channel, limits } of started) {
+        await channel.start(async (m) => {
+          await pipeline.enqueueInbound(m);
+        });
+        stops.push(() => channel.stop());
+        pipeline.startOutbound(channel, limits);
+        channels.push(channel);
+        logger.info({ channel: channel.name }, 'channel started');
+      }
+    }
+
+    const system: System = { config, logger, db, redis, flows, pipeline, live, metrics, channels, fakePlatform, stop: stopAll };
+    if (config.roles.has('web')) {
+      const { buildSystemWeb } = await import('./web/system-web.js');
+      const web = await buildSystemWeb(system, clock);
+      stops.push(() => web.close());
+      const address = await web.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+      system.web = web;
+      system.address = address;
+      logger.info({ address }, 'web server listening');
+    }
+    return system;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../db/index.js';
+import { localDate } from '../../flow/answers/index.js';
+import { verifyApiToken } from '../../services/api-tokens.js';
+import { CaseInput, createCases, renewStartCode, validateCases } from '../../services/cases.js';
+import { caseDetail, listContacts, listEscalations, findCaseId } from '../../services/case-queries.js';
+import { toCsv } from '../../services/csv.js';
+
+export interface ApiDeps {
+  db: Db;
+  clock: () => number;
+  timezone: string;
+  defaultCountry: string;
+  startCodeTtlMs: number;
+  /** The Telegram deep link for a start code, when Telegram is configured. */
+  deepLink?: (code: string) => Promise<string>;
+}
+
+const CasesBody = z.union([z.object({ cases: z.array(z.unknown()).min(1).max(1000) }).strict(), z.record(z.string(), z.unknown())]);
+const EscalationQuery = z.object({ status: z.enum(['open', 'pending', 'resolved']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+const ContactQuery = z.object({ format: z.enum(['json', 'csv']).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) });
+
+/** A zod schema as JSON Schema for the OpenAPI document only (bodies are parsed with zod): no keywords Fastify's ajv rejects. */
+function docSchema(schema: z.ZodType): Record<string, unknown> {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'default' && k !== '$schema').map(([k, x]) => [k, strip(x)]));
+    }
+    return v;
+  };
+  return strip(z.toJSONSchema(schema, { io: 'input' })) as Record<string, unknown>;
+}
+
+const caseBodySchema = {
+  oneOf: [
+    docSchema(CaseInput),
+    { type: 'object', properties: { cases: { type: 'array', items: docSchema(CaseInput), maxItems: 1000 } }, required: ['cases'] },
+  ],
+};
+
+/** Bearer-token guard: a valid, unrevoked API token with at least the coordinator role. */
+function bearer(db: Db, clock: () => number) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const token = m ? verifyApiToken(db, m[1]!, clock()) : undefined;
+    if (!token) {
+      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'send Authorization: Bearer <token> (npm run cli -- tokens create <name>)' });
+      return;
+    }
+    if (token.role === 'tracer') {
+      await reply.code(403).send({ error: 'forbidden', message: 'this token cannot use the API' });
+      return;
+    }
+    (req as FastifyRequest & { apiToken?: typeof token }).apiToken = token;
+  };
+}
+
+/** The REST API under /api/v1 (bearer tokens), documented as OpenAPI at /api/docs. */
+export function apiRoutes(deps: ApiDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const { default: swagger } = await import('@fastify/swagger');
+    const { default: swaggerUi } = await import('@fastify/swagger-ui');
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'tracebot API', version: '1' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+    await app.register(
+      async (api) => {
+        api.addHook('onRequest', bearer(deps.db, deps.clock));
+        const today = () => localDate(deps.clock(), deps.timezone);
+
+        api.post(
+          '/cases',
+          {
+            attachValidation: true,
+            schema: { summary: 'Create confirmed cases (one or many); idempotent on externalId', tags: ['cases'], body: caseBodySchema },
+          },
+          async (req, reply) => {
+            const body = CasesBody.safeParse(req.body);
+            if (!body.success) return reply.code(400).send({ error: 'invalid', problems: [{ index: 0, field: '(body)', message: 'send a case object or {"cases": [...]}' }] });
+            const raw = 'cases' in body.data && Array.isArray(body.data.cases) ? body.data.cases : [body.data];
+            const { valid, problems } = validateCases(raw, { defaultCountry: deps.defaultCountry, now: deps.clock(), today: today() });
+            // All or nothing: a batch with any bad record writes nothing.
+            if (problems.length) return reply.code(400).send({ error: 'invalid', problems });
+            const created = createCases(deps.db, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
+            const cases = await Promise.all(
+              created.map(async (c) => ({
+                ...c,
+                ...(c.startCode && deps.deepLink ? { telegramLink: await deps.deepLink(c.startCode).catch(() => undefined) } : {}),
+              })),
+            );
+            return reply.code(created.some((c) => c.created) ? 201 : 200).send({ cases });
+          },
+        );
+
+        api.get('/cases/:ref', { schema: { summary: 'A case with its status, answers, contacts and transcript', tags: ['cases'] } }, async (req, reply) => {
+          const ref = String((req.params as { ref: string }).ref);
+          const id = findCaseId(deps.db, ref);
+          const detail = id === undefined ? undefined : caseDetail(deps.db, id);
+          if (!detail) return reply.code(404).send({ error: 'not_found', message: `no case ${ref}` });
+          return detail;
+        });
+
+        api.post('/cases/:ref/start-code', { schema: { summary: 'Issue a new single-use start code (the old link stops working)', tags: ['cases'] } }, async (req, reply) => {
+          const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
+          const code = id === undefined ? undefined : renewStartCode(deps.db, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
+          if (!code) return reply.code(404).send({ error: 'not_found' });
+          return { startCode: code, ...(deps.deepLink ? { telegramLink: await deps.deepLink(code).catch(() => undefined) } : {}) };
+        });
+
+        api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {
+          const q = ContactQuery.safeParse(req.query);
+          if (!q.success) return reply.code(400).send({ error: 'invalid', problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+          const rows = listContacts(deps.db, q.data.limit);
+          const wantsCsv = q.data.format === 'csv' || (!q.data.format && /text\/csv/.test(req.headers.accept ?? ''));
+          if (wantsCsv) {
+            return reply
+              .header('content-type', 'text/csv; charset=utf-8')
+              .header('content-disposition', 'attachment; filename="contacts.csv"')
+              .send(toCsv(rows, ['contactId', 'name', 'phone', 'caseId', 'caseExternalId', 'setting', 'lastContactDate', 'hasSymptoms', 'quarantineUntil']));
+          }
+          return { contacts: rows };
+        });
+
+        api.get('/escalations', { schema: { summary: 'Escalations, oldest and most urgent first', tags: ['escalations'] } }, async (req, reply) => {
+          const q = EscalationQuery.safeParse(req.query);
+          if (!q.success) return reply.code(400).send({ error: 'invalid', problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+          return { escalations: listEscalations(deps.db, q.data.status, q.data.limit) };
+        });
+      },
+      { prefix: '/api/v1' },
+    );
+  };
+}

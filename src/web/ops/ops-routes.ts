@@ -1,0 +1,65 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Queue } from 'bullmq';
+import type { Db } from '../../db/index.js';
+import type { Metrics } from '../../services/metrics.js';
+
+export interface OpsDeps {
+  db: Db;
+  redis: { ping(): Promise<string> };
+  metrics: Metrics;
+  queues: () => Queue[];
+  /** Admits only admins (session or admin API token); replies 401/403 itself otherwise. */
+  requireAdmin: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+/** /healthz, /readyz, /metrics and Bull Board at /admin/queues (admins only). */
+export function opsRoutes(deps: OpsDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_req, reply) => {
+      const checks: Record<string, 'ok' | 'down'> = { sqlite: 'down', redis: 'down' };
+      try {
+        deps.db.$client.prepare('SELECT 1').get();
+        checks.sqlite = 'ok';
+      } catch {
+        /* reported below */
+      }
+      try {
+        await Promise.race([deps.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+        checks.redis = 'ok';
+      } catch {
+        /* reported below */
+      }
+      const ok = Object.values(checks).every((v) => v === 'ok');
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+    });
+    app.get('/metrics', async (_req, reply) => {
+      // Queue depths are read at scrape time, so they are current without a background poller.
+      await Promise.all(
+        deps.queues().map(async (q) => {
+          try {
+            const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+            for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: q.name, state }, n);
+          } catch {
+            /* Redis down: keep the last values */
+          }
+        }),
+      );
+      return reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    });
+
+    const serverAdapter = new FastifyAdapter();
+    createBullBoard({ queues: deps.queues().map((q) => new BullMQAdapter(q)), serverAdapter });
+    serverAdapter.setBasePath('/admin/queues');
+    await app.register(
+      async (scope) => {
+        scope.addHook('onRequest', deps.requireAdmin);
+        await scope.register(serverAdapter.registerPlugin());
+      },
+      { prefix: '/admin/queues' },
+    );
+  };
+}

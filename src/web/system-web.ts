@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { System } from '../system.js';
+import { verifyApiToken } from '../services/api-tokens.js';
+import { apiRoutes } from './api/api-routes.js';
+import { opsRoutes } from './ops/ops-routes.js';
+import { buildWebServer } from './server.js';
+
+/** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
+export async function buildSystemWeb(system: System, clock: () => number): Promise<FastifyInstance> {
+  const { config, db } = system;
+  const deepLink = system.channels.find((c) => c.name === 'telegram') as { deepLink?: (code: string) => Promise<string> } | undefined;
+  let app: FastifyInstance | undefined;
+  const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (bearer) {
+      const token = verifyApiToken(db, bearer[1]!, clock());
+      if (token?.role === 'admin') return;
+      await reply.code(token ? 403 : 401).send({ error: token ? 'forbidden' : 'unauthorized' });
+      return;
+    }
+    await app!.requireRole('admin').call(app!, req, reply);
+  };
+  app = await buildWebServer({
+    config,
+    db,
+    logger: system.logger,
+    live: system.live,
+    pipeline: system.pipeline,
+    fakePlatform: system.fakePlatform,
+    clock,
+    plugins: [
+      apiRoutes({
+        db,
+        clock,
+        timezone: config.TIMEZONE,
+        defaultCountry: config.DEFAULT_COUNTRY,
+        startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000,
+        ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
+      }),
+      opsRoutes({ db, redis: system.redis, metrics: system.metrics, queues: () => system.pipeline.queues(), requireAdmin }),
+    ],
+  });
+  return app;
+}

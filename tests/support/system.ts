@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { parseConfig } from '../../src/config/index.js';
+import { startSystem, type System, type SystemOverrides } from '../../src/system.js';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A unique Redis key prefix per test, so suites sharing one redis-server never see each other's queues. */
+export function uniquePrefix(name: string): string {
+  return `t-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Start a whole tracebot (real Redis from the test setup, a fresh SQLite file, the repository's flows) with env overrides.
+ * Web listens on a free port unless ROLES says otherwise.
+ */
+export async function startTestSystem(
+  redisUrl: string,
+  env: Record<string, string> = {},
+  overrides: SystemOverrides = {},
+): Promise<System & { dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-sys-'));
+  const config = parseConfig(
+    {
+      NODE_ENV: 'test',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: uniquePrefix('sys'),
+      DATA_DIR: dataDir,
+      HTTP_PORT: '0',
+      FLOWS_DIR: path.join(repoRoot, 'flows'),
+      LOG_LEVEL: 'silent',
+      SESSION_SECRET: 'x'.repeat(40),
+      ...env,
+    },
+    repoRoot,
+  );
+  const system = await startSystem(config, { logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), sweepEveryMs: 200, ...overrides });
+  return Object.assign(system, { dataDir });
+}
+
+/** Poll until `probe` returns a value (not undefined), or fail after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
