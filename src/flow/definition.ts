@@ -17,7 +17,8 @@ export const StepId = z.string().regex(idPattern, 'use lower_snake_case (a-z, 0-
 
 /**
  * A text per language. Templates may use `{{answers.key}}`, `{{case.field}}`, `{{item.key}}` (inside a collect step),
- * `{{count}}` (items collected so far) — replaced by plain text, never evaluated.
+ * `{{count}}` (items collected so far), `{{lists.key}}` (a numbered list of a collect step's items) — replaced by plain
+ * text, never evaluated.
  */
 export const LocalizedText = z
   .object({ id: z.string().min(1).optional(), en: z.string().min(1).optional() })
@@ -87,7 +88,12 @@ export const AskStep = z
     optional: z.boolean().optional(),
     reask: LocalizedText.optional(),
     escalate_when: z
-      .object({ when: Condition, reason: z.string().min(1), priority: z.enum(['normal', 'high', 'urgent']).default('high') })
+      .object({
+        when: Condition,
+        reason: z.string().min(1),
+        priority: z.enum(['normal', 'high', 'urgent']).default('high'),
+        text: LocalizedText.optional().describe('Said to the patient instead of the usual handoff text, e.g. urgent advice.'),
+      })
       .strict()
       .optional()
       .describe('A risky answer: when the condition holds after saving, the bot stops and the chat goes to a tracer.'),
@@ -150,6 +156,8 @@ export const SystemTexts = z
     stop_cancelled: LocalizedText,
     language_changed: LocalizedText,
     too_many_invalid: LocalizedText,
+    already_completed: LocalizedText.describe('Said when a patient writes after the interview is complete.'),
+    need_more_items: LocalizedText.describe('Said when a patient answers "none" before a collect step has its `min` items.'),
   })
   .partial()
   .strict();

@@ -45,6 +45,8 @@ export interface CollectProgress {
   question: number;
   item: Item;
   items: Item[];
+  /** Shared contact cards still to become items of this contact list (several cards arrive in one message). */
+  cards?: { name: string; phone: string }[];
 }
 
 /** Everything the engine needs to resume a conversation; stored as JSON on the conversation row. */
