@@ -7,7 +7,7 @@ import { FakeChannel, FakePlatform } from './channels/fake/index.js';
 import type { Config } from './config/index.js';
 import { openDb, type Db } from './db/index.js';
 import { redisConnection } from './queue/connection.js';
-import { Pipeline, type OutboundLimits } from './queue/pipeline.js';
+import { Pipeline, type OutboundLimits, type PipelineOptions } from './queue/pipeline.js';
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
@@ -40,6 +40,8 @@ export interface SystemOverrides {
   channels?: Channel[];
   /** How often sweepers run (tests use short intervals). */
   sweepEveryMs?: number;
+  /** Test instrumentation around each handled mailbox item (see `PipelineOptions.onItem`). */
+  onItem?: PipelineOptions['onItem'];
 }
 
 /** Build a channel adapter from config; the real ones are wired in their own modules. */
@@ -107,10 +109,12 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       clock,
       defaultFlow: config.DEFAULT_FLOW,
       defaultCountry: config.DEFAULT_COUNTRY,
+      verifyFlow: config.VERIFY_FLOW,
       concurrency: config.WORKER_CONCURRENCY,
       webhookUrls: config.WEBHOOK_URLS,
       webhookSecret: config.WEBHOOK_SECRET,
       sweepEveryMs: overrides.sweepEveryMs,
+      onItem: overrides.onItem,
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();

@@ -33,6 +33,7 @@ export const EnvSchema = z.object({
   DEFAULT_COUNTRY: z.string().length(2).default('ID'),
   FLOWS_DIR: z.string().min(1).default('flows'),
   DEFAULT_FLOW: z.string().min(1).default('case-interview'),
+  VERIFY_FLOW: z.string().min(1).default('verify-identity'),
   WORKER_CONCURRENCY: int(1, 256).default(16),
   START_CODE_TTL_DAYS: int(1, 90).default(14),
   QUARANTINE_DAYS: int(1, 60).default(14),

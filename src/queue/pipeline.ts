@@ -26,11 +26,18 @@ export interface PipelineOptions {
   clock: () => number;
   defaultFlow: string;
   defaultCountry: string;
+  /** The identity-check flow for unlinked Telegram/WhatsApp chats (absent: they start the interview unlinked). */
+  verifyFlow?: string;
   concurrency: number;
   webhookUrls: readonly string[];
   webhookSecret?: string;
   /** How often the sweepers look for lost work (ms). */
   sweepEveryMs?: number;
+  /**
+   * Test instrumentation, awaited around each mailbox item a drain handles (`start` before the turn, `end` after it).
+   * Throwing at `start` fails the item as a crash in the turn would.
+   */
+  onItem?: (phase: 'start' | 'end', key: string, item: MailboxItem) => void | Promise<void>;
 }
 
 /** Rate limits of one channel's outbound queue (BullMQ's limiter is global per queue, across all workers). */
@@ -72,7 +79,14 @@ export class Pipeline implements PipelinePort {
     this.webhooks = q(QueueNames.webhooks, { attempts: 12, backoff: { type: 'exponential', delay: 1000 } });
     this.timers = q(QueueNames.timers, { attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
     this.mailboxes = new Mailboxes({ redis: o.redis, prefix: o.prefix, queue: this.inbound });
-    this.conversations = new ConversationService({ db: o.db, flows: o.flows, defaultFlow: o.defaultFlow, defaultCountry: o.defaultCountry });
+    this.conversations = new ConversationService({
+      db: o.db,
+      flows: o.flows,
+      defaultFlow: o.defaultFlow,
+      defaultCountry: o.defaultCountry,
+      verifyFlow: o.verifyFlow,
+      verifyChannels: new Set(['telegram', 'whatsapp']),
+    });
     this.dispatcher = new OutboxDispatcher(o.db, { outbound: (c) => this.outbound(c), events: this.events }, o.clock);
     this.delivery = new DeliveryService(o.db, o.clock);
     this.records = new StructuredRecords(o.db);
@@ -119,9 +133,11 @@ export class Pipeline implements PipelinePort {
             Object.assign(job, { data: { key } }),
             token,
             async (item) => {
+              if (o.onItem) await o.onItem('start', key, item);
               const outcome = this.conversations.handle(item, o.clock());
               if (outcome.errors.length) o.logger.warn({ conversationId: outcome.conversationId, codes: outcome.errors }, 'flow problems during a turn');
               pending.push(outcome);
+              if (o.onItem) await o.onItem('end', key, item);
             },
             async () => {
               const batch = pending.splice(0);
@@ -165,14 +181,12 @@ export class Pipeline implements PipelinePort {
         QueueNames.timers,
         async (job: Job) => {
           const t = TimerJob.parse(job.data);
-          await this.mailboxes.enqueue(chatKey(t.channel, t.channelUserId), {
-            type: 'timer',
-            timer: t.timer,
-            conversationId: t.conversationId,
-            seq: t.seq,
-            id: String(job.id),
-            enqueuedAt: o.clock(),
-          });
+          // De-duplicated by job id: a retried timer job (or a re-sent enqueue after a Redis blip) must not remind twice.
+          await this.mailboxes.enqueue(
+            chatKey(t.channel, t.channelUserId),
+            { type: 'timer', timer: t.timer, conversationId: t.conversationId, seq: t.seq, id: String(job.id), enqueuedAt: o.clock() },
+            `timer:${String(job.id)}`,
+          );
         },
         { ...opts, concurrency: 4 },
       ),

@@ -36,7 +36,14 @@ export interface ConversationServiceOptions {
   flows: FlowRegistry;
   defaultFlow: string;
   defaultCountry: string;
+  /** The flow that confirms who an unlinked chat is (case number + date of birth) before the interview. */
+  verifyFlow?: string;
+  /** Channels whose unlinked chats must verify first (the fake channel is a development tool and skips it). */
+  verifyChannels?: ReadonlySet<InboundMessage['channel']>;
 }
+
+/** Why a chat is not linked to a case yet; the verification flow words its first message by it. */
+type CodeStatus = 'none' | 'used' | 'expired' | 'unknown' | 'not_found';
 
 interface ConversationRow {
   id: number;
@@ -161,6 +168,10 @@ export class ConversationService {
         `SELECT * FROM cases WHERE phone = ? AND status IN ('new', 'contacting', 'interviewing', 'needs_call') ORDER BY confirmed_at DESC LIMIT 1`,
       ),
       caseById: c.prepare(`SELECT * FROM cases WHERE id = ?`),
+      caseByIdentity: c.prepare(
+        `SELECT id FROM cases WHERE lower(external_id) = lower(?) AND date_of_birth = ? AND status <> 'opted_out' ORDER BY id DESC LIMIT 1`,
+      ),
+      setFlow: c.prepare(`UPDATE conversations SET flow_id = ?, flow_version = ? WHERE id = ?`),
       useCode: c.prepare(`UPDATE cases SET start_code_used_at = ?, updated_at = ? WHERE id = ? AND start_code_used_at IS NULL`),
       caseReached: c.prepare(
         `UPDATE cases SET first_reached_at = COALESCE(first_reached_at, @now), status = CASE WHEN status IN ('new', 'contacting', 'needs_call') THEN 'interviewing' ELSE status END, updated_at = @now WHERE id = @id`,
@@ -210,8 +221,19 @@ export class ConversationService {
     this.recordInbound(conv, m, now, out);
 
     let caseId = conv.case_id;
-    if (caseId === null && m.content.kind === 'start' && m.content.code) caseId = this.linkByCode(m.content.code, now);
-    if (caseId === null && m.phone) caseId = (this.st.caseByPhone!.get(m.phone) as CaseRow | undefined)?.id ?? null;
+    if (caseId === null && !isNew) {
+      const found = this.identify(m, now);
+      if (found.caseId !== null && conv.flow_id === this.o.verifyFlow) {
+        // A valid link opened in a chat that was verifying: skip the questions and start the interview.
+        const latest = this.o.flows.latest(this.o.defaultFlow);
+        if (latest) {
+          this.st.setFlow!.run(latest.flowId, latest.version, conv.id);
+          conv = { ...conv, flow_id: latest.flowId, flow_version: latest.version, state: JSON.stringify(initialState(latest.flow, { lang: this.caseLang(found.caseId), case: this.caseFields(found.caseId) })) };
+          isNew = true;
+        }
+      }
+      caseId = found.caseId;
+    }
     if (caseId !== null) this.st.caseReached!.run({ id: caseId, now });
 
     const flow = this.o.flows.get(conv.flow_id, conv.flow_version);
@@ -230,6 +252,14 @@ export class ConversationService {
     const input: EngineInput | null = isNew ? { kind: 'start' } : toEngineInput(m.content);
     if (!input) return this.finish(base, [], out);
     const turn = step(flow, state, input, { now }, { defaultCountry: this.o.defaultCountry });
+    if (conv.flow_id === this.o.verifyFlow && turn.events.some((e) => e.type === 'completed')) {
+      const next = this.afterVerification(conv, turn.state, now);
+      if (next) {
+        const events = [...turn.events.filter((e) => e.type !== 'completed'), ...next.events];
+        if (next.flowId !== conv.flow_id) this.st.setFlow!.run(next.flowId, next.flowVersion, conv.id);
+        return this.finish({ ...base, caseId: next.caseId, state: next.state, flow: next.flow }, events, out);
+      }
+    }
     return this.finish({ ...base, state: turn.state, flow }, turn.events, out);
   }
 
@@ -302,13 +332,15 @@ export class ConversationService {
   }
 
   private open(m: InboundMessage, now: number): ConversationRow | undefined {
-    const latest = this.o.flows.latest(this.o.defaultFlow);
+    const { caseId, status } = this.identify(m, now);
+    const verify = caseId === null && this.needsVerification(m.channel);
+    const latest = this.o.flows.latest(verify ? this.o.verifyFlow! : this.o.defaultFlow);
     if (!latest) return undefined;
-    let caseId: number | null = null;
-    if (m.content.kind === 'start' && m.content.code) caseId = this.linkByCode(m.content.code, now);
-    if (caseId === null && m.phone) caseId = (this.st.caseByPhone!.get(m.phone) as CaseRow | undefined)?.id ?? null;
     const lang = caseId !== null ? this.caseLang(caseId) : latest.flow.default_language;
-    const state = initialState(latest.flow, { lang, case: caseId !== null ? this.caseFields(caseId) : {} });
+    const state = initialState(latest.flow, {
+      lang,
+      case: caseId !== null ? this.caseFields(caseId) : verify ? { code_status: status, attempts: 0 } : {},
+    });
     const row = this.st.insertConv!.get({
       channel: m.channel,
       channelUserId: m.channelUserId,
@@ -322,12 +354,64 @@ export class ConversationService {
     return this.st.convById!.get(row.id) as ConversationRow;
   }
 
-  private linkByCode(code: string, now: number): number | null {
+  /** Redeem a single-use start code: the case id, or why it cannot be used. */
+  private linkByCode(code: string, now: number): { caseId: number } | { status: CodeStatus } {
     const c = this.st.caseByCode!.get(hashStartCode(code)) as CaseRow | undefined;
-    if (!c) return null;
-    if (c.start_code_used_at !== null || (c.start_code_expires_at !== null && c.start_code_expires_at < now)) return null;
+    if (!c) return { status: 'unknown' };
+    if (c.start_code_used_at !== null) return { status: 'used' };
+    if (c.start_code_expires_at !== null && c.start_code_expires_at < now) return { status: 'expired' };
     this.st.useCode!.run(now, now, c.id);
-    return c.id;
+    return { caseId: c.id };
+  }
+
+  /** Find the case an inbound message identifies: a valid start code, or the sender's phone number. */
+  private identify(m: InboundMessage, now: number): { caseId: number | null; status: CodeStatus } {
+    let status: CodeStatus = 'none';
+    if (m.content.kind === 'start' && m.content.code) {
+      const r = this.linkByCode(m.content.code, now);
+      if ('caseId' in r) return { caseId: r.caseId, status: 'none' };
+      status = r.status;
+    }
+    if (m.phone) {
+      const c = this.st.caseByPhone!.get(m.phone) as CaseRow | undefined;
+      if (c) return { caseId: c.id, status: 'none' };
+    }
+    return { caseId: null, status };
+  }
+
+  private needsVerification(channel: InboundMessage['channel']): boolean {
+    return Boolean(this.o.verifyFlow && this.o.verifyChannels?.has(channel) && this.o.flows.latest(this.o.verifyFlow));
+  }
+
+  /**
+   * The verification flow finished: look for a case with that case number and date of birth. On a match the chat is linked
+   * and the interview starts; otherwise the verification runs again, and after 3 misses it goes to a tracer.
+   */
+  private afterVerification(
+    conv: ConversationRow,
+    state: ConversationState,
+    now: number,
+  ): { caseId: number | null; flowId: string; flowVersion: number; flow: FlowDefinition; state: ConversationState; events: EngineEvent[] } | undefined {
+    const number = typeof state.answers.case_number === 'string' ? state.answers.case_number.trim() : '';
+    const dob = typeof state.answers.date_of_birth === 'string' ? state.answers.date_of_birth : '';
+    const match = this.st.caseByIdentity!.get(number, dob) as { id: number } | undefined;
+    if (match) {
+      const latest = this.o.flows.latest(this.o.defaultFlow);
+      if (!latest) return undefined;
+      this.st.caseReached!.run({ id: match.id, now });
+      // The case's language, unless the patient switched language while verifying.
+      const verify = this.o.flows.get(conv.flow_id, conv.flow_version);
+      const lang = verify && state.lang !== verify.default_language ? state.lang : this.caseLang(match.id);
+      const fresh = initialState(latest.flow, { lang, case: this.caseFields(match.id) });
+      const turn = step(latest.flow, fresh, { kind: 'start' }, { now }, { defaultCountry: this.o.defaultCountry });
+      return { caseId: match.id, flowId: latest.flowId, flowVersion: latest.version, flow: latest.flow, ...turn };
+    }
+    const verify = this.o.flows.get(conv.flow_id, conv.flow_version);
+    if (!verify) return undefined;
+    const attempts = Number(state.case.attempts ?? 0) + 1;
+    const fresh = initialState(verify, { lang: state.lang, case: { code_status: 'not_found', attempts } });
+    const turn = step(verify, fresh, { kind: 'start' }, { now }, { defaultCountry: this.o.defaultCountry });
+    return { caseId: null, flowId: conv.flow_id, flowVersion: conv.flow_version, flow: verify, ...turn };
   }
 
   private caseLang(caseId: number): Lang {
@@ -421,6 +505,7 @@ export class ConversationService {
           break;
         }
         case 'completed':
+          if (t.flow?.id !== undefined && t.flow.id === this.o.verifyFlow) break;
           if (t.caseId !== null) this.st.caseCompleted!.run({ id: t.caseId, now });
           this.event(out, conv.id, 'interview.completed', { conversationId: conv.id, caseId: t.caseId, answers: t.state.answers, lists: t.state.lists }, now);
           break;

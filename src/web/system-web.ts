@@ -8,7 +8,10 @@ import { buildWebServer } from './server.js';
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
 export async function buildSystemWeb(system: System, clock: () => number): Promise<FastifyInstance> {
   const { config, db } = system;
-  const deepLink = system.channels.find((c) => c.name === 'telegram') as { deepLink?: (code: string) => Promise<string> } | undefined;
+  const telegram = system.channels.find((c) => c.name === 'telegram') as
+    | { deepLink?: (code: string) => Promise<string>; handleWebhook?: (headers: FastifyRequest['headers'], body: unknown) => Promise<{ status: number }> }
+    | undefined;
+  const deepLink = telegram;
   let app: FastifyInstance | undefined;
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -37,6 +40,14 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
         startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000,
         ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
       }),
+      async (scope: FastifyInstance) => {
+        // Telegram's webhook: the adapter checks the secret header and parses the update; no session, no CSRF.
+        scope.post('/telegram/webhook', { config: { csrf: false } }, async (req, reply) => {
+          if (!telegram?.handleWebhook) return reply.code(404).send();
+          const r = await telegram.handleWebhook(req.headers, req.body);
+          return reply.code(r.status).send();
+        });
+      },
       opsRoutes({ db, redis: system.redis, metrics: system.metrics, queues: () => system.pipeline.queues(), requireAdmin }),
     ],
   });

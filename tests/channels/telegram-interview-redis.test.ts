@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import '../../src/channels/wiring.js';
+import { createApiToken } from '../../src/services/api-tokens.js';
+import { FakeTelegramApi } from '../support/fake-telegram-api.js';
+import { eventually, startTestSystem } from '../support/system.js';
+
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+
+describe('a patient interviewed on Telegram from a start link (fake Bot API, full system)', () => {
+  let api: FakeTelegramApi;
+  let sys: Sys;
+  let token: string;
+
+  const start = async (env: Record<string, string> = {}) => {
+    sys = await startTestSystem(inject('redisUrl'), {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      ...env,
+    });
+    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+  };
+  const http = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sys.address}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+  const createCase = async (externalId: string) => {
+    const r = await http('POST', '/api/v1/cases', { externalId, name: 'Budi Santoso', phone: '0812-1111-2222', dateOfBirth: '1990-03-14', language: 'en' });
+    expect(r.status).toBe(201);
+    return r.json.cases[0] as { id: number; startCode: string; telegramLink: string };
+  };
+  /** Wait for the next bot message to this chat containing `text`, after `from` messages. */
+  const botSays = async (chat: number, text: string, from: { n: number }) => {
+    const found = await eventually(() => {
+      const list = api.sent(chat);
+      const i = list.findIndex((m, idx) => idx >= from.n && m.text.includes(text));
+      return i >= 0 ? { i, m: list[i]! } : undefined;
+    }, `bot says "${text}"`);
+    from.n = found.i + 1;
+    return found.m;
+  };
+
+  beforeEach(async () => {
+    api = await FakeTelegramApi.start({ maxHoldMs: 200 });
+  });
+  afterEach(async () => {
+    await sys?.stop();
+    await api.close();
+  });
+
+  it('runs the whole interview from /start <code> and lists the contacts in the API', async () => {
+    await start();
+    const c = await createCase('JKT-0001');
+    expect(c.telegramLink).toBe(`https://t.me/${api.bot.username}?start=${c.startCode}`);
+    const chat = 7001;
+    const seen = { n: 0 };
+    api.sendStart(chat, c.startCode);
+    await botSays(chat, 'Hello Budi Santoso', seen);
+    const consent = await botSays(chat, 'willing to answer', seen);
+    expect(consent.buttons).toEqual(['Yes', 'No']);
+    api.pressButton(chat, 'Yes');
+    await botSays(chat, 'date of birth 14 Mar 1990', seen);
+    api.sendText(chat, 'yes');
+    await botSays(chat, 'symptoms', seen);
+    api.pressButton(chat, 'Yes');
+    await botSays(chat, 'first symptoms start', seen);
+    api.sendText(chat, 'yesterday');
+    await botSays(chat, 'Which symptoms', seen);
+    api.sendText(chat, 'fever and cough');
+    await botSays(chat, 'isolating', seen);
+    api.sendText(chat, 'home');
+    await botSays(chat, 'How many other people', seen);
+    api.sendText(chat, '2');
+    await botSays(chat, 'full name', seen);
+    api.sendText(chat, 'Siti Aminah');
+    await botSays(chat, 'mobile number', seen);
+    api.sendText(chat, '0812-3456-7890');
+    await botSays(chat, 'Where were you in contact', seen);
+    api.sendText(chat, '1');
+    await botSays(chat, 'When did you last see', seen);
+    api.sendText(chat, 'today');
+    await botSays(chat, 'have any symptoms', seen);
+    api.pressButton(chat, 'No');
+    await botSays(chat, 'anyone else', seen);
+    api.pressButton(chat, 'No');
+    await botSays(chat, 'Which place did you visit', seen);
+    api.sendText(chat, 'none');
+    await botSays(chat, 'people you listed', seen);
+    api.pressButton(chat, 'Yes');
+    await botSays(chat, 'Thank you very much', seen);
+
+    // Every button press was answered so the patient's button stopped spinning.
+    const presses = api.calls.filter((c) => c.method === 'answerCallbackQuery').length;
+    expect(presses).toBeGreaterThanOrEqual(5);
+    const detail = await eventually(async () => {
+      const r = await http('GET', '/api/v1/cases/JKT-0001');
+      return r.json.status === 'completed' && r.json.contacts.length === 1 ? r.json : undefined;
+    }, 'completed case with a contact');
+    expect(detail.answers).toMatchObject({ consent: true, household_size: 2, symptoms: ['fever', 'cough'] });
+    const contacts = await eventually(async () => {
+      const r = await http('GET', '/api/v1/contacts');
+      return r.json.contacts.length ? r.json.contacts : undefined;
+    }, 'contacts');
+    expect(contacts[0]).toMatchObject({ name: 'Siti Aminah', phone: '+6281234567890', setting: 'household', caseExternalId: 'JKT-0001' });
+  });
+
+  it('asks a chat without a code to verify, links it on a match, and says so politely when a link was used', async () => {
+    await start();
+    const c = await createCase('JKT-0002');
+    const first = 7002;
+    api.sendStart(first, c.startCode);
+    await botSays(first, 'Hello Budi Santoso', { n: 0 });
+
+    // The same link opened again in another chat: no data is shown, the chat must verify.
+    const second = 7003;
+    const seen = { n: 0 };
+    api.sendStart(second, c.startCode);
+    await botSays(second, 'sudah pernah dipakai', seen);
+    await botSays(second, 'nomor kasus', seen);
+    api.sendText(second, 'JKT-9999');
+    await botSays(second, 'tanggal lahir', seen);
+    api.sendText(second, '14/03/1990');
+    await botSays(second, 'belum menemukan', seen);
+    api.sendText(second, 'jkt-0002');
+    await botSays(second, 'tanggal lahir', seen);
+    api.sendText(second, '14/03/1990');
+    await botSays(second, 'Hello Budi Santoso', seen);
+    expect(api.sent(second).slice(0, seen.n - 1).some((m) => m.text.includes('Budi'))).toBe(false);
+  });
+
+  it('escalates a chat that fails verification three times', async () => {
+    await start();
+    const chat = 7004;
+    const seen = { n: 0 };
+    api.sendText(chat, 'halo');
+    for (let i = 0; i < 3; i++) {
+      await botSays(chat, 'nomor kasus', seen);
+      api.sendText(chat, `X-${i}`);
+      await botSays(chat, 'tanggal lahir', seen);
+      api.sendText(chat, '01/01/1980');
+    }
+    await botSays(chat, 'Petugas kami akan membantu', seen);
+    const esc = await eventually(() => sys.db.$client.prepare(`SELECT reason, detail FROM escalations`).get() as { reason: string; detail: string } | undefined, 'escalation');
+    expect(esc.detail ?? esc.reason).toMatch(/unverified|flow_handoff/);
+  });
+
+  it('marks a patient who blocked the bot unreachable and escalates', async () => {
+    await start();
+    const c = await createCase('JKT-0003');
+    const chat = 7005;
+    api.block(chat);
+    api.sendStart(chat, c.startCode);
+    const esc = await eventually(() => sys.db.$client.prepare(`SELECT reason, priority FROM escalations`).get() as Record<string, string> | undefined, 'escalation');
+    expect(esc).toEqual({ reason: 'unreachable', priority: 'high' });
+    const conv = sys.db.$client.prepare(`SELECT unreachable, owner FROM conversations`).get();
+    expect(conv).toEqual({ unreachable: 1, owner: 'tracer' });
+  });
+
+  it('accepts webhook updates only with the secret', async () => {
+    await start({ TELEGRAM_WEBHOOK_URL: 'https://tracebot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: 'hook-secret_123' });
+    expect(api.webhook).toEqual({ url: 'https://tracebot.example.org/telegram/webhook', secret: 'hook-secret_123' });
+    const update = { update_id: 1, message: { message_id: 1, date: 1_700_000_000, chat: { id: 7006, type: 'private' }, from: { id: 7006, is_bot: false, first_name: 'A' }, text: 'halo' } };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${sys.address}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sys.db.$client.prepare(`SELECT count(*) AS n FROM messages`).get()).toEqual({ n: 0 });
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_123' })).status).toBe(200);
+    await botSays(7006, 'nomor kasus', { n: 0 });
+  });
+});
