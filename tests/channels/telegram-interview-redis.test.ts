@@ -30,7 +30,7 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
   const createCase = async (externalId: string) => {
     const r = await http('POST', '/api/v1/cases', { externalId, name: 'Budi Santoso', phone: '0812-1111-2222', dateOfBirth: '1990-03-14', language: 'en' });
     expect(r.status).toBe(201);
-    return r.json.cases[0] as { id: number; startCode: string; telegramLink: string };
+    return r.json.cases[0] as { id: number; startCode: string; telegramLink: string; telegramQr: string };
   };
   /** Wait for the next bot message to this chat containing `text`, after `from` messages. */
   const botSays = async (chat: number, text: string, from: { n: number }) => {
@@ -55,6 +55,7 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     await start();
     const c = await createCase('JKT-0001');
     expect(c.telegramLink).toBe(`https://t.me/${api.bot.username}?start=${c.startCode}`);
+    expect(c.telegramQr).toMatch(/^data:image\/png;base64,/);
     const chat = 7001;
     const seen = { n: 0 };
     api.sendStart(chat, c.startCode);

@@ -6,6 +6,19 @@ import { verifyApiToken } from '../../services/api-tokens.js';
 import { CaseInput, createCases, renewStartCode, validateCases } from '../../services/cases.js';
 import { caseDetail, listContacts, listEscalations, findCaseId } from '../../services/case-queries.js';
 import { toCsv } from '../../services/csv.js';
+import QRCode from 'qrcode';
+
+/** The deep link and a QR code image of it (PNG data URL), to print on a letter or send by SMS. */
+async function startLink(deepLink: ApiDeps['deepLink'], code: string): Promise<{ telegramLink?: string; telegramQr?: string }> {
+  if (!deepLink) return {};
+  try {
+    const telegramLink = await deepLink(code);
+    return { telegramLink, telegramQr: await QRCode.toDataURL(telegramLink, { margin: 1, width: 256 }) };
+  } catch {
+    // Telegram unreachable right now: the code still works, the link can be fetched again with /start-code.
+    return {};
+  }
+}
 
 export interface ApiDeps {
   db: Db;
@@ -90,12 +103,7 @@ export function apiRoutes(deps: ApiDeps) {
             // All or nothing: a batch with any bad record writes nothing.
             if (problems.length) return reply.code(400).send({ error: 'invalid', problems });
             const created = createCases(deps.db, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
-            const cases = await Promise.all(
-              created.map(async (c) => ({
-                ...c,
-                ...(c.startCode && deps.deepLink ? { telegramLink: await deps.deepLink(c.startCode).catch(() => undefined) } : {}),
-              })),
-            );
+            const cases = await Promise.all(created.map(async (c) => ({ ...c, ...(c.startCode ? await startLink(deps.deepLink, c.startCode) : {}) })));
             return reply.code(created.some((c) => c.created) ? 201 : 200).send({ cases });
           },
         );
@@ -112,7 +120,7 @@ export function apiRoutes(deps: ApiDeps) {
           const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
           const code = id === undefined ? undefined : renewStartCode(deps.db, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
           if (!code) return reply.code(404).send({ error: 'not_found' });
-          return { startCode: code, ...(deps.deepLink ? { telegramLink: await deps.deepLink(code).catch(() => undefined) } : {}) };
+          return { startCode: code, ...(await startLink(deps.deepLink, code)) };
         });
 
         api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {
