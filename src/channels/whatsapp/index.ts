@@ -1,0 +1,19 @@
+export { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp-channel.js';
+export { LinkState, reconnectDelay, type LinkStatus } from './link-state.js';
+export { WhatsAppUnavailableError } from './errors.js';
+export { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
+export { Throttle, type ThrottleDeps, type ThrottleLimits } from './throttle.js';
+export { SocketLock } from './socket-lock.js';
+export { jidForPhone, phoneFromJid } from './jid.js';
+export { normaliseInbound } from './inbound.js';
+export { parseVCard, type VCardContact } from './vcard.js';
+export { classifySendError, formatOutboundText, outboundMessageId, CHOICE_HINT, WHATSAPP_MAX_TEXT } from './outbound.js';
+export {
+  createBaileysSocketFactory,
+  type BaileysSocketOptions,
+  type SocketFactory,
+  type SocketFactoryInput,
+  type WaEventMap,
+  type WaEvents,
+  type WaSocket,
+} from './wa-socket.js';
