@@ -39,6 +39,7 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
         defaultCountry: config.DEFAULT_COUNTRY,
         startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000,
         ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
+        ...(config.outreachChannel ? { outreach: (ids: number[]) => system.outreach.request(ids), outreachOnCreate: config.OUTREACH_ON_CREATE } : {}),
       }),
       async (scope: FastifyInstance) => {
         // Telegram's webhook: the adapter checks the secret header and parses the update; no session, no CSRF.

@@ -28,6 +28,10 @@ export interface ApiDeps {
   startCodeTtlMs: number;
   /** The Telegram deep link for a start code, when Telegram is configured. */
   deepLink?: (code: string) => Promise<string>;
+  /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
+  outreach?: (caseIds: number[]) => Promise<void>;
+  /** Outreach right after creation (OUTREACH_ON_CREATE). */
+  outreachOnCreate?: boolean;
 }
 
 const CasesBody = z.union([z.object({ cases: z.array(z.unknown()).min(1).max(1000) }).strict(), z.record(z.string(), z.unknown())]);
@@ -104,6 +108,8 @@ export function apiRoutes(deps: ApiDeps) {
             if (problems.length) return reply.code(400).send({ error: 'invalid', problems });
             const created = createCases(deps.db, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
             const cases = await Promise.all(created.map(async (c) => ({ ...c, ...(c.startCode ? await startLink(deps.deepLink, c.startCode) : {}) })));
+            const fresh = created.filter((c) => c.created).map((c) => c.id);
+            if (deps.outreach && deps.outreachOnCreate && fresh.length) await deps.outreach(fresh);
             return reply.code(created.some((c) => c.created) ? 201 : 200).send({ cases });
           },
         );
@@ -121,6 +127,14 @@ export function apiRoutes(deps: ApiDeps) {
           const code = id === undefined ? undefined : renewStartCode(deps.db, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
           if (!code) return reply.code(404).send({ error: 'not_found' });
           return { startCode: code, ...(await startLink(deps.deepLink, code)) };
+        });
+
+        api.post('/cases/:ref/outreach', { schema: { summary: 'Write first to the case on the outreach channel (WhatsApp)', tags: ['cases'] } }, async (req, reply) => {
+          const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
+          if (id === undefined) return reply.code(404).send({ error: 'not_found' });
+          if (!deps.outreach) return reply.code(409).send({ error: 'no_outreach_channel', message: 'enable WhatsApp (or OUTREACH_CHANNEL) to write first' });
+          await deps.outreach([id]);
+          return reply.code(202).send({ queued: true });
         });
 
         api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+
+const require = createRequire(import.meta.url);
+
+const FILES: Record<string, { path: string; type: string }> = {
+  'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'app.js': { path: new URL('./assets/app.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'phone.js': { path: new URL('./assets/phone.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'app.css': { path: new URL('./assets/app.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
+};
+
+/** Serve the few static files (read once at start): htmx from node_modules, our script and stylesheet. */
+export async function assetRoutes(app: FastifyInstance): Promise<void> {
+  const loaded = new Map(Object.entries(FILES).map(([name, f]) => [name, { body: readFileSync(decodeURIComponent(f.path)), type: f.type }]));
+  app.get('/assets/:name', async (req, reply) => {
+    const { name } = req.params as { name: string };
+    const file = loaded.get(name);
+    if (!file) return reply.code(404).send('not found');
+    return reply.header('content-type', file.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(file.body);
+  });
+}

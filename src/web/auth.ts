@@ -1,0 +1,154 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/index.js';
+import { findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
+import { langFromHeader, t, type UiLang } from './i18n.js';
+import { errorPage } from './layout.js';
+
+export const SESSION_COOKIE = 'tb_sid';
+export const PRELOGIN_COOKIE = 'tb_pre';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user and session, or null. Loaded from the session cookie for every request. */
+    auth: { user: User; session: Session } | null;
+    /** The UI language: the user's, else the browser's. */
+    lang: UiLang;
+  }
+  interface FastifyInstance {
+    /** A hook (onRequest or preHandler) letting through only signed-in users with at least `role`; others go to login or get 403. */
+    requireRole(role: UserRole): preHandlerAsyncHookHandler;
+  }
+  interface FastifyContextConfig {
+    /** false: this route takes unsafe methods without a CSRF token (pages that need no login). */
+    csrf?: boolean;
+    /** true: reachable while the user still has to change their one-time password. */
+    beforePasswordChange?: boolean;
+  }
+}
+
+export interface AuthOptions {
+  config: Config;
+  db: Db;
+  clock: () => number;
+  /** Login attempts per IP per minute. */
+  loginRateLimit: number;
+  warn: (msg: string) => void;
+}
+
+/** True when the page was reached over HTTPS (directly or per PUBLIC_URL): then cookies are Secure. */
+export function isHttps(req: FastifyRequest, config: Config): boolean {
+  return req.protocol === 'https' || Boolean(config.PUBLIC_URL?.startsWith('https:'));
+}
+
+/** Set the signed, HttpOnly, SameSite=Lax session cookie. */
+export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, config: Config, token: string, maxAgeMs: number): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: isHttps(req, config), signed: true, maxAge: Math.floor(maxAgeMs / 1000) });
+}
+
+/** Remove the session cookie. */
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** The login form's CSRF token (double-submit: a signed cookie and the same value in the form), created if missing. */
+export function preLoginToken(req: FastifyRequest, reply: FastifyReply, config: Config): string {
+  const existing = readSigned(req, PRELOGIN_COOKIE);
+  if (existing) return existing;
+  const token = randomBytes(24).toString('base64url');
+  reply.setCookie(PRELOGIN_COOKIE, token, { path: '/login', httpOnly: true, sameSite: 'strict', secure: isHttps(req, config), signed: true });
+  return token;
+}
+
+/** A signed cookie's value, or undefined when missing or tampered with. */
+export function readSigned(req: FastifyRequest, name: string): string | undefined {
+  const raw = req.cookies[name];
+  if (!raw) return undefined;
+  const res = req.unsignCookie(raw);
+  return res.valid && res.value ? res.value : undefined;
+}
+
+/** Constant-time string equality. */
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The CSRF token a request carries: the `x-csrf-token` header (htmx) or the `_csrf` form field. */
+export function requestCsrf(req: FastifyRequest): string | undefined {
+  const header = req.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = req.body;
+  if (body && typeof body === 'object' && '_csrf' in body) {
+    const v = (body as Record<string, unknown>)._csrf;
+    return typeof v === 'string' ? v : undefined;
+  }
+  return undefined;
+}
+
+/** True when the client wants a page (browsers, htmx) rather than JSON (API clients). */
+export function wantsHtml(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  if (req.headers['hx-request'] || accept.includes('text/html')) return true;
+  return !accept.includes('application/json') && !req.url.startsWith('/api/');
+}
+
+/**
+ * Cookies, form bodies, rate limiting, the session loader, CSRF checking and `app.requireRole`. Installed on the root
+ * instance (not encapsulated) so every later route and plugin, including the lead's API and bull-board, can use them.
+ */
+export async function installAuth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+  const secret = opts.config.SESSION_SECRET ?? randomBytes(32).toString('hex');
+  if (!opts.config.SESSION_SECRET) opts.warn('SESSION_SECRET is not set: using a random one, sessions end when the server restarts');
+  await app.register(fastifyCookie, { secret });
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest('auth', null);
+  app.decorateRequest('lang', 'id');
+
+  app.addHook('onRequest', async (req) => {
+    req.lang = langFromHeader(req.headers['accept-language']);
+    if (req.url.startsWith('/assets/')) return;
+    const token = readSigned(req, SESSION_COOKIE);
+    if (!token) return;
+    const found = findSession(opts.db, token, opts.clock());
+    if (!found) return;
+    req.auth = found;
+    req.lang = found.user.language;
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (!req.auth || req.routeOptions.config.csrf === false) return;
+    if (!sameToken(requestCsrf(req), req.auth.session.csrfToken)) {
+      req.log.warn({ userId: req.auth.user.id, url: req.routeOptions.url }, 'csrf token missing or wrong');
+      return errorPage(reply, req, 403, t(req.lang, 'csrf_failed'));
+    }
+  });
+
+  app.decorate('requireRole', (role: UserRole): preHandlerAsyncHookHandler => {
+    return async function requireRoleHook(req, reply) {
+      if (!req.auth) {
+        if (!wantsHtml(req)) return reply.code(401).send({ error: 'unauthorized' });
+        const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
+        if (req.headers['hx-request']) return reply.code(401).header('HX-Redirect', `/login${next}`).send();
+        return reply.redirect(`/login${next}`, 303);
+      }
+      if (req.auth.user.mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
+        if (!wantsHtml(req)) return reply.code(403).send({ error: 'password_change_required' });
+        return reply.redirect('/account/password', 303);
+      }
+      if (!hasRole(req.auth.user.role, role)) {
+        req.log.warn({ userId: req.auth.user.id, role, url: req.routeOptions.url }, 'role too low');
+        if (!wantsHtml(req)) return reply.code(403).send({ error: 'forbidden' });
+        return errorPage(reply, req, 403, t(req.lang, 'forbidden'));
+      }
+    };
+  });
+}

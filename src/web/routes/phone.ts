@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { InboundContent } from '../../channels/channel.js';
+import type { FakeDelivery, FakePlatform } from '../../channels/fake/index.js';
+import type { WebContext } from '../context.js';
+import { html, type Html } from '../html.js';
+import { t } from '../i18n.js';
+import { errorPage, formatTime, page, sendHtml } from '../layout.js';
+
+const PatientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const UserQuery = z.object({ user: PatientId.default('demo') });
+const SendBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), user: PatientId, text: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('start'), user: PatientId, code: z.string().max(64).optional() }),
+  z.object({ kind: z.literal('choice'), user: PatientId, value: z.string().min(1).max(200), label: z.string().max(500).optional() }),
+]);
+
+interface PhoneLine {
+  seq: number;
+  from: 'patient' | 'bot';
+  text: string;
+  choices: { value: string; label: string }[];
+  at: number;
+}
+
+const KEEP = 300;
+
+/** What each patient typed, remembered from the platform's events (the platform keeps only what the bot delivered). */
+class PatientLog {
+  private readonly lines = new Map<string, PhoneLine[]>();
+  record(userId: string, id: string, content: InboundContent, at: number): void {
+    const list = this.lines.get(userId) ?? [];
+    list.push({ seq: seqOf(id), from: 'patient', text: describe(content), choices: [], at });
+    if (list.length > KEEP) list.splice(0, list.length - KEEP);
+    this.lines.set(userId, list);
+  }
+  of(userId: string): PhoneLine[] {
+    return this.lines.get(userId) ?? [];
+  }
+}
+
+function seqOf(id: string): number {
+  const n = Number(id.replace(/^\D+/, ''));
+  return Number.isFinite(n) ? n : 0;
+}
+
+function describe(c: InboundContent): string {
+  switch (c.kind) {
+    case 'text':
+      return c.text;
+    case 'start':
+      return c.code ? `/start ${c.code}` : '/start';
+    case 'choice':
+      return c.label ?? c.value;
+    case 'contacts':
+      return c.contacts.map((x) => `${x.name} ${x.phone}`).join('\n');
+    case 'media':
+      return `[${c.media}]${c.caption ? ` ${c.caption}` : ''}`;
+    case 'location':
+      return `📍 ${c.latitude}, ${c.longitude}`;
+    case 'edited':
+      return c.text;
+  }
+}
+
+function thread(platform: FakePlatform, log: PatientLog, userId: string): PhoneLine[] {
+  const bot = platform.inbox(userId).map((d: FakeDelivery) => ({ seq: seqOf(d.id), from: 'bot' as const, text: d.text, choices: d.choices, at: d.at }));
+  return [...log.of(userId), ...bot].sort((a, b) => a.seq - b.seq);
+}
+
+function messagesPart(req: FastifyRequest, ctx: WebContext, platform: FakePlatform, log: PatientLog, userId: string): Html {
+  const lines = thread(platform, log, userId);
+  const lastBot = [...lines].reverse().find((l) => l.from === 'bot');
+  return html`${lines.map(
+    (l) => html`<div class="bubble ${l.from}" data-seq="${l.seq}"><div class="text">${l.text}</div><time>${formatTime(req.lang, l.at, ctx.config.TIMEZONE)}</time></div>`,
+  )}${
+    lastBot?.choices.length
+      ? html`<div class="phone-choices">${lastBot.choices.map(
+          (c) => html`<form method="post" action="/phone/send" class="inline" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="choice"><input type="hidden" name="value" value="${c.value}"><input type="hidden" name="label" value="${c.label}"><button type="submit" class="choice">${c.label}</button></form>`,
+        )}</div>`
+      : ''
+  }`;
+}
+
+/** The patient-phone page for the fake channel: no login (it plays a patient); on only when the config says so. */
+export function phoneRoutes(ctx: WebContext) {
+  return async (app: FastifyInstance) => {
+    const platform = ctx.config.patientPhonePage ? ctx.fakePlatform : undefined;
+    if (!platform) {
+      app.get('/phone', async (req, reply) => errorPage(reply, req, 404, t(req.lang, 'phone_off')));
+      return;
+    }
+    const log = new PatientLog();
+    type Listener = (userId: string) => void;
+    const listeners = new Set<Listener>();
+    const onPatient = (m: { userId: string; id: string; content: InboundContent; at: number }) => {
+      log.record(m.userId, m.id, m.content, m.at);
+      for (const l of listeners) l(m.userId);
+    };
+    const onBot = (m: { userId: string }) => {
+      for (const l of listeners) l(m.userId);
+    };
+    platform.on('patient-message', onPatient);
+    platform.on('bot-message', onBot);
+    app.addHook('onClose', async () => {
+      platform.off('patient-message', onPatient);
+      platform.off('bot-message', onBot);
+    });
+
+    app.get('/phone', async (req, reply) => {
+      const q = UserQuery.safeParse(req.query);
+      const userId = q.success ? q.data.user : 'demo';
+      const lang = req.lang;
+      const body = html`<div class="phone" data-phone-user="${userId}" data-stream="/phone/events?user=${userId}">
+  <div class="phone-top">
+    <form method="get" action="/phone" class="inline"><label>${t(lang, 'patient_id')} <input name="user" value="${userId}" size="10" pattern="[A-Za-z0-9_-]{1,64}"></label><button type="submit">${t(lang, 'open')}</button></form>
+  </div>
+  <div class="phone-screen" id="phone-messages" data-live="phone" hx-get="/phone/messages?user=${userId}" hx-trigger="live-refresh" hx-swap="innerHTML">${messagesPart(req, ctx, platform, log, userId)}</div>
+  <form method="post" action="/phone/send" class="phone-send" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="text">
+    <input name="text" id="phone-text" autocomplete="off" placeholder="${t(lang, 'type_message')}" aria-label="${t(lang, 'type_message')}" required><button type="submit" class="primary">${t(lang, 'send')}</button></form>
+  <form method="post" action="/phone/send" class="phone-start" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="start">
+    <input name="code" placeholder="${t(lang, 'start_code')}" aria-label="${t(lang, 'start_code')}" size="12"><button type="submit">${t(lang, 'start')}</button></form>
+</div>
+<p class="muted small center">${t(lang, 'phone_intro')}</p>`;
+      return sendHtml(reply, 200, page(req, { title: t(lang, 'phone_title'), body, bodyClass: 'phone-page', scripts: ['phone.js'] }));
+    });
+
+    app.get('/phone/messages', async (req, reply) => {
+      const q = UserQuery.safeParse(req.query);
+      if (!q.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
+      return sendHtml(reply, 200, messagesPart(req, ctx, platform, log, q.data.user));
+    });
+
+    app.post('/phone/send', { config: { csrf: false } }, async (req, reply) => {
+      const body = SendBody.safeParse(req.body);
+      if (!body.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
+      const b = body.data;
+      const content: InboundContent =
+        b.kind === 'text' ? { kind: 'text', text: b.text } : b.kind === 'start' ? { kind: 'start', ...(b.code ? { code: b.code } : {}) } : { kind: 'choice', value: b.value, ...(b.label ? { label: b.label } : {}) };
+      platform.patientSends(b.user, content, ctx.clock());
+      if (req.headers['x-requested-with'] === 'fetch') return reply.code(204).send();
+      return reply.redirect(`/phone?user=${encodeURIComponent(b.user)}`, 303);
+    });
+
+    app.get('/phone/events', async (req, reply) => {
+      const q = UserQuery.safeParse(req.query);
+      if (!q.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
+      const userId = q.data.user;
+      const listener: Listener = (u) => {
+        if (u === userId) conn?.send('phone', { userId });
+      };
+      const conn = ctx.streams.start(req, reply, { heartbeatMs: ctx.heartbeatMs, retryMs: ctx.reconnectMs, onClose: () => listeners.delete(listener) });
+      if (conn) listeners.add(listener);
+      return reply;
+    });
+  };
+}

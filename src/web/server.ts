@@ -1,0 +1,76 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { flowStepsFromDb, DEFAULT_CANNED_REPLIES } from '../services/inbox/index.js';
+import { assetRoutes } from './assets.js';
+import { installAuth, wantsHtml } from './auth.js';
+import type { WebContext, WebDeps } from './context.js';
+import { t } from './i18n.js';
+import { errorPage } from './layout.js';
+import { LiveStreams } from './live-stream.js';
+import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { conversationRoutes } from './routes/conversation.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { phoneRoutes } from './routes/phone.js';
+
+export type { WebDeps } from './context.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's open live streams (count for metrics; drop all to test reconnects). */
+    liveStreams: LiveStreams;
+  }
+}
+
+/** Build the web app (inbox, accounts, admin, patient phone, plus the given plugins). Not listening: the caller listens. */
+export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? Date.now;
+  const ctx: WebContext = {
+    config: deps.config,
+    db: deps.db,
+    logger: deps.logger,
+    live: deps.live,
+    pipeline: deps.pipeline,
+    fakePlatform: deps.fakePlatform,
+    clock,
+    flowSteps: deps.flowSteps ?? ((flowId, version) => flowStepsFromDb(deps.db, flowId, version)),
+    cannedReplies: deps.cannedReplies ?? DEFAULT_CANNED_REPLIES,
+    loginRateLimit: deps.loginRateLimit ?? 20,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    reconnectMs: deps.reconnectMs ?? 2_000,
+    streams: new LiveStreams(clock),
+  };
+  const app = Fastify({
+    // pino 10's Logger type is wider than fastify's logger interface; the object is the same.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    // Live streams stay open for hours; only idle, non-streaming sockets are closed.
+    keepAliveTimeout: 65_000,
+  });
+  app.decorate('liveStreams', ctx.streams);
+  await installAuth(app, { config: deps.config, db: deps.db, clock, loginRateLimit: ctx.loginRateLimit, warn: (m) => deps.logger.warn(m) });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : err.name === 'ZodError' ? 400 : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (!wantsHtml(req)) return reply.code(status).send({ error: status === 429 ? 'too_many_requests' : status >= 500 ? 'internal' : (err.code ?? 'bad_request') });
+    const text = status === 429 ? t(req.lang, 'too_many_requests') : status >= 500 ? t(req.lang, 'server_error') : status === 404 ? t(req.lang, 'not_found') : t(req.lang, 'invalid');
+    return errorPage(reply, req, status, text);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (!wantsHtml(req)) return reply.code(404).send({ error: 'not_found' });
+    return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+  });
+
+  await app.register(assetRoutes);
+  await app.register(accountRoutes(ctx));
+  await app.register(inboxRoutes(ctx));
+  await app.register(conversationRoutes(ctx));
+  await app.register(adminRoutes(ctx));
+  await app.register(phoneRoutes(ctx));
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+
+  app.addHook('onClose', async () => ctx.streams.dropAll());
+  // Open streams would keep `close()` waiting for ever: end them first when the server is asked to stop.
+  app.addHook('preClose', async () => ctx.streams.dropAll());
+  return app;
+}

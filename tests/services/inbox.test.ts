@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openDb, schema } from '../../src/db/index.js';
+import { claim, claimNext, handBack, listQueue, openEscalation, release, reply, resolve } from '../../src/services/inbox/index.js';
+import { seedConversation, seedEscalated, seedUser, tempDb } from '../support/seed.js';
+
+describe('inbox services', () => {
+  it('two processes claiming the same chat: one wins, the other learns who has it', async () => {
+    const { db, file } = tempDb();
+    const other = openDb(file); // a second connection, as a second web process would have
+    const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
+    const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer', name: 'Budi' });
+    const chat = seedEscalated(db);
+    const now = Date.now();
+    const first = claim(db, chat.conversationId, { id: ani.id, role: 'tracer' }, now);
+    const second = claim(other, chat.conversationId, { id: budi.id, role: 'tracer' }, now);
+    expect(first.ok).toBe(true);
+    expect(second).toEqual({ ok: false, error: 'already_claimed', by: { id: ani.id, name: 'Ani' } });
+    other.$client.close();
+  });
+
+  it('does not open a second escalation for a chat already waiting, but raises its priority', async () => {
+    const { db } = tempDb();
+    const chat = seedEscalated(db, { priority: 'normal' });
+    const again = openEscalation(db, { conversationId: chat.conversationId, reason: 'risky_answer', priority: 'urgent' }, Date.now());
+    expect(again).toMatchObject({ ok: true, created: false, escalationId: chat.escalationId });
+    const rows = db.select().from(schema.escalations).all();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.priority).toBe('urgent');
+    const conv = db.select().from(schema.conversations).where(eq(schema.conversations.id, chat.conversationId)).get()!;
+    expect(conv).toMatchObject({ owner: 'tracer', assigneeId: null });
+  });
+
+  it('keeps the original waiting time when a chat is released, so it stays ahead of newer ones', async () => {
+    const { db } = tempDb();
+    const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
+    const early = seedEscalated(db, { waitingSince: 1_000 });
+    seedEscalated(db, { waitingSince: 5_000 });
+    expect(claim(db, early.conversationId, { id: ani.id, role: 'tracer' }, 6_000).ok).toBe(true);
+    expect(release(db, early.conversationId, { id: ani.id, role: 'tracer' }, 7_000).ok).toBe(true);
+    const queue = listQueue(db, { view: 'unassigned', status: 'open', userId: ani.id });
+    expect(queue.map((q) => q.conversationId)[0]).toBe(early.conversationId);
+    const next = claimNext(db, { id: ani.id, role: 'tracer' }, 8_000);
+    expect(next).toMatchObject({ ok: true, conversationId: early.conversationId });
+  });
+
+  it('refuses replies on a chat the bot owns, and after hand-back the bot owns it again', async () => {
+    const { db } = tempDb();
+    const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
+    const c = seedConversation(db);
+    expect(reply(db, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 1)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+    expect(claim(db, c.conversationId, { id: ani.id, role: 'tracer' }, 2).ok).toBe(true);
+    expect(reply(db, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 3).ok).toBe(true);
+    expect(handBack(db, c.conversationId, null, { id: ani.id, role: 'tracer' }, 4).ok).toBe(true);
+    expect(reply(db, c.conversationId, 'again', { id: ani.id, role: 'tracer' }, 5)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+  });
+
+  it('lets a coordinator resolve a chat someone else holds; a tracer may not', async () => {
+    const { db } = tempDb();
+    const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
+    const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer' });
+    const coord = await seedUser(db, { email: 'coord@example.org', role: 'coordinator' });
+    const chat = seedEscalated(db);
+    claim(db, chat.conversationId, { id: ani.id, role: 'tracer' }, 1);
+    expect(resolve(db, chat.conversationId, 'other', { id: budi.id, role: 'tracer' }, 2)).toMatchObject({ ok: false, error: 'not_assignee', by: { name: 'Ani' } });
+    expect(resolve(db, chat.conversationId, 'refused', { id: coord.id, role: 'coordinator' }, 3).ok).toBe(true);
+    expect(claim(db, chat.conversationId, { id: budi.id, role: 'tracer' }, 4)).toMatchObject({ ok: false, error: 'closed' });
+  });
+});

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { describe, expect, inject, it } from 'vitest';
+import { createLiveBus } from '../../src/services/live-bus.js';
+import type { LiveEvent } from '../../src/services/ports.js';
+
+function nextEvent(subscribe: (fn: (e: LiveEvent) => void) => () => void): Promise<LiveEvent> {
+  return new Promise((resolve) => {
+    const off = subscribe((e) => {
+      off();
+      resolve(e);
+    });
+  });
+}
+
+describe('live bus over Redis pub/sub', () => {
+  it('carries an event published by one process (a worker) to another (a web server), and only within its prefix', async () => {
+    const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const stranger = await createLiveBus({ redisUrl: inject('redisUrl'), prefix: `${prefix}-other` });
+    const strangerSaw: LiveEvent[] = [];
+    stranger.subscribe((e) => strangerSaw.push(e));
+    try {
+      const got = nextEvent(web.subscribe);
+      const event: LiveEvent = { type: 'message.created', conversationId: 7, messageId: 42, at: 1_700_000_000_000 };
+      await worker.publish(event);
+      expect(await got).toEqual(event);
+      expect(strangerSaw).toEqual([]);
+    } finally {
+      await Promise.all([worker.close(), web.close(), stranger.close()]);
+    }
+  });
+
+  it('ignores a malformed message on the channel and keeps delivering good ones', async () => {
+    const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const invalid: unknown[] = [];
+    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, onInvalid: (e) => invalid.push(e) });
+    const raw = new Redis(inject('redisUrl'));
+    try {
+      const got = nextEvent(web.subscribe);
+      await raw.publish(`${prefix}:live`, '{"type":"nonsense"}');
+      await raw.publish(`${prefix}:live`, JSON.stringify({ type: 'escalation.created', conversationId: 1, escalationId: 2, at: 3 }));
+      expect(await got).toMatchObject({ type: 'escalation.created', escalationId: 2 });
+      expect(invalid).toHaveLength(1);
+    } finally {
+      await web.close();
+      raw.disconnect();
+    }
+  });
+});
