@@ -1,0 +1,172 @@
+import type { Db } from '../../db/index.js';
+import { addDays, isIsoDate, localDate } from '../../flow/answers/index.js';
+import { startOfLocalDay } from './zoned-time.js';
+
+export interface DashboardQuery {
+  /** First and last local day of the range (inclusive), `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+  timezone: string;
+  /** Contacts a case should name (the national target was 15). */
+  contactTarget: number;
+  /** Epoch ms, for the waiting time of open escalations. */
+  now: number;
+}
+
+export interface DayPoint {
+  date: string;
+  confirmed: number;
+  /** Cases confirmed that day that have been reached / completed (so far). */
+  reached: number;
+  completed: number;
+  completedWithin24h: number;
+  /** Exposures recorded that day. */
+  contactsNamed: number;
+  /** Escalations raised that day. */
+  escalations: number;
+}
+
+export interface TracerLoad {
+  userId: number;
+  name: string;
+  role: string;
+  /** Escalations this person holds (claimed, being worked). */
+  pending: number;
+  /** Escalations assigned to this person but not yet claimed (transferred to them). */
+  open: number;
+  resolvedInRange: number;
+}
+
+export interface Dashboard {
+  range: { from: string; to: string; timezone: string; startMs: number; endMs: number };
+  cases: { confirmed: number; reached: number; completed: number; unreachable: number; optedOut: number };
+  /** Median hours from confirmation to completed interview, over completed cases confirmed in range; null when none. */
+  medianHoursToInterview: number | null;
+  /** Completed within 24 h of confirmation, as a share of cases confirmed in range (0..1); null when none confirmed. */
+  shareCompletedWithin24h: number | null;
+  contactsPerCase: { target: number; interviewedCases: number; mean: number | null; median: number | null; casesMeetingTarget: number };
+  escalations: { open: number; pending: number; medianWaitingMinutes: number | null; oldestWaitingMinutes: number | null; raisedInRange: number; resolvedInRange: number };
+  tracers: TracerLoad[];
+  series: DayPoint[];
+}
+
+const HOUR = 3_600_000;
+const MAX_DAYS = 366;
+
+/** Median of numbers (mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * The coordinators' morning figures for local days `from`..`to` in `timezone`: cases confirmed, reached and interviewed,
+ * time to interview, contacts named per interviewed case against the target, the escalation queue as it stands at `now`,
+ * per-tracer workload and a per-day series for charts. Read-only.
+ */
+export function dashboard(db: Db, q: DashboardQuery): Dashboard {
+  if (!isIsoDate(q.from) || !isIsoDate(q.to) || q.from > q.to) throw new RangeError(`bad day range ${q.from}..${q.to}`);
+  const days: string[] = [];
+  for (let d = q.from; d <= q.to && days.length < MAX_DAYS; d = addDays(d, 1)) days.push(d);
+  const startMs = startOfLocalDay(q.from, q.timezone);
+  const endMs = startOfLocalDay(addDays(days.at(-1)!, 1), q.timezone);
+  const c = db.$client;
+
+  const cases = c
+    .prepare(
+      `SELECT cs.id, cs.confirmed_at AS confirmedAt, cs.first_reached_at AS reachedAt, cs.interview_completed_at AS completedAt, cs.status,
+              (SELECT count(*) FROM exposures e WHERE e.case_id = cs.id) AS contacts
+       FROM cases cs WHERE cs.confirmed_at >= ? AND cs.confirmed_at < ?`,
+    )
+    .all(startMs, endMs) as { id: number; confirmedAt: number; reachedAt: number | null; completedAt: number | null; status: string; contacts: number }[];
+
+  const completed = cases.filter((x) => x.completedAt !== null);
+  const within24 = (x: (typeof cases)[number]) => x.completedAt !== null && x.completedAt - x.confirmedAt <= 24 * HOUR;
+  const hours = completed.map((x) => (x.completedAt! - x.confirmedAt) / HOUR);
+  const named = completed.map((x) => x.contacts);
+
+  const escalationQueue = c
+    .prepare(`SELECT status, assignee_id AS assigneeId, waiting_since AS waitingSince FROM escalations WHERE status IN ('open', 'pending')`)
+    .all() as { status: 'open' | 'pending'; assigneeId: number | null; waitingSince: number }[];
+  const openWaits = escalationQueue.filter((e) => e.status === 'open').map((e) => Math.max(0, q.now - e.waitingSince) / 60_000);
+  const raised = c.prepare(`SELECT created_at AS at FROM escalations WHERE created_at >= ? AND created_at < ?`).all(startMs, endMs) as { at: number }[];
+  const resolved = c
+    .prepare(`SELECT assignee_id AS assigneeId FROM escalations WHERE status = 'resolved' AND resolved_at >= ? AND resolved_at < ?`)
+    .all(startMs, endMs) as { assigneeId: number | null }[];
+
+  const series = new Map<string, DayPoint>(days.map((d) => [d, { date: d, confirmed: 0, reached: 0, completed: 0, completedWithin24h: 0, contactsNamed: 0, escalations: 0 }]));
+  const dayOf = (ms: number) => series.get(localDate(ms, q.timezone));
+  for (const x of cases) {
+    const p = dayOf(x.confirmedAt);
+    if (!p) continue;
+    p.confirmed++;
+    if (x.reachedAt !== null) p.reached++;
+    if (x.completedAt !== null) p.completed++;
+    if (within24(x)) p.completedWithin24h++;
+  }
+  for (const e of c.prepare(`SELECT created_at AS at FROM exposures WHERE created_at >= ? AND created_at < ?`).all(startMs, endMs) as { at: number }[]) {
+    const p = dayOf(e.at);
+    if (p) p.contactsNamed++;
+  }
+  for (const e of raised) {
+    const p = dayOf(e.at);
+    if (p) p.escalations++;
+  }
+
+  return {
+    range: { from: q.from, to: days.at(-1)!, timezone: q.timezone, startMs, endMs },
+    cases: {
+      confirmed: cases.length,
+      reached: cases.filter((x) => x.reachedAt !== null).length,
+      completed: completed.length,
+      unreachable: cases.filter((x) => x.status === 'unreachable').length,
+      optedOut: cases.filter((x) => x.status === 'opted_out').length,
+    },
+    medianHoursToInterview: round(median(hours), 2),
+    shareCompletedWithin24h: cases.length ? round(cases.filter(within24).length / cases.length, 4) : null,
+    contactsPerCase: {
+      target: q.contactTarget,
+      interviewedCases: completed.length,
+      mean: named.length ? round(named.reduce((a, b) => a + b, 0) / named.length, 2) : null,
+      median: median(named),
+      casesMeetingTarget: named.filter((n) => n >= q.contactTarget).length,
+    },
+    escalations: {
+      open: escalationQueue.filter((e) => e.status === 'open').length,
+      pending: escalationQueue.filter((e) => e.status === 'pending').length,
+      medianWaitingMinutes: round(median(openWaits), 1),
+      oldestWaitingMinutes: openWaits.length ? round(openWaits.reduce((a, b) => Math.max(a, b), 0), 1) : null,
+      raisedInRange: raised.length,
+      resolvedInRange: resolved.length,
+    },
+    tracers: tracerLoad(db, escalationQueue, resolved),
+    series: [...series.values()],
+  };
+}
+
+function tracerLoad(db: Db, queue: { status: string; assigneeId: number | null }[], resolved: { assigneeId: number | null }[]): TracerLoad[] {
+  const users = db.$client.prepare(`SELECT id, name, role, active FROM users ORDER BY name, id`).all() as { id: number; name: string; role: string; active: number }[];
+  const rows = new Map<number, TracerLoad>();
+  for (const u of users) rows.set(u.id, { userId: u.id, name: u.name, role: u.role, pending: 0, open: 0, resolvedInRange: 0 });
+  for (const e of queue) {
+    const r = e.assigneeId === null ? undefined : rows.get(e.assigneeId);
+    if (!r) continue;
+    if (e.status === 'pending') r.pending++;
+    else r.open++;
+  }
+  for (const e of resolved) {
+    const r = e.assigneeId === null ? undefined : rows.get(e.assigneeId);
+    if (r) r.resolvedInRange++;
+  }
+  // Active tracers always show (an idle tracer is information); others only when they carry or closed work.
+  const active = new Set(users.filter((u) => u.active).map((u) => u.id));
+  return [...rows.values()].filter((r) => (r.role === 'tracer' && active.has(r.userId)) || r.pending + r.open + r.resolvedInRange > 0);
+}
+
+function round(v: number | null, digits: number): number | null {
+  if (v === null) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,30 @@
+/** Coordinators' data services: case import, dashboard, contacts registry, transmission chains, exports, flow versions. */
+export { previewImport, commitImport, parseCsvDate, parseCsvTimestamp, HEADER_ALIASES, type ImportField, type ImportOptions, type ImportPreview, type ImportProblem, type ImportResult, type PreviewRow } from './case-import.js';
+export { parseCsv, type CsvParseResult, type CsvRecord } from './csv-parse.js';
+export { dashboard, median, type Dashboard, type DashboardQuery, type DayPoint, type TracerLoad } from './dashboard.js';
+export { listRegistry, getContact, likelyDuplicates, mergeContacts, type ContactExposure, type DuplicatePair, type MergeResult, type RegistryContact, type RegistryQuery } from './contacts-registry.js';
+export { normaliseName, jaroWinkler } from './name-match.js';
+export { chainGraph, type ChainEdge, type ChainGraph, type ChainNode } from './chains.js';
+export { exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from './exports.js';
+export {
+  listFlows,
+  listVersions,
+  versionSource,
+  exportVersionYaml,
+  checkDraft,
+  saveDraft,
+  getDraft,
+  discardDraft,
+  publishDraft,
+  rollback,
+  diffVersions,
+  flowFileName,
+  type FlowDraft,
+  type FlowSummary,
+  type FlowVersionInfo,
+  type PublishOutcome,
+  type RollbackOutcome,
+  type VersionDiff,
+} from './flow-versions.js';
+export { lineDiff, type DiffLine } from './line-diff.js';
+export { zonedToEpoch, startOfLocalDay } from './zoned-time.js';

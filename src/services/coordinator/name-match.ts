@@ -1,0 +1,48 @@
+// Honorifics and titles Indonesians put before a name ("Bu Siti", "Pak Budi", "H. Ahmad"): not part of who the person is.
+const HONORIFICS = new Set(['pak', 'bapak', 'bpk', 'bu', 'ibu', 'mas', 'mbak', 'mba', 'bang', 'abang', 'kak', 'kakak', 'dik', 'adik', 'dek', 'om', 'tante', 'h', 'hj', 'haji', 'hajjah', 'dr', 'drg', 'ir', 'mr', 'mrs', 'ms']);
+
+/** A name folded for comparison: no accents, lower case, letters only, honorifics dropped, words sorted ("Siti, Bu" = "bu siti"). */
+export function normaliseName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\s]+/gu, ' ')
+    .split(/\s+/)
+    .filter((w) => w && !HONORIFICS.has(w))
+    .sort()
+    .join(' ');
+}
+
+/** Jaro-Winkler similarity of two strings, 0 (nothing alike) .. 1 (equal). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  if (!a.length || !b.length) return 0;
+  const window = Math.max(0, (Math.max(a.length, b.length) >> 1) - 1);
+  const aMatch = new Array<boolean>(a.length).fill(false);
+  const bMatch = new Array<boolean>(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(b.length - 1, i + window);
+    for (let j = lo; j <= hi; j++) {
+      if (bMatch[j] || a[i] !== b[j]) continue;
+      aMatch[i] = bMatch[j] = true;
+      matches++;
+      break;
+    }
+  }
+  if (!matches) return 0;
+  let t = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!aMatch[i]) continue;
+    while (!bMatch[k]) k++;
+    if (a[i] !== b[k]) t++;
+    k++;
+  }
+  const jaro = (matches / a.length + matches / b.length + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
