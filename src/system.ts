@@ -7,6 +7,7 @@ import { FakeChannel, FakePlatform } from './channels/fake/index.js';
 import type { Config } from './config/index.js';
 import { openDb, type Db } from './db/index.js';
 import { redisConnection } from './queue/connection.js';
+import { Outreach, type NumberChecker } from './queue/outreach.js';
 import { Pipeline, type OutboundLimits, type PipelineOptions } from './queue/pipeline.js';
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
@@ -22,6 +23,7 @@ export interface System {
   redis: Redis;
   flows: FlowRegistry;
   pipeline: Pipeline;
+  outreach: Outreach;
   live: LiveBus;
   metrics: Metrics;
   channels: Channel[];
@@ -79,6 +81,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const redisHandle: RedisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, logger });
     stops.push(() => redisHandle.stop());
     const redis = redisConnection(redisHandle.url);
+    // ioredis prints unhandled connection errors to the console while it reconnects; log them instead.
+    redis.on('error', (error: Error) => logger.warn({ err: error.name, code: (error as { code?: string }).code }, 'redis connection error'));
     stops.push(async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
@@ -118,6 +122,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();
+    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, db, mailboxes: pipeline.mailboxes, clock, logger });
+    stops.push(() => outreach.close());
 
     const channels: Channel[] = [];
     let fakePlatform: FakePlatform | undefined;
@@ -138,12 +144,13 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
         });
         stops.push(() => channel.stop());
         pipeline.startOutbound(channel, limits);
+        if (channel.name === config.outreachChannel && 'checkNumber' in channel) outreach.start(channel as Channel & NumberChecker);
         channels.push(channel);
         logger.info({ channel: channel.name }, 'channel started');
       }
     }
 
-    const system: System = { config, logger, db, redis, flows, pipeline, live, metrics, channels, fakePlatform, stop: stopAll };
+    const system: System = { config, logger, db, redis, flows, pipeline, outreach, live, metrics, channels, fakePlatform, stop: stopAll };
     if (config.roles.has('web')) {
       const { buildSystemWeb } = await import('./web/system-web.js');
       const web = await buildSystemWeb(system, clock);

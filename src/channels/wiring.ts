@@ -1,5 +1,6 @@
 import { registerChannelFactory } from '../system.js';
 import { createTelegramChannel } from './telegram/index.js';
+import { createWhatsAppChannel } from './whatsapp/index.js';
 
 /**
  * Registers the real channel adapters with the system (imported by main and by tests that need them). Each adapter module
@@ -17,4 +18,22 @@ registerChannelFactory(async ({ config, logger }) => {
   });
   // Telegram allows ~30 messages/s per bot overall; the per-chat 1/s is kept by sending a turn's replies in sequence.
   return { channel, limits: { max: config.TELEGRAM_RATE_PER_SECOND, durationMs: 1000 } };
+});
+
+registerChannelFactory(async ({ config, db, redis, logger }) => {
+  if (!config.WHATSAPP_ENABLED) return undefined;
+  const outbound = db.$client.prepare(`SELECT text FROM messages WHERE direction = 'out' AND channel = 'whatsapp' AND channel_message_id = ?`);
+  const channel = createWhatsAppChannel({
+    db,
+    session: config.WHATSAPP_SESSION,
+    redis,
+    redisPrefix: `${config.REDIS_PREFIX}:`,
+    throttle: { perMinute: config.WHATSAPP_RATE_PER_MINUTE, chatIntervalMs: config.WHATSAPP_CHAT_INTERVAL_MS, jitterMs: config.WHATSAPP_JITTER_MS },
+    logger: logger.child({ channel: 'whatsapp' }),
+    ...(config.WHATSAPP_WS_URL ? { waWebSocketUrl: config.WHATSAPP_WS_URL } : {}),
+    // WhatsApp asks for a message again when a phone could not decrypt it: answer from our transcript.
+    getMessage: async (id) => (outbound.get(id) as { text: string | null } | undefined)?.text ?? undefined,
+  });
+  // The adapter paces every send (per chat, overall, jitter); the queue limiter keeps a backlog from piling onto it.
+  return { channel, limits: { max: config.WHATSAPP_RATE_PER_MINUTE, durationMs: 60_000, concurrency: 1 } };
 });

@@ -10,6 +10,8 @@ export interface Config extends Env {
   fakeChannel: boolean;
   patientPhonePage: boolean;
   telegramEnabled: boolean;
+  /** The channel outreach uses, or null when outreach is off. */
+  outreachChannel: 'whatsapp' | 'fake' | null;
 }
 
 /** A configuration problem list: every bad variable at once, not the first one. */
@@ -47,6 +49,8 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     fakeChannel: env.FAKE_CHANNEL === 'auto' ? !realChannel : env.FAKE_CHANNEL === 'on',
     patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && resolveAuto('auto') : env.PATIENT_PHONE_PAGE === 'on',
     telegramEnabled,
+    outreachChannel:
+      env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL,
   });
 }
 

@@ -41,6 +41,9 @@ export const EnvSchema = z.object({
   WEBHOOK_URLS: list.default([]),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   FAKE_CHANNEL: auto.default('auto'),
+  /** The channel we write first on to new cases with a phone number (auto: WhatsApp when it is enabled). */
+  OUTREACH_CHANNEL: z.enum(['auto', 'whatsapp', 'fake', 'off']).default('auto'),
+  OUTREACH_ON_CREATE: bool.default(true),
   PATIENT_PHONE_PAGE: auto.default('auto'),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456:ABC-def').optional(),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),

@@ -13,6 +13,15 @@ export const MailboxItem = z.discriminatedUnion('type', [
     id: z.string(),
     enqueuedAt: z.number(),
   }),
+  /** We write first (WhatsApp outreach): open the chat for a case and send the interview's first message. */
+  z.object({
+    type: z.literal('outreach'),
+    caseId: z.number().int(),
+    channel: ChannelName,
+    channelUserId: z.string().min(1),
+    id: z.string(),
+    enqueuedAt: z.number(),
+  }),
 ]);
 export type MailboxItem = z.infer<typeof MailboxItem>;
 
@@ -39,6 +48,8 @@ export const TimerJob = z.object({
   channelUserId: z.string(),
   seq: z.number().int(),
 });
+export const OutreachJob = z.object({ caseId: z.number().int() });
+export type OutreachJob = z.infer<typeof OutreachJob>;
 export type SendJob = z.infer<typeof SendJob>;
 export type EventJob = z.infer<typeof EventJob>;
 export type WebhookJob = z.infer<typeof WebhookJob>;

@@ -186,7 +186,9 @@ export class ConversationService {
   /** Handle one mailbox item at time `now`. */
   handle(item: MailboxItem, now: number): TurnOutcome {
     this.inboundAt = item.enqueuedAt;
-    return tx(this.o.db, () => (item.type === 'message' ? this.handleMessage(item.message, now) : this.handleTimer(item, now)));
+    return tx(this.o.db, () =>
+      item.type === 'message' ? this.handleMessage(item.message, now) : item.type === 'timer' ? this.handleTimer(item, now) : this.handleOutreach(item, now),
+    );
   }
 
   /** When the item being handled entered the pipeline: carried to the send job for the latency histogram. */
@@ -261,6 +263,36 @@ export class ConversationService {
       }
     }
     return this.finish({ ...base, state: turn.state, flow }, turn.events, out);
+  }
+
+  /**
+   * Outreach: open a chat for a case we write to first and run the interview's first turn. A chat that is already open
+   * (the patient wrote first, or outreach ran twice) is left alone.
+   */
+  private handleOutreach(item: Extract<MailboxItem, { type: 'outreach' }>, now: number): TurnOutcome {
+    const out = emptyOutcome();
+    if (this.st.openConv!.get(item.channel, item.channelUserId)) return out;
+    const last = this.st.lastClosed!.get(item.channel, item.channelUserId) as ConversationRow | undefined;
+    if (last?.opted_out) return out;
+    const latest = this.o.flows.latest(this.o.defaultFlow);
+    const c = this.st.caseById!.get(item.caseId) as CaseRow | undefined;
+    if (!latest || !c) return out;
+    const state = initialState(latest.flow, { lang: c.language, case: this.caseFields(c.id) });
+    const row = this.st.insertConv!.get({
+      channel: item.channel,
+      channelUserId: item.channelUserId,
+      caseId: c.id,
+      flowId: latest.flowId,
+      flowVersion: latest.version,
+      state: JSON.stringify(state),
+      lang: c.language,
+      now,
+    }) as { id: number };
+    const conv = this.st.convById!.get(row.id) as ConversationRow;
+    out.conversationId = conv.id;
+    this.st.caseStatus!.run({ id: c.id, status: 'contacting', now });
+    const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: this.o.defaultCountry });
+    return this.finish({ conv, state: turn.state, caseId: c.id, seq: 0, now, lastInboundAt: null, flow: latest.flow }, turn.events, out);
   }
 
   private handleTimer(item: Extract<MailboxItem, { type: 'timer' }>, now: number): TurnOutcome {

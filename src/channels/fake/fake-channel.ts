@@ -52,6 +52,11 @@ export class FakeChannel implements Channel {
     return { ok: true, channelMessageIds: ids };
   }
 
+  /** Every number is "on" the fake platform unless blocked; its chat id is the number itself. */
+  async checkNumber(phoneE164: string): Promise<{ exists: boolean; userId?: string }> {
+    return this.platform.isUnreachable(phoneE164) ? { exists: false } : { exists: true, userId: phoneE164 };
+  }
+
   private async forward(m: PatientMessage): Promise<void> {
     if (!this.handler) return;
     try {
