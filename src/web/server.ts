@@ -45,6 +45,11 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // Live streams stay open for hours; only idle, non-streaming sockets are closed.
     keepAliveTimeout: 65_000,
+    // Fastify's request log carries the full URL, whose query may hold a phone number: log the route pattern instead.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.decorate('liveStreams', ctx.streams);
   await installAuth(app, { config: deps.config, db: deps.db, clock, loginRateLimit: ctx.loginRateLimit, warn: (m) => deps.logger.warn(m) });
