@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { FlowRegistry } from '../services/flow-registry.js';
 import { flowStepsFromDb, DEFAULT_CANNED_REPLIES } from '../services/inbox/index.js';
 import { assetRoutes } from './assets.js';
 import { installAuth, wantsHtml } from './auth.js';
@@ -9,6 +10,7 @@ import { LiveStreams } from './live-stream.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { conversationRoutes } from './routes/conversation.js';
+import { coordinatorRoutes } from './routes/coordinator/index.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { phoneRoutes } from './routes/phone.js';
 
@@ -38,6 +40,10 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     reconnectMs: deps.reconnectMs ?? 2_000,
     streams: new LiveStreams(clock),
+    flows: deps.flows ?? new FlowRegistry(deps.db),
+    deepLink: deps.deepLink,
+    outreach: deps.outreach,
+    outreachOnCreate: deps.outreachOnCreate ?? false,
   };
   const app = Fastify({
     // pino 10's Logger type is wider than fastify's logger interface; the object is the same.
@@ -46,7 +52,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     // Live streams stay open for hours; only idle, non-streaming sockets are closed.
     keepAliveTimeout: 65_000,
     // Fastify's request log carries the full URL, whose query may hold a phone number: log the route pattern instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -72,6 +78,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(conversationRoutes(ctx));
   await app.register(adminRoutes(ctx));
   await app.register(phoneRoutes(ctx));
+  await app.register(coordinatorRoutes(ctx));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
 
   app.addHook('onClose', async () => ctx.streams.dropAll());
