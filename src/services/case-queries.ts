@@ -8,6 +8,23 @@ export function findCaseId(db: Db, ref: string): number | undefined {
   return row?.id;
 }
 
+/** One case as the API and the case page show it. */
+export interface CaseRecord {
+  id: number;
+  externalId: string;
+  name: string;
+  phone: string | null;
+  dateOfBirth: string | null;
+  language: 'id' | 'en';
+  area: string | null;
+  testDate: string | null;
+  confirmedAt: number;
+  status: string;
+  firstReachedAt: number | null;
+  interviewCompletedAt: number | null;
+  sourceContactId: number | null;
+}
+
 /** A case with status, answers, contacts (exposures) and the transcript of its conversations. */
 export function caseDetail(db: Db, id: number) {
   const c = db.$client
@@ -17,7 +34,7 @@ export function caseDetail(db: Db, id: number) {
               source_contact_id AS sourceContactId
        FROM cases WHERE id = ?`,
     )
-    .get(id) as Record<string, unknown> | undefined;
+    .get(id) as CaseRecord | undefined;
   if (!c) return undefined;
   const conversations = db.$client
     .prepare(`SELECT id, channel, flow_id AS flowId, flow_version AS flowVersion, step_id AS stepId, owner, closed_reason AS closedReason, created_at AS createdAt FROM conversations WHERE case_id = ? ORDER BY id`)

@@ -13,10 +13,15 @@ interface PatientMessage {
 export class FakeChannel implements Channel {
   readonly name = 'fake' as const;
   private handler: InboundHandler | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** One hand-over chain per chat: a chat's messages go in the order sent, different chats do not wait for each other. */
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly listener = (m: PatientMessage) => {
-    // Deliver in the order the patient sent, one at a time, like a real adapter's update loop.
-    this.chain = this.chain.then(() => this.forward(m));
+    const next = (this.chains.get(m.userId) ?? Promise.resolve()).then(() => this.forward(m));
+    this.chains.set(m.userId, next);
+    // Forget an idle chat's chain, so the map does not grow with every patient ever seen.
+    void next.then(() => {
+      if (this.chains.get(m.userId) === next) this.chains.delete(m.userId);
+    });
   };
 
   constructor(readonly platform: FakePlatform) {}
@@ -30,7 +35,7 @@ export class FakeChannel implements Channel {
   /** Stop forwarding; waits for messages already being handed over. */
   async stop(): Promise<void> {
     this.platform.off('patient-message', this.listener);
-    await this.chain;
+    await Promise.all(this.chains.values());
     this.handler = undefined;
   }
 

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { FakeChannel, type FakePlatform } from '../channels/fake/index.js';
+import { parseConfig } from '../config/index.js';
+import { startSystem, type System } from '../system.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BenchSystemOptions {
+  redisUrl: string;
+  prefix: string;
+  /** WORKER_CONCURRENCY of the pipeline. */
+  concurrency: number;
+  /** The platform the fake channel talks to (the bench's patients live there). */
+  platform: FakePlatform;
+}
+
+/** A running system for the bench, with the temp dir of its SQLite file. */
+export interface BenchSystem {
+  system: System;
+  databaseFile: string;
+  /** Stop the system and delete its data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real system as `npm start --role worker,channels` would run it: the repository's flows, a fresh SQLite file (WAL) in a
+ * temp dir, the given Redis, no web server, silent logs, and the fake channel over the bench's platform.
+ */
+export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSystem> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-bench-'));
+  const config = parseConfig(
+    {
+      NODE_ENV: 'development',
+      ROLES: 'worker,channels',
+      REDIS_URL: o.redisUrl,
+      REDIS_PREFIX: o.prefix,
+      DATA_DIR: dataDir,
+      FLOWS_DIR: path.join(repoRoot, 'flows'),
+      LOG_LEVEL: 'silent',
+      // The built-in fake channel would get its own platform; ours is passed as an extra channel instead.
+      FAKE_CHANNEL: 'off',
+      WORKER_CONCURRENCY: String(o.concurrency),
+    },
+    repoRoot,
+  );
+  const channel = new FakeChannel(o.platform);
+  let system: System;
+  try {
+    system = await startSystem(config, { logger: pino({ level: 'silent' }), channels: [channel] });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    system,
+    databaseFile: config.databaseFile,
+    async stop() {
+      await system.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+
+/** Sizes and switches of one bench run. */
+export interface BenchOptions {
+  json: boolean;
+  quick: boolean;
+  /** Concurrent patients in the throughput phase (and messages in flight in the echo phase). */
+  patients: number;
+  /** Length of each measured phase (echo, throughput, latency), warm-up included. */
+  seconds: number;
+  /** Offered load of the latency phase, msgs/s. */
+  offered: number;
+  /** The pipeline's WORKER_CONCURRENCY (the echo's first hop uses the same). */
+  concurrency: number;
+  /** Experiment: turn on ioredis auto-pipelining on the shared connections (the system does not, today). */
+  autoPipelining: boolean;
+  /** Use this Redis instead of starting a private one. */
+  redisUrl?: string;
+}
+
+export const BENCH_USAGE =
+  'usage: npm run bench -- [--json] [--quick] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]';
+
+const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16 };
+// Small enough for a test to finish in seconds; the numbers are then only a smoke signal.
+const QUICK = { patients: 20, seconds: 2, offered: 50 };
+
+/** Parse argv (without node and script); `env` supplies REDIS_URL. Returns the options or a usage problem. */
+export function parseBenchArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): BenchOptions | { problem: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        json: { type: 'boolean' },
+        quick: { type: 'boolean' },
+        patients: { type: 'string' },
+        seconds: { type: 'string' },
+        offered: { type: 'string' },
+        concurrency: { type: 'string' },
+        'auto-pipelining': { type: 'boolean' },
+        'redis-url': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    return { problem: e instanceof Error ? e.message : String(e) };
+  }
+  const quick = values.quick === true;
+  const base = quick ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
+  const num = (name: keyof typeof DEFAULTS, raw: string | undefined, min: number, max: number): number | string => {
+    if (raw === undefined) return base[name];
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) return `--${name} must be a number from ${min} to ${max}, not "${raw}"`;
+    return name === 'seconds' ? n : Math.round(n);
+  };
+  const patients = num('patients', values.patients, 1, 100_000);
+  const seconds = num('seconds', values.seconds, 0.5, 3600);
+  const offered = num('offered', values.offered, 1, 100_000);
+  const concurrency = num('concurrency', values.concurrency, 1, 256);
+  for (const v of [patients, seconds, offered, concurrency]) if (typeof v === 'string') return { problem: v };
+  const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) return { problem: `--redis-url must start with redis://, not "${redisUrl}"` };
+  return {
+    json: values.json === true,
+    quick,
+    patients: patients as number,
+    seconds: seconds as number,
+    offered: offered as number,
+    concurrency: concurrency as number,
+    autoPipelining: values['auto-pipelining'] === true,
+    ...(redisUrl ? { redisUrl } : {}),
+  };
+}

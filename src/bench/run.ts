@@ -1,0 +1,235 @@
+import os from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Redis } from 'ioredis';
+import { redisConnection } from '../queue/connection.js';
+import type { System } from '../system.js';
+import { startBenchSystem } from './bench-system.js';
+import { runEcho } from './echo.js';
+import { engineMicrosPerStep } from './engine-cost.js';
+import { runClosedLoop } from './interview-load.js';
+import { runOpenLoop } from './latency-run.js';
+import type { BenchOptions } from './options.js';
+import { LeanPlatform, PatientDriver } from './patients.js';
+import { redisCost, redisSnapshot, type RedisCost } from './redis-stats.js';
+import { startBenchRedis } from './redis-server.js';
+import { CommandCounter } from './command-counter.js';
+import { BENCH_TARGETS, type BenchResult, type PhaseProfile } from './report.js';
+import { RssSampler } from './rss.js';
+import { StageTimers } from './stage-timers.js';
+
+/** What a phase cost this process and Redis, per message. */
+async function measured<T>(
+  redis: Redis,
+  probes: { timers?: StageTimers; counter: CommandCounter },
+  run: () => Promise<T>,
+  units: (r: T) => number,
+): Promise<{ result: T; profile: PhaseProfile }> {
+  const { timers, counter } = probes;
+  timers?.reset();
+  counter.reset();
+  const before = await redisSnapshot(redis);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const after = await redisSnapshot(redis);
+  const n = Math.max(units(result), 1);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const profile: PhaseProfile = {
+    seconds: Math.round(seconds * 10) / 10,
+    messages: units(result),
+    node_cpu_core_share: Math.round((cpuSeconds / seconds) * 100) / 100,
+    node_cpu_us_per_msg: Math.round((cpuSeconds * 1e6) / n),
+    event_loop_delay_ms: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    redis: redisCost(before, after, n, seconds) satisfies RedisCost,
+    client_commands: counter.report(n),
+    ...(timers ? { stages: timers.report(n) } : {}),
+  };
+  return { result, profile };
+}
+
+/** Wait until the system's work queues are empty (the events queue may lag behind replies), up to `timeoutMs`. */
+async function quiet(system: System, timeoutMs: number): Promise<number> {
+  const queues = system.pipeline.queues().filter((q) => q.name !== 'timers');
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+    const left = counts.reduce((s, c) => s + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
+    if (left === 0 || performance.now() > until) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Time the pipeline's stages by wrapping the running objects' methods (see StageTimers). */
+function instrument(system: System, timers: StageTimers): void {
+  const p = system.pipeline;
+  timers.wrap('enqueue_inbound', p, 'enqueueInbound');
+  timers.wrap('drain_job', p.mailboxes, 'drain');
+  timers.wrap('turn_sqlite_tx', p.conversations, 'handle');
+  timers.wrap('outbox_dispatch', p.dispatcher, 'dispatch');
+  // The delivery service is private to the pipeline; reaching it is acceptable for a measurement, not for production code.
+  const delivery = (p as unknown as { delivery: { deliver: (...a: unknown[]) => unknown } }).delivery;
+  timers.wrap('outbound_deliver', delivery, 'deliver');
+  timers.wrap('redis_eval', system.redis, 'eval');
+}
+
+/**
+ * One bench run: a private Redis (unless given), the echo ceiling, then the real system with simulated patients: a closed-loop
+ * throughput phase and an open-loop latency phase. `log` gets the human-readable lines as they come.
+ */
+export async function runBench(o: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
+  const started = performance.now();
+  // Other work on the machine skews every number here: record it next to them.
+  const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
+  const rss = new RssSampler().start();
+  const warmup = Math.min(3, o.seconds / 5);
+  const tag = `bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const ownRedis = o.redisUrl ? undefined : await startBenchRedis();
+  const redisUrl = o.redisUrl ?? ownRedis!.url;
+  const control = redisConnection(redisUrl);
+  let bench: Awaited<ReturnType<typeof startBenchSystem>> | undefined;
+  const timers = new StageTimers();
+  const counter = new CommandCounter();
+  try {
+    log(`redis: ${ownRedis ? `private redis-server at ${redisUrl} (append-only)` : redisUrl}; ${os.availableParallelism()} cores, load ${loadAtStart}; node ${process.version}`);
+
+    log(`echo: bare BullMQ two-hop, ${o.patients} in flight, concurrency ${o.concurrency}/8, ${o.seconds}s ...`);
+    const echo = await measured(
+      control,
+      { counter },
+      () =>
+        runEcho({
+          redisUrl,
+          prefix: `${tag}-echo`,
+          inflight: o.patients,
+          inboundConcurrency: o.concurrency,
+          outboundConcurrency: 8,
+          seconds: o.seconds,
+          warmupSeconds: warmup,
+          onConnection: (c) => {
+            counter.watch('echo', c);
+            if (o.autoPipelining) c.options.enableAutoPipelining = true;
+          },
+        }),
+      (r) => r.totalMessages,
+    );
+    log(`echo: ${echo.result.msgsPerS} msgs/s`);
+
+    const platform = new LeanPlatform();
+    bench = await startBenchSystem({ redisUrl, prefix: tag, concurrency: o.concurrency, platform });
+    const { system } = bench;
+    const journal = system.db.$client.pragma('journal_mode', { simple: true });
+    instrument(system, timers);
+    counter.watch('shared', system.redis);
+    // Experiment: ioredis batches the commands issued in one tick into one write (see the report).
+    if (o.autoPipelining) system.redis.options.enableAutoPipelining = true;
+
+    log(`throughput: ${o.patients} patients in closed loop through the interview, ${o.seconds}s (first ${warmup}s not counted) ...`);
+    const closedDriver = new PatientDriver({ platform, tag: `${tag}-t` });
+    const tp = await measured(control, { timers, counter }, () => runClosedLoop(closedDriver, { patients: o.patients, seconds: o.seconds, warmupSeconds: warmup }), (r) => r.totalMessages);
+    closedDriver.close();
+    const sat = tp.result.latency.summary();
+    log(`throughput: ${tp.result.msgsPerS} msgs/s sustained (round trip at saturation p50 ${sat.p50} ms, p99 ${sat.p99} ms)`);
+    const backlog = await quiet(system, 60_000);
+    if (backlog) log(`throughput: ${backlog} jobs still queued after 60s`);
+
+    log(`latency: open loop at ${o.offered} msgs/s offered, ${o.seconds}s (first ${warmup}s not counted) ...`);
+    const openDriver = new PatientDriver({ platform, tag: `${tag}-l` });
+    const lat = await measured(control, { timers, counter }, () => runOpenLoop(openDriver, { offered: o.offered, seconds: o.seconds, warmupSeconds: warmup }), (r) => r.sent);
+    openDriver.close();
+    const l = lat.result.latency.summary();
+    log(`latency: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms over ${l.count} messages (${lat.result.achievedOffered} msgs/s offered)`);
+    await quiet(system, 30_000);
+
+    const c = system.db.$client;
+    const one = (sql: string) => (c.prepare(sql).get() as { n: number }).n;
+    const conversations = one(`SELECT count(*) AS n FROM conversations`);
+    const completed = one(`SELECT count(*) AS n FROM conversations WHERE json_extract(state, '$.status') = 'completed'`);
+    const messagesIn = one(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`);
+    const messagesOut = one(`SELECT count(*) AS n FROM messages WHERE direction = 'out' AND status = 'sent'`);
+    const deadLetters = (await system.pipeline.mailboxes.deadLetters()).length;
+    const failed = (await system.metrics.jobsFailed.get()).values.reduce((s, v) => s + v.value, 0);
+    const redisRss = (await redisSnapshot(control)).rssBytes;
+    timers.restore();
+    counter.restore();
+    await bench.stop();
+    bench = undefined;
+    rss.stop();
+    const engineUs = engineMicrosPerStep();
+
+    const throughput = tp.result.msgsPerS;
+    const echoRate = echo.result.msgsPerS;
+    const ratio = echoRate ? Math.round((throughput / echoRate) * 100) / 100 : 0;
+    const met = {
+      throughput: throughput >= BENCH_TARGETS.throughput_min,
+      echo_ratio: ratio >= BENCH_TARGETS.echo_ratio_min,
+      p99: l.p99 !== null && l.p99 <= BENCH_TARGETS.p99_max_ms && lat.result.unanswered === 0,
+    };
+    return {
+      throughput_msgs_per_s: throughput,
+      echo_msgs_per_s: echoRate,
+      echo_ratio: ratio,
+      p50_ms: l.p50,
+      p95_ms: l.p95,
+      p99_ms: l.p99,
+      max_ms: l.max,
+      offered_msgs_per_s: o.offered,
+      achieved_offered_msgs_per_s: lat.result.achievedOffered,
+      rss_mb: rss.peakMb(),
+      redis_rss_mb: Math.round((redisRss / 1024 / 1024) * 10) / 10,
+      conversations,
+      conversations_completed: completed,
+      messages_in: messagesIn,
+      messages_out: messagesOut,
+      unanswered: tp.result.unanswered + lat.result.unanswered,
+      dead_letters: deadLetters,
+      jobs_failed: failed,
+      duration_s: Math.round((performance.now() - started) / 100) / 10,
+      targets: { ...BENCH_TARGETS },
+      targets_met: { ...met, all: met.throughput && met.echo_ratio && met.p99 },
+      params: {
+        patients: o.patients,
+        seconds: o.seconds,
+        warmup_s: warmup,
+        offered: o.offered,
+        concurrency: o.concurrency,
+        quick: o.quick,
+        auto_pipelining: o.autoPipelining,
+        load_avg_1m: loadAtStart,
+        redis: ownRedis ? 'private' : 'external',
+        sqlite_journal: String(journal),
+        cores: os.availableParallelism(),
+        node: process.version,
+      },
+      profile: {
+        echo: echo.profile,
+        throughput: { ...tp.profile, saturated_round_trip_ms: sat },
+        latency: { ...lat.profile, conversations_opened: lat.result.opened },
+        engine_us_per_step: engineUs,
+      },
+    };
+  } finally {
+    timers.restore();
+    counter.restore();
+    await bench?.stop().catch(() => undefined);
+    if (o.redisUrl) await unlinkPrefix(control, tag).catch(() => undefined);
+    await control.quit().catch(() => control.disconnect());
+    await ownRedis?.stop();
+    rss.stop();
+  }
+}
+
+/** On a Redis we did not start, remove the run's keys (its prefix is unique to the run). */
+async function unlinkPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
