@@ -20,7 +20,7 @@ registerChannelFactory(async ({ config, logger }) => {
   return { channel, limits: { max: config.TELEGRAM_RATE_PER_SECOND, durationMs: 1000 } };
 });
 
-registerChannelFactory(async ({ config, db, redis, logger }) => {
+registerChannelFactory(async ({ config, db, redis, logger, overrides }) => {
   if (!config.WHATSAPP_ENABLED) return undefined;
   const outbound = db.$client.prepare(`SELECT text FROM messages WHERE direction = 'out' AND channel = 'whatsapp' AND channel_message_id = ?`);
   const channel = createWhatsAppChannel({
@@ -33,7 +33,21 @@ registerChannelFactory(async ({ config, db, redis, logger }) => {
     ...(config.WHATSAPP_WS_URL ? { waWebSocketUrl: config.WHATSAPP_WS_URL } : {}),
     // WhatsApp asks for a message again when a phone could not decrypt it: answer from our transcript.
     getMessage: async (id) => (outbound.get(id) as { text: string | null } | undefined)?.text ?? undefined,
+    ...overrides.whatsapp,
   });
-  // The adapter paces every send (per chat, overall, jitter); the queue limiter keeps a backlog from piling onto it.
-  return { channel, limits: { max: config.WHATSAPP_RATE_PER_MINUTE, durationMs: 60_000, concurrency: 1 } };
+  return {
+    channel,
+    // The adapter paces every send (per chat, overall, jitter); the queue limiter keeps a backlog from piling onto it.
+    limits: { max: config.WHATSAPP_RATE_PER_MINUTE, durationMs: 60_000, concurrency: 1 },
+    // Only the socket holder can send: other processes leave the outbound and outreach jobs in the queue for it.
+    deferSending: (start) => {
+      if (channel.isHolder()) return start();
+      const onLink = () => {
+        if (!channel.isHolder()) return;
+        channel.off('link', onLink);
+        start();
+      };
+      channel.on('link', onLink);
+    },
+  };
 });

@@ -188,11 +188,16 @@ describe('whatsapp channel', () => {
       });
     }
 
-    it('a LID chat keeps the LID as the chat id and takes the phone from the key\'s phone alternative', async () => {
+    it('a LID chat with a phone alternative is the phone JID\'s chat, so outreach and replies share one conversation', async () => {
       await started();
-      t.net.patientSends('123456789012345@lid', { conversation: 'halo' }, { keyExtras: { remoteJidAlt: '6285711112222@s.whatsapp.net' } });
+      t.net.patientSends('123456789012345@lid', { conversation: 'halo' }, { id: 'LID1', keyExtras: { remoteJidAlt: '6285711112222@s.whatsapp.net' } });
       const m = await nextInbound(1);
-      expect(m).toMatchObject({ channelUserId: '123456789012345@lid', phone: '+6285711112222', content: { kind: 'text', text: 'halo' } });
+      expect(m).toMatchObject({
+        channelUserId: '6285711112222@s.whatsapp.net',
+        channelMessageId: '123456789012345@lid:LID1',
+        phone: '+6285711112222',
+        content: { kind: 'text', text: 'halo' },
+      });
     });
 
     it('a LID chat without a phone alternative has no phone', async () => {

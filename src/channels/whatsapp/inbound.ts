@@ -1,7 +1,7 @@
 import { getContentType, normalizeMessageContent, proto, type WAMessage } from '@whiskeysockets/baileys';
 import { z } from 'zod';
 import type { InboundContent, InboundMessage } from '../channel.js';
-import { isPersonJid, phoneFromJid } from './jid.js';
+import { isLidUserJid, isPersonJid, jidForPhone, phoneFromJid } from './jid.js';
 import { parseVCard } from './vcard.js';
 
 // Baileys puts the phone alternative of a LID chat on the key as plain properties (not protobuf fields).
@@ -133,7 +133,8 @@ function media(kind: 'photo' | 'video' | 'animation' | 'voice' | 'audio' | 'docu
 /**
  * Turn one baileys message into our InboundMessage, or undefined when it is not a patient talking to us one-to-one:
  * status broadcasts, groups, newsletters, our own messages, reactions, protocol housekeeping, poll votes.
- * `receivedAt` is used when the message carries no timestamp.
+ * A `@lid` chat with a known phone alternative gets the phone JID as `channelUserId`. `receivedAt` is used when the
+ * message carries no timestamp.
  */
 export function normaliseInbound(msg: WAMessage, receivedAt: number): InboundMessage | undefined {
   const key = msg.key;
@@ -150,8 +151,10 @@ export function normaliseInbound(msg: WAMessage, receivedAt: number): InboundMes
   const displayName = msg.pushName?.trim();
   return {
     channel: 'whatsapp',
+    // The id keeps the JID the message came from, so a redelivery de-duplicates whatever WhatsApp tells us about the LID.
     channelMessageId: inboundMessageId(remoteJid, id).slice(0, 200),
-    channelUserId: remoteJid,
+    // One chat per patient: a LID chat whose phone WhatsApp reveals is the phone JID's chat (the one outreach writes to).
+    channelUserId: isLidUserJid(remoteJid) && phone ? jidForPhone(phone) : remoteJid,
     sentAt: seconds > 0 ? seconds * 1000 : receivedAt,
     ...(displayName ? { displayName: displayName.slice(0, 200) } : {}),
     ...(phone ? { phone } : {}),

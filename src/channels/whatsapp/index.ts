@@ -1,5 +1,5 @@
 export { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp-channel.js';
-export { LinkState, reconnectDelay, type LinkStatus } from './link-state.js';
+export { LinkState, linkStateKey, readPublishedLinkState, reconnectDelay, type LinkStatus } from './link-state.js';
 export { WhatsAppUnavailableError } from './errors.js';
 export { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 export { Throttle, type ThrottleDeps, type ThrottleLimits } from './throttle.js';

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
 /** Where the WhatsApp link stands, for the admin page that shows the QR code. */
@@ -20,4 +21,23 @@ export type LinkStatus = LinkState['status'];
 /** Exponential reconnect delay: `initialMs · 2^attempt`, capped at `maxMs` (attempt counts from 0). */
 export function reconnectDelay(attempt: number, initialMs: number, maxMs: number): number {
   return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+}
+
+/** The Redis key where the socket holder publishes its link state (`redisPrefix` ends with its separator). */
+export function linkStateKey(redisPrefix: string, session: string): string {
+  return `${redisPrefix}whatsapp:${session}:link`;
+}
+
+/** The link state the socket holder last published, for a process without the socket (e.g. web only); undefined when none. */
+export async function readPublishedLinkState(redis: Redis, redisPrefix: string, session: string): Promise<LinkState | undefined> {
+  const raw = await redis.get(linkStateKey(redisPrefix, session));
+  if (raw === null) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const parsed = LinkState.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

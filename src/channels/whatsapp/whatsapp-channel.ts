@@ -11,7 +11,7 @@ import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import { WhatsAppUnavailableError } from './errors.js';
 import { normaliseInbound } from './inbound.js';
 import { isLidUserJid, isPersonJid, jidForPhone } from './jid.js';
-import { LinkState, reconnectDelay } from './link-state.js';
+import { LinkState, linkStateKey, reconnectDelay } from './link-state.js';
 import { classifySendError, formatOutboundText, outboundMessageId, WHATSAPP_MAX_TEXT } from './outbound.js';
 import { SocketLock } from './socket-lock.js';
 import { Throttle, type ThrottleLimits } from './throttle.js';
@@ -104,6 +104,8 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
   /** Bumped whenever the current socket is replaced: events from an older socket are ignored. */
   private generation = 0;
   private socket: WaSocket | undefined;
+  /** The current connection's auth state: baileys keeps its LID → phone mappings there. */
+  private auth: SqliteAuthState | undefined;
   private detach: (() => void) | undefined;
   private link: LinkState;
   private openWaiters = new Set<() => void>();
@@ -129,7 +131,7 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
     this.ttlMs = options.lock?.ttlMs ?? 30_000;
     this.retryMs = options.lock?.retryMs ?? 5_000;
     this.lock = new SocketLock(options.redis, `${base}:lock`, this.ttlMs);
-    this.linkKey = `${base}:link`;
+    this.linkKey = linkStateKey(options.redisPrefix, options.session);
     this.link = { status: 'disconnected', updatedAt: this.now() };
   }
 
@@ -338,6 +340,7 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
     const gen = ++this.generation;
     this.setLink({ status: 'connecting' });
     const auth = useSqliteAuthState(this.options.db, this.options.session);
+    this.auth = auth;
     let sock: WaSocket;
     try {
       sock = await this.factory({ auth: auth.state, getMessage: (key) => this.resendLookup(key) });
@@ -520,7 +523,7 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
     try {
       for (let attempt = 0; this.handler; attempt++) {
         try {
-          await this.handler(message);
+          await this.handler(await this.phoneChat(message));
           return;
         } catch (err) {
           if (attempt >= HAND_OVER_ATTEMPTS - 1) {
@@ -533,6 +536,25 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
       }
     } finally {
       this.queued.delete(message.channelMessageId);
+    }
+  }
+
+  /**
+   * A LID chat that arrived without its phone alternative: use the phone JID if baileys learnt the mapping earlier (it
+   * stores `<lid>_reverse` → phone under `lid-mapping`), so the patient stays in the conversation outreach opened.
+   */
+  private async phoneChat(message: InboundMessage): Promise<InboundMessage> {
+    if (!isLidUserJid(message.channelUserId) || !this.auth) return message;
+    const lidUser = message.channelUserId.split('@')[0]!.split(':')[0]!;
+    try {
+      const key = `${lidUser}_reverse`;
+      const pnUser = (await this.auth.state.keys.get('lid-mapping', [key]))[key];
+      const phone = pnUser && /^\d{7,15}$/.test(pnUser) ? `+${pnUser}` : undefined;
+      if (!phone) return message;
+      return { ...message, channelUserId: jidForPhone(phone), phone: message.phone ?? phone };
+    } catch (err) {
+      this.log.debug({ err }, 'whatsapp lid mapping lookup failed');
+      return message;
     }
   }
 

@@ -1,0 +1,210 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import { readPublishedLinkState, WhatsAppUnavailableError, type LinkState, type LinkStatus, type WhatsAppChannel } from '../../channels/whatsapp/index.js';
+import type { Db } from '../../db/index.js';
+import type { System } from '../../system.js';
+import { audit } from '../../services/audit.js';
+import { html, type Html } from '../html.js';
+import type { UiLang } from '../i18n.js';
+import { csrfField, formatTime, page, sendHtml } from '../layout.js';
+
+/** What the WhatsApp admin page needs; the system wires it to the channel of this process or to the holder's published state. */
+export interface WhatsAppAdminDeps {
+  db: Db;
+  clock: () => number;
+  timezone: string;
+  /** Numbers typed without a country code are read in this country (ISO 3166 alpha-2). */
+  defaultCountry: string;
+  /** WHATSAPP_ENABLED: when false the page only says how to turn it on. */
+  enabled: boolean;
+  /** The current link state: this process's channel, or what the socket holder last published in Redis. */
+  linkState: () => Promise<LinkState | undefined>;
+  /** Ask WhatsApp for a pairing code; absent when this process runs no WhatsApp channel (web role only). */
+  requestPairingCode?: (phoneE164: string) => Promise<string>;
+  /** How often the status box refreshes, so a rotated QR code (about every 20 s) shows up. Default 3 s. */
+  pollSeconds?: number;
+}
+
+const PairingBody = z.object({ phone: z.string().trim().min(4).max(32) });
+
+// The page's own words (id/en): admin-only and WhatsApp-specific, so they live with the page rather than in the shared catalogue.
+const words = {
+  en: {
+    title: 'WhatsApp',
+    not_enabled: 'WhatsApp is not enabled. Set WHATSAPP_ENABLED=true (and OUTREACH_CHANNEL if you want to write first) and restart tracebot.',
+    status: 'Status',
+    status_disconnected: 'Not connected',
+    status_connecting: 'Connecting…',
+    status_qr: 'Waiting for the phone to scan the code',
+    status_pairing: 'Waiting for the pairing code to be entered',
+    status_open: 'Linked and connected',
+    status_logged_out: 'The phone unlinked tracebot: link it again',
+    status_unknown: 'No process holds the WhatsApp connection yet (is a process with the channels role running?)',
+    scan: 'On the health office phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code. It changes every few seconds; this page follows.',
+    qr_alt: 'QR code to link WhatsApp',
+    pairing_enter: 'On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead, and enter',
+    linked_as: 'Linked as',
+    updated: 'Updated',
+    pairing_title: 'Link with a phone number instead',
+    pairing_help: 'The number of the WhatsApp account to link, with its country code. WhatsApp then shows a prompt on that phone.',
+    phone: 'Phone number',
+    get_code: 'Get a pairing code',
+    pairing_code: 'Pairing code: {code}. Enter it on the phone now.',
+    invalid_phone: 'That is not a valid phone number.',
+    not_here: 'The WhatsApp connection is held by another tracebot process; request the code there (or stop that process).',
+    not_open: 'WhatsApp is not ready for a pairing code yet. Wait a few seconds and try again.',
+    already_linked: 'WhatsApp is already linked.',
+    failed: 'WhatsApp did not give a pairing code. Try again in a minute.',
+  },
+  id: {
+    title: 'WhatsApp',
+    not_enabled: 'WhatsApp belum diaktifkan. Setel WHATSAPP_ENABLED=true (dan OUTREACH_CHANNEL bila ingin menghubungi lebih dulu) lalu jalankan ulang tracebot.',
+    status: 'Status',
+    status_disconnected: 'Tidak terhubung',
+    status_connecting: 'Menghubungkan…',
+    status_qr: 'Menunggu ponsel memindai kode',
+    status_pairing: 'Menunggu kode penautan dimasukkan',
+    status_open: 'Tertaut dan terhubung',
+    status_logged_out: 'Ponsel memutus tautan tracebot: tautkan lagi',
+    status_unknown: 'Belum ada proses yang memegang koneksi WhatsApp (apakah proses dengan peran channels berjalan?)',
+    scan: 'Di ponsel dinas buka WhatsApp → Setelan → Perangkat tertaut → Tautkan perangkat, lalu pindai kode ini. Kode berganti setiap beberapa detik; halaman ini mengikutinya.',
+    qr_alt: 'Kode QR untuk menautkan WhatsApp',
+    pairing_enter: 'Di ponsel: WhatsApp → Perangkat tertaut → Tautkan perangkat → Tautkan dengan nomor telepon saja, lalu masukkan',
+    linked_as: 'Tertaut sebagai',
+    updated: 'Diperbarui',
+    pairing_title: 'Tautkan dengan nomor telepon',
+    pairing_help: 'Nomor akun WhatsApp yang akan ditautkan, dengan kode negara. WhatsApp lalu menampilkan pemberitahuan di ponsel itu.',
+    phone: 'Nomor telepon',
+    get_code: 'Minta kode penautan',
+    pairing_code: 'Kode penautan: {code}. Masukkan sekarang di ponsel.',
+    invalid_phone: 'Nomor telepon tidak valid.',
+    not_here: 'Koneksi WhatsApp dipegang proses tracebot lain; minta kode di sana (atau hentikan proses itu).',
+    not_open: 'WhatsApp belum siap memberi kode penautan. Tunggu beberapa detik lalu coba lagi.',
+    already_linked: 'WhatsApp sudah tertaut.',
+    failed: 'WhatsApp tidak memberi kode penautan. Coba lagi dalam satu menit.',
+  },
+} satisfies Record<UiLang, Record<string, string>>;
+type Word = keyof (typeof words)['en'];
+
+const STATUS_WORD: Record<LinkStatus, Word> = {
+  disconnected: 'status_disconnected',
+  connecting: 'status_connecting',
+  qr: 'status_qr',
+  pairing: 'status_pairing',
+  open: 'status_open',
+  logged_out: 'status_logged_out',
+};
+
+function w(lang: UiLang, key: Word, vars: Record<string, string> = {}): string {
+  return words[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}
+
+/** `ABCD1234` → `ABCD-1234`, as WhatsApp shows it on the phone. */
+function formatCode(code: string): string {
+  return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+}
+
+/** The linked account's number from its JID (`6281…:12@s.whatsapp.net` → `+6281…`). */
+function accountNumber(jid: string | undefined): string {
+  const user = jid?.split('@')[0]?.split(':')[0];
+  return user && /^\d+$/.test(user) ? `+${user}` : (jid ?? '');
+}
+
+/**
+ * The WhatsApp admin page (`/admin/whatsapp`, admins only): link status, the QR code as WhatsApp rotates it (the status box
+ * polls with htmx; no inline script, CSP stays strict), and a pairing-code form for linking without a camera.
+ */
+export function whatsappAdminRoutes(deps: WhatsAppAdminDeps) {
+  const poll = deps.pollSeconds ?? 3;
+
+  function statusBox(lang: UiLang, link: LinkState | undefined): Html {
+    const status = link?.status;
+    const label = w(lang, status ? STATUS_WORD[status] : 'status_unknown');
+    let detail: Html | string = '';
+    if (status === 'qr' && link?.qrDataUrl) {
+      detail = html`<p>${w(lang, 'scan')}</p><p><img class="wa-qr" src="${link.qrDataUrl}" alt="${w(lang, 'qr_alt')}" width="264" height="264"></p>`;
+    } else if (status === 'pairing' && link?.pairingCode) {
+      detail = html`<p>${w(lang, 'pairing_enter')} <strong class="wa-pairing-code">${formatCode(link.pairingCode)}</strong></p>`;
+    } else if (status === 'open') {
+      detail = html`<p>${w(lang, 'linked_as')} <strong>${accountNumber(link?.me)}</strong></p>`;
+    }
+    return html`<section id="wa-link" class="wa-link" data-status="${status ?? 'unknown'}" hx-get="/admin/whatsapp/status" hx-trigger="every ${poll}s" hx-swap="outerHTML">
+  <p>${w(lang, 'status')}: <strong>${label}</strong></p>
+  ${detail}
+  ${link ? html`<p class="muted small">${w(lang, 'updated')} ${formatTime(lang, link.updatedAt, deps.timezone)}</p>` : ''}
+</section>`;
+  }
+
+  async function whatsappPage(req: FastifyRequest, reply: FastifyReply, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
+    const lang = req.lang;
+    if (!deps.enabled) {
+      return sendHtml(reply, status, page(req, { title: w(lang, 'title'), body: html`<h1>${w(lang, 'title')}</h1><p class="wa-disabled">${w(lang, 'not_enabled')}</p>`, flash }));
+    }
+    const link = await deps.linkState();
+    const pairingForm =
+      link?.status === 'open'
+        ? ''
+        : html`<h2>${w(lang, 'pairing_title')}</h2>
+<p class="muted">${w(lang, 'pairing_help')}</p>
+<form method="post" action="/admin/whatsapp/pairing-code" class="grid-form">${csrfField(req)}
+  <label>${w(lang, 'phone')}<input type="tel" name="phone" required placeholder="+62812…" autocomplete="off"></label>
+  <button type="submit">${w(lang, 'get_code')}</button>
+</form>`;
+    const body = html`<h1>${w(lang, 'title')}</h1>
+${statusBox(lang, link)}
+${pairingForm}`;
+    return sendHtml(reply, status, page(req, { title: w(lang, 'title'), body, flash }));
+  }
+
+  return async (app: FastifyInstance) => {
+    const admin = app.requireRole('admin');
+
+    app.get('/admin/whatsapp', { preHandler: admin }, async (req, reply) => whatsappPage(req, reply, 200, null));
+
+    app.get('/admin/whatsapp/status', { preHandler: admin }, async (req, reply) => {
+      if (!deps.enabled) return sendHtml(reply, 200, html`<p class="wa-disabled">${w(req.lang, 'not_enabled')}</p>`);
+      return sendHtml(reply, 200, statusBox(req.lang, await deps.linkState()));
+    });
+
+    app.post('/admin/whatsapp/pairing-code', { preHandler: admin }, async (req, reply) => {
+      const lang = req.lang;
+      if (!deps.enabled) return whatsappPage(req, reply, 409, null);
+      const body = PairingBody.safeParse(req.body);
+      const parsed = body.success ? parsePhoneNumberFromString(body.data.phone, deps.defaultCountry as CountryCode) : undefined;
+      if (!parsed?.isValid()) return whatsappPage(req, reply, 400, { kind: 'error', text: w(lang, 'invalid_phone') });
+      if (!deps.requestPairingCode) return whatsappPage(req, reply, 409, { kind: 'error', text: w(lang, 'not_here') });
+      try {
+        const code = await deps.requestPairingCode(parsed.number);
+        // The number is the health office's own account, not a patient's; the audit row still keeps only who asked.
+        audit(deps.db, { actorKind: 'user', actorId: req.auth!.user.id, action: 'whatsapp_pairing_code', entityType: 'whatsapp', ip: req.ip }, deps.clock());
+        return whatsappPage(req, reply, 200, { kind: 'ok', text: w(lang, 'pairing_code', { code: formatCode(code) }) });
+      } catch (error) {
+        if (error instanceof WhatsAppUnavailableError) {
+          const key: Word = error.reason === 'not_holder' ? 'not_here' : error.reason === 'already_linked' ? 'already_linked' : 'not_open';
+          return whatsappPage(req, reply, 409, { kind: 'error', text: w(lang, key) });
+        }
+        req.log.warn({ err: error instanceof Error ? error.name : 'error' }, 'whatsapp pairing code request failed');
+        return whatsappPage(req, reply, 502, { kind: 'error', text: w(lang, 'failed') });
+      }
+    });
+  };
+}
+
+/**
+ * The admin page wired to a running system: the WhatsApp channel of this process (whose state mirrors the socket holder's
+ * when another process holds it), or, in a web-only process, the state the holder published in Redis.
+ */
+export function whatsappAdminForSystem(system: System, clock: () => number) {
+  const { config } = system;
+  const channel = system.channels.find((c): c is WhatsAppChannel => c.name === 'whatsapp' && 'linkState' in c);
+  return whatsappAdminRoutes({
+    db: system.db,
+    clock,
+    timezone: config.TIMEZONE,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    enabled: config.WHATSAPP_ENABLED,
+    linkState: async () => channel?.linkState() ?? (await readPublishedLinkState(system.redis, `${config.REDIS_PREFIX}:`, config.WHATSAPP_SESSION)),
+    ...(channel ? { requestPairingCode: (phone: string) => channel.requestPairingCode(phone) } : {}),
+  });
+}
