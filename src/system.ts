@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Channel } from './channels/channel.js';
+import type { WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import { FakeChannel, FakePlatform } from './channels/fake/index.js';
 import type { Config } from './config/index.js';
 import { openDb, type Db } from './db/index.js';
@@ -44,12 +45,31 @@ export interface SystemOverrides {
   sweepEveryMs?: number;
   /** Test instrumentation around each handled mailbox item (see `PipelineOptions.onItem`). */
   onItem?: PipelineOptions['onItem'];
+  /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
+  whatsapp?: Partial<WhatsAppChannelOptions>;
+}
+
+/** What a channel factory made. */
+export interface MadeChannel {
+  channel: Channel;
+  limits?: OutboundLimits;
+  /**
+   * For a channel with one connection across processes (WhatsApp's socket lease): call `start` once this process holds it.
+   * Its outbound and outreach workers start only then, so a process that never holds the socket never takes (and fails)
+   * its jobs; without it they start at once.
+   */
+  deferSending?: (start: () => void) => void;
 }
 
 /** Build a channel adapter from config; the real ones are wired in their own modules. */
-export type ChannelFactory = (ctx: { config: Config; db: Db; redis: Redis; logger: Logger; pipeline: Pipeline }) => Promise<
-  { channel: Channel; limits?: OutboundLimits } | undefined
->;
+export type ChannelFactory = (ctx: {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  pipeline: Pipeline;
+  overrides: SystemOverrides;
+}) => Promise<MadeChannel | undefined>;
 
 const channelFactories: ChannelFactory[] = [];
 
@@ -128,23 +148,27 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const channels: Channel[] = [];
     let fakePlatform: FakePlatform | undefined;
     if (config.roles.has('channels')) {
-      const started: { channel: Channel; limits?: OutboundLimits }[] = [];
+      const started: MadeChannel[] = [];
       if (config.fakeChannel) {
         fakePlatform = new FakePlatform();
         started.push({ channel: new FakeChannel(fakePlatform) });
       }
       for (const c of overrides.channels ?? []) started.push({ channel: c });
       for (const f of channelFactories) {
-        const made = await f({ config, db, redis, logger, pipeline });
+        const made = await f({ config, db, redis, logger, pipeline, overrides });
         if (made) started.push(made);
       }
-      for (const { channel, limits } of started) {
+      for (const { channel, limits, deferSending } of started) {
         await channel.start(async (m) => {
           await pipeline.enqueueInbound(m);
         });
         stops.push(() => channel.stop());
-        pipeline.startOutbound(channel, limits);
-        if (channel.name === config.outreachChannel && 'checkNumber' in channel) outreach.start(channel as Channel & NumberChecker);
+        const startSending = () => {
+          pipeline.startOutbound(channel, limits);
+          if (channel.name === config.outreachChannel && 'checkNumber' in channel) outreach.start(channel as Channel & NumberChecker);
+        };
+        if (deferSending) deferSending(startSending);
+        else startSending();
         channels.push(channel);
         logger.info({ channel: channel.name }, 'channel started');
       }

@@ -13,26 +13,46 @@ import { MailboxItem } from './jobs.js';
  * idempotently, by the next drain); a lost drain job is re-added by `sweep`.
  */
 
+// The seen-key holds a token unique to this call: if ioredis re-sends the script after Redis went away (the first run
+// succeeded, its reply was lost), the re-run recognises its own token and answers 2 ("queued; make sure a drain runs")
+// instead of "duplicate", which would leave the item without a drain job until the sweeper noticed.
 const ENQUEUE = `
 if ARGV[5] == '1' then
-  if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[4]) then return -1 end
+  if not redis.call('SET', KEYS[3], ARGV[6], 'NX', 'EX', ARGV[4]) then
+    if redis.call('GET', KEYS[3]) == ARGV[6] then return 2 end
+    return -1
+  end
 end
 redis.call('RPUSH', KEYS[1], ARGV[1])
 if redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[2]) == 1 then return 1 end
 return 0`;
 
 // Remove the handled items and, if nothing is left, finish the drain (unschedule + unlock) in one step, so an item
-// enqueued concurrently either is seen now or schedules a new drain.
+// enqueued concurrently either is seen now or schedules a new drain. Fenced by the lock token: a drain whose lock expired
+// (and may now be held by another drain) must not trim, or it would drop items the new holder has not handled yet.
+// Idempotent: ioredis re-sends a command whose reply was lost when Redis went away (autoResendUnfulfilledCommands), so
+// the trim only happens while the last handled item (ARGV[5]) is still where this drain saw it.
 const COMMIT = `
-if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
+if redis.call('GET', KEYS[3]) ~= ARGV[3] then return -1 end
+local n = tonumber(ARGV[1])
+if n > 0 and redis.call('LINDEX', KEYS[1], n - 1) == ARGV[5] then redis.call('LTRIM', KEYS[1], n, -1) end
 redis.call('DEL', KEYS[4])
 if redis.call('LLEN', KEYS[1]) == 0 then
   redis.call('ZREM', KEYS[2], ARGV[2])
-  if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+  redis.call('DEL', KEYS[3])
   return 1
 end
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return 0`;
+
+// Take a chat's lock. Idempotent for its holder: when Redis goes away after the SET but before the reply, ioredis re-sends it,
+// and a plain SET NX would then find "someone else's" lock (ours) and stall the chat until it expires.
+const LOCK = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if cur then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -70,7 +90,8 @@ export class Mailboxes {
       dedupTtlSeconds: options.dedupTtlSeconds ?? 7 * 24 * 3600,
       batch: options.batch ?? 20,
       maxPerJob: options.maxPerJob ?? 100,
-      lockMs: options.lockMs ?? 60_000,
+      // Short, because a worker killed mid-drain keeps its chat's lock until expiry; renewed by every batch commit.
+      lockMs: options.lockMs ?? 10_000,
       maxItemFailures: options.maxItemFailures ?? 3,
     };
   }
@@ -94,14 +115,20 @@ export class Mailboxes {
       String(Date.now()),
       String(this.opts.dedupTtlSeconds),
       dedupId ? '1' : '0',
+      randomUUID(),
     )) as number;
     if (r === -1) return 'duplicate';
-    if (r === 1) await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 } });
+    // 2: a re-sent call whose first run we cannot see; an extra drain job only finds the lock taken or the list empty.
+    if (r === 1 || r === 2) await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 } });
     return 'queued';
   }
 
-  /** Re-add drain jobs for chats scheduled long ago whose drain is not running (a job lost between two Redis calls). */
-  async sweep(olderThanMs = 30_000): Promise<number> {
+  /**
+   * Re-add drain jobs for chats scheduled long ago whose drain is not running: a job lost between two Redis calls, or the
+   * drain of a worker that was killed (its lock expires after `lockMs`). A re-added job that turns out to be a duplicate
+   * only finds the lock taken or the list empty.
+   */
+  async sweep(olderThanMs = 10_000): Promise<number> {
     const stale = await this.redis.zrangebyscore(`${this.p}:scheduled`, '-inf', Date.now() - olderThanMs, 'LIMIT', 0, 200);
     let n = 0;
     for (const key of stale) {
@@ -131,8 +158,8 @@ export class Mailboxes {
     const key = String((job.data as { key: string }).key);
     const k = this.keys(key);
     const lockToken = randomUUID();
-    const got = await this.redis.set(k.lock, lockToken, 'PX', this.opts.lockMs, 'NX');
-    if (!got) {
+    const got = (await this.redis.eval(LOCK, 1, k.lock, lockToken, String(this.opts.lockMs))) as number;
+    if (got !== 1) {
       // Another worker is draining this chat: look again shortly (it may be just finishing).
       await job.moveToDelayed(Date.now() + 50, token);
       throw new DelayedError();
@@ -142,19 +169,15 @@ export class Mailboxes {
       for (;;) {
         const raw = await this.redis.lrange(k.list, 0, this.opts.batch - 1);
         let done = 0;
+        let failure: { error: unknown } | undefined;
         for (const text of raw) {
           const parsed = safeParse(text);
           if (parsed) {
             try {
               await handle(parsed);
             } catch (error) {
-              const failures = await this.redis.incr(k.fail);
-              await this.redis.expire(k.fail, 3600);
-              if (failures < this.opts.maxItemFailures) {
-                if (done > 0) await this.commit(key, done, lockToken);
-                throw error;
-              }
-              await this.redis.rpush(`${this.p}:dead`, text);
+              failure = { error };
+              break;
             }
           } else {
             // Unparseable payload: keep it for inspection, never block the chat on it.
@@ -163,8 +186,20 @@ export class Mailboxes {
           done++;
           handled++;
         }
+        // Effects of what was handled go out before those items leave the list, so a crash in between repeats, never skips
+        // (also when a later item of the batch failed: its predecessors are committed work).
         if (afterBatch && done > 0) await afterBatch();
-        const finished = await this.commit(key, done, lockToken);
+        if (failure) {
+          if (done > 0) await this.commit(key, raw.slice(0, done), lockToken);
+          // Counted after the commit above (which resets the counter), so the head item gets exactly `maxItemFailures` tries.
+          const failures = await this.redis.incr(k.fail);
+          await this.redis.expire(k.fail, 3600);
+          if (failures < this.opts.maxItemFailures) throw failure.error;
+          await this.redis.rpush(`${this.p}:dead`, raw[done]!);
+          if (await this.commit(key, [raw[done]!], lockToken)) return handled;
+          continue;
+        }
+        const finished = await this.commit(key, raw.slice(0, done), lockToken);
         if (finished) return handled;
         if (handled >= this.opts.maxPerJob) {
           // Yield: let other chats run, then continue this one with a fresh job.
@@ -179,10 +214,21 @@ export class Mailboxes {
     }
   }
 
-  private async commit(key: string, count: number, lockToken: string): Promise<boolean> {
+  /** Remove `handled` (the head items, in order) from the list; true when the chat's drain is finished. */
+  private async commit(key: string, handled: string[], lockToken: string): Promise<boolean> {
     const k = this.keys(key);
-    const r = (await this.redis.eval(COMMIT, 4, k.list, k.sched, k.lock, k.fail, String(count), key, lockToken, String(this.opts.lockMs))) as number;
+    const last = handled.at(-1) ?? '';
+    const r = (await this.redis.eval(COMMIT, 4, k.list, k.sched, k.lock, k.fail, String(handled.length), key, lockToken, String(this.opts.lockMs), last)) as number;
+    if (r === -1) throw new MailboxLockLostError(key);
     return r === 1;
+  }
+}
+
+/** A drain held its chat's lock past its expiry (e.g. Redis was away); it stops without touching the list and is retried. */
+export class MailboxLockLostError extends Error {
+  constructor(readonly key: string) {
+    super('mailbox lock lost before commit; the drain will be retried');
+    this.name = 'MailboxLockLostError';
   }
 }
 

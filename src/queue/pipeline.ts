@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Channel, ChannelName, InboundMessage } from '../channels/channel.js';
@@ -47,6 +47,13 @@ export interface OutboundLimits {
   concurrency?: number;
 }
 
+/**
+ * When Redis restarts, a job can be left "active" with no worker knowing it (the reply to the worker's fetch was lost and
+ * ioredis re-sent the fetch, which took the next job). Only BullMQ's stalled-job check brings it back, once its lock has
+ * expired: a short lock and a frequent check make that reply late by seconds instead of a minute (defaults: 30 s + 30 s).
+ */
+const STALL: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> = { lockDuration: 10_000, stalledInterval: 5_000 };
+
 const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
@@ -73,7 +80,7 @@ export class Pipeline implements PipelinePort {
 
   constructor(private readonly o: PipelineOptions) {
     const q = (name: string, defaults: JobsOptions = {}) =>
-      new Queue(name, { connection: o.redis, prefix: o.prefix, defaultJobOptions: { ...KEEP, ...defaults } });
+      this.watch(new Queue(name, { connection: o.redis, prefix: o.prefix, defaultJobOptions: { ...KEEP, ...defaults } }));
     this.inbound = q(QueueNames.inbound);
     this.events = q(QueueNames.events, { attempts: 10, backoff: { type: 'exponential', delay: 500 } });
     this.webhooks = q(QueueNames.webhooks, { attempts: 12, backoff: { type: 'exponential', delay: 1000 } });
@@ -96,11 +103,13 @@ export class Pipeline implements PipelinePort {
   outbound(channel: ChannelName): Queue {
     let queue = this.outboundQueues.get(channel);
     if (!queue) {
-      queue = new Queue(outboundQueueName(channel), {
-        connection: this.o.redis,
-        prefix: this.o.prefix,
-        defaultJobOptions: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
-      });
+      queue = this.watch(
+        new Queue(outboundQueueName(channel), {
+          connection: this.o.redis,
+          prefix: this.o.prefix,
+          defaultJobOptions: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+        }),
+      );
       this.outboundQueues.set(channel, queue);
     }
     return queue;
@@ -145,7 +154,7 @@ export class Pipeline implements PipelinePort {
             },
           );
         },
-        { ...opts, concurrency: o.concurrency, lockDuration: 60_000 },
+        { ...opts, ...STALL, concurrency: o.concurrency },
       ),
     );
     this.track(
@@ -164,7 +173,7 @@ export class Pipeline implements PipelinePort {
             );
           }
         },
-        { ...opts, concurrency: Math.max(2, Math.floor(o.concurrency / 2)) },
+        { ...opts, ...STALL, concurrency: Math.max(2, Math.floor(o.concurrency / 2)) },
       ),
     );
     this.track(
@@ -173,7 +182,7 @@ export class Pipeline implements PipelinePort {
         async (job: Job) => {
           await deliverWebhook(WebhookJob.parse(job.data), o.webhookSecret);
         },
-        { ...opts, concurrency: 8 },
+        { ...opts, ...STALL, concurrency: 8 },
       ),
     );
     this.track(
@@ -188,7 +197,7 @@ export class Pipeline implements PipelinePort {
             `timer:${String(job.id)}`,
           );
         },
-        { ...opts, concurrency: 4 },
+        { ...opts, ...STALL, concurrency: 4 },
       ),
     );
     const every = o.sweepEveryMs ?? 2000;
@@ -204,10 +213,15 @@ export class Pipeline implements PipelinePort {
     const name = outboundQueueName(channel.name);
     const worker: Worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const data = SendJob.parse(job.data);
         const r = await this.delivery.deliver(data, channel);
         await this.publish(r.live);
+        if (r.kind === 'wait') {
+          // Not a failure: spends no attempt.
+          await job.moveToDelayed(Date.now() + r.ms, token);
+          throw new DelayedError();
+        }
         if (r.kind === 'done') {
           if (data.inboundAt) o.metrics.inboundToOutbound.observe((o.clock() - data.inboundAt) / 1000);
           o.metrics.messagesOut.inc({ channel: channel.name, result: 'sent' }, r.sent);
@@ -228,6 +242,7 @@ export class Pipeline implements PipelinePort {
       {
         connection: o.redis,
         prefix: o.prefix,
+        ...STALL,
         concurrency: limits?.concurrency ?? 8,
         ...(limits ? { limiter: { max: limits.max, duration: limits.durationMs } } : {}),
       },
@@ -291,6 +306,12 @@ export class Pipeline implements PipelinePort {
     await Promise.all(events.map((e) => this.o.live.publish(e))).catch((error: unknown) =>
       this.o.logger.warn({ err: errorName(error) }, 'live publish failed'),
     );
+  }
+
+  private watch(queue: Queue): Queue {
+    // Without a listener BullMQ prints connection errors (Redis restarting) to the console; they belong in the log.
+    queue.on('error', (error) => this.o.logger.warn({ queue: queue.name, err: errorName(error) }, 'queue connection error'));
+    return queue;
   }
 
   private track(worker: Worker): void {

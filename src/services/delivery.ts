@@ -5,10 +5,15 @@ import { isRefusal, transition, type Owner } from '../domain/ownership.js';
 import type { SendJob } from '../queue/jobs.js';
 import type { LiveEvent } from './ports.js';
 
+/** How long an unsent reply keeps the chat's later replies waiting. */
+const ORDER_WAIT_LIMIT_MS = 10 * 60_000;
+
 /** How a delivery attempt ended, for the queue processor to turn into retry semantics. */
 export type DeliveryOutcome =
   | { kind: 'done'; sent: number; live: LiveEvent[]; outboxIds: number[] }
   | { kind: 'retry_after'; ms: number; live: LiveEvent[] }
+  /** An earlier reply of the same chat is still on its way: try again in `ms`, so the patient sees replies in order. */
+  | { kind: 'wait'; ms: number; live: LiveEvent[] }
   | { kind: 'transient'; detail: string; live: LiveEvent[] }
   | { kind: 'unreachable'; live: LiveEvent[]; outboxIds: number[] };
 
@@ -40,6 +45,9 @@ export class DeliveryService {
       ),
       sent: c.prepare(`UPDATE messages SET status = 'sent', channel_message_id = ?, sent_at = ?, error = NULL WHERE id = ?`),
       failed: c.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status <> 'sent'`),
+      earlier: c.prepare(
+        `SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'out' AND status = 'queued' AND id < ? AND created_at > ? LIMIT 1`,
+      ),
       conv: c.prepare(`SELECT id, owner, assignee_id, case_id, step_id FROM conversations WHERE id = ?`),
       unreachable: c.prepare(
         `UPDATE conversations SET unreachable = 1, owner = ?, assignee_id = ?, revision = revision + 1, updated_at = ? WHERE id = ?`,
@@ -54,9 +62,14 @@ export class DeliveryService {
     };
   }
 
-  /** Deliver a send job's messages through `channel`. */
+  /**
+   * Deliver a send job's messages through `channel`, after every earlier reply of the conversation: send jobs of one chat
+   * run concurrently (several turns in a burst), and a patient must not get the third question before the second.
+   */
   async deliver(job: SendJob, channel: Channel): Promise<DeliveryOutcome> {
     const live: LiveEvent[] = [];
+    // Only recent predecessors hold a job back, so one reply stuck for whatever reason never silences a chat for good.
+    if (this.st.earlier!.get(job.conversationId, Math.min(...job.messageIds), this.clock() - ORDER_WAIT_LIMIT_MS)) return { kind: 'wait', ms: 50, live };
     let sent = 0;
     for (const id of job.messageIds) {
       const m = this.st.msg!.get(id) as MessageRow | undefined;

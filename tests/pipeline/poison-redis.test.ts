@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { MailboxItem } from '../../src/queue/jobs.js';
+import { chatRecord } from '../support/pipeline-queries.js';
+import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
+import { eventually, startTestSystem } from '../support/system.js';
+
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+
+describe('a poison message (its turn throws every time)', () => {
+  let sys: Sys | undefined;
+  afterEach(async () => {
+    await sys?.stop();
+    sys = undefined;
+  });
+
+  it('goes to the dead-letter list after 3 failures while its chat and the other chats go on', async () => {
+    let poisonId = '';
+    let poisonTries = 0;
+    sys = await startTestSystem(
+      inject('redisUrl'),
+      { ROLES: 'worker,channels' },
+      {
+        // Stands in for a turn that crashes on one particular message (a bug the engine cannot turn into a value).
+        onItem: (phase, _key, item) => {
+          if (phase === 'start' && item.type === 'message' && item.message.channelMessageId === poisonId) {
+            poisonTries++;
+            throw new Error('turn crashed');
+          }
+        },
+      },
+    );
+    const phone = sys.fakePlatform!;
+    const flow = sys.flows.latest('case-interview')!.flow;
+    const others = INTERVIEW_SCRIPT.slice(0, 6);
+    const othersExpected = expectedChat(flow, others);
+    const bystanders = Promise.all(
+      Array.from({ length: 5 }, (_, i) => converse(phone, `bystander-${i}`, others, othersExpected, { thinkMs: () => 100 })),
+    );
+
+    const greeted = expectedChat(flow, ['halo']);
+    await converse(phone, 'victim', ['halo'], greeted);
+    poisonId = phone.patientSends('victim', { kind: 'text', text: 'ya' });
+    const next = phone.patientSends('victim', { kind: 'text', text: 'ya' });
+    // The message after the poison one is answered as if the poison one never came: consent, then the identity question.
+    const afterNext = expectedChat(flow, ['halo', 'ya']).textsAfter[1]!;
+    await eventually(() => (phone.inbox('victim').length >= afterNext.length ? true : undefined), 'the next message answered', 15_000);
+    expect(await bystanders).toEqual(Array.from({ length: 5 }, () => othersExpected.textsAfter.at(-1)));
+
+    expect(poisonTries).toBe(3);
+    const dead = (await sys.pipeline.mailboxes.deadLetters()).map((text) => MailboxItem.parse(JSON.parse(text)));
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ type: 'message', message: { channelMessageId: poisonId, channelUserId: 'victim' } });
+    const rec = chatRecord(sys.db, 'victim');
+    expect(rec.inboundIds).toEqual([rec.inboundIds[0], next]);
+    expect(phone.inbox('victim').map((d) => d.text)).toEqual(afterNext);
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+import type { FakePlatform } from '../../src/channels/fake/index.js';
+import { initialState, step, type FlowDefinition } from '../../src/flow/index.js';
+import type { ConversationState } from '../../src/flow/types.js';
+import { eventually } from './system.js';
+
+/**
+ * A patient's answers to the default interview, without a linked case, none of which escalates: consent, identity, no
+ * symptoms, swab yesterday, isolating at home, two housemates, then the first contact.
+ */
+export const INTERVIEW_SCRIPT = ['halo', 'ya', 'ya', 'tidak', 'kemarin', 'rumah', '2', 'Budi Santoso', 'tidak tahu', 'kantor'] as const;
+
+/** What the bot must have done after a chat's messages were each handled once, in order. */
+export interface ExpectedChat {
+  /** Bot texts, in order, cumulated after each patient message. */
+  textsAfter: string[][];
+  state: ConversationState;
+}
+
+/**
+ * Replay `messages` through the pure engine as the conversation service does for an unlinked fake-channel chat (the first
+ * message starts the flow, the rest are answers): the reference a pipeline run must match exactly.
+ */
+export function expectedChat(flow: FlowDefinition, messages: readonly string[], now = Date.now()): ExpectedChat {
+  let state = initialState(flow, { lang: flow.default_language, case: {} });
+  const texts: string[] = [];
+  const textsAfter: string[][] = [];
+  messages.forEach((text, i) => {
+    const turn = step(flow, state, i === 0 ? { kind: 'start' } : { kind: 'text', text }, { now }, { defaultCountry: 'ID' });
+    state = turn.state;
+    for (const e of turn.events) if (e.type === 'message') texts.push(e.text);
+    textsAfter.push([...texts]);
+  });
+  return { textsAfter, state };
+}
+
+/** Resolve after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Drive one patient through `messages` like a person would: send one, wait until the bot's expected reply has arrived,
+ * think a little, send the next. Returns the texts the phone shows at the end.
+ */
+export async function converse(
+  phone: FakePlatform,
+  user: string,
+  messages: readonly string[],
+  expected: ExpectedChat,
+  o: { thinkMs?: () => number; replyTimeoutMs?: number } = {},
+): Promise<string[]> {
+  for (const [i, text] of messages.entries()) {
+    phone.patientSends(user, { kind: 'text', text });
+    const want = expected.textsAfter[i]!.length;
+    await eventually(() => (phone.inbox(user).length >= want ? true : undefined), `${user}: reply to message ${i + 1}`, o.replyTimeoutMs ?? 10_000);
+    if (o.thinkMs) await sleep(o.thinkMs());
+  }
+  return phone.inbox(user).map((d) => d.text);
+}
