@@ -119,7 +119,11 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     }
     if (!flows.latest(config.DEFAULT_FLOW)) logger.error({ flow: config.DEFAULT_FLOW }, 'the default flow has no published version: new chats cannot start');
 
-    const live = await createLiveBus({ redisUrl: redisHandle.url, prefix: config.REDIS_PREFIX });
+    const live = await createLiveBus({
+      redisUrl: redisHandle.url,
+      prefix: config.REDIS_PREFIX,
+      onError: (error) => logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'live bus redis error'),
+    });
     stops.push(() => live.close());
     const metrics = createMetrics();
     const pipeline = new Pipeline({

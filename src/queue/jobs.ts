@@ -8,8 +8,6 @@ export const MailboxItem = z.discriminatedUnion('type', [
     type: z.literal('timer'),
     timer: z.enum(['reminder', 'expire']),
     conversationId: z.number().int(),
-    /** The conversation's inbound sequence when the timer was set: a reply since then cancels it. */
-    seq: z.number().int(),
     id: z.string(),
     enqueuedAt: z.number(),
   }),
@@ -46,7 +44,6 @@ export const TimerJob = z.object({
   conversationId: z.number().int(),
   channel: ChannelName,
   channelUserId: z.string(),
-  seq: z.number().int(),
 });
 export const OutreachJob = z.object({ caseId: z.number().int() });
 export type OutreachJob = z.infer<typeof OutreachJob>;

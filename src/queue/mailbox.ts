@@ -45,14 +45,14 @@ end
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return 0`;
 
-// Take a chat's lock. Idempotent for its holder: when Redis goes away after the SET but before the reply, ioredis re-sends it,
-// and a plain SET NX would then find "someone else's" lock (ours) and stall the chat until it expires.
-const LOCK = `
+// Take a chat's lock and read the first batch in one round trip (nil when another drain holds the lock). Idempotent for its
+// holder: when Redis goes away after the SET but before the reply, ioredis re-sends it, and a plain SET NX would then find
+// "someone else's" lock (ours) and stall the chat until it expires.
+const LOCK_READ = `
 local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if cur then return 0 end
+if cur and cur ~= ARGV[1] then return false end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
+return redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[3]) - 1)`;
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -82,9 +82,17 @@ export class Mailboxes {
   private readonly redis: Redis;
   private readonly p: string;
   private readonly opts: Required<Omit<MailboxOptions, 'redis' | 'prefix' | 'queue'>>;
+  private readonly scripts: Record<'enqueue' | 'commit' | 'lockRead' | 'unlock', (...args: string[]) => Promise<unknown>>;
 
   constructor(private readonly options: MailboxOptions) {
     this.redis = options.redis;
+    // Defined once per connection and sent as EVALSHA (ioredis re-loads them after a Redis restart on NOSCRIPT).
+    this.scripts = {
+      enqueue: defineScript(this.redis, 'tracebotMailboxEnqueue', 3, ENQUEUE),
+      commit: defineScript(this.redis, 'tracebotMailboxCommit', 4, COMMIT),
+      lockRead: defineScript(this.redis, 'tracebotMailboxLockRead', 2, LOCK_READ),
+      unlock: defineScript(this.redis, 'tracebotMailboxUnlock', 1, UNLOCK),
+    };
     this.p = `${options.prefix}:mb`;
     this.opts = {
       dedupTtlSeconds: options.dedupTtlSeconds ?? 7 * 24 * 3600,
@@ -104,9 +112,7 @@ export class Mailboxes {
   async enqueue(key: string, item: MailboxItem, dedupId?: string): Promise<EnqueueOutcome> {
     const k = this.keys(key);
     const seen = `${this.p}:seen:${dedupId ?? ''}`;
-    const r = (await this.redis.eval(
-      ENQUEUE,
-      3,
+    const r = (await this.scripts.enqueue(
       k.list,
       k.sched,
       seen,
@@ -119,7 +125,7 @@ export class Mailboxes {
     )) as number;
     if (r === -1) return 'duplicate';
     // 2: a re-sent call whose first run we cannot see; an extra drain job only finds the lock taken or the list empty.
-    if (r === 1 || r === 2) await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 } });
+    if (r === 1 || r === 2) await this.addDrain(key);
     return 'queued';
   }
 
@@ -134,7 +140,7 @@ export class Mailboxes {
     for (const key of stale) {
       if (await this.redis.exists(this.keys(key).lock)) continue;
       await this.redis.zadd(`${this.p}:scheduled`, 'XX', Date.now(), key);
-      await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 } });
+      await this.addDrain(key);
       n++;
     }
     return n;
@@ -158,8 +164,8 @@ export class Mailboxes {
     const key = String((job.data as { key: string }).key);
     const k = this.keys(key);
     const lockToken = randomUUID();
-    const got = (await this.redis.eval(LOCK, 1, k.lock, lockToken, String(this.opts.lockMs))) as number;
-    if (got !== 1) {
+    let first = (await this.scripts.lockRead(k.lock, k.list, lockToken, String(this.opts.lockMs), String(this.opts.batch))) as string[] | null;
+    if (first === null) {
       // Another worker is draining this chat: look again shortly (it may be just finishing).
       await job.moveToDelayed(Date.now() + 50, token);
       throw new DelayedError();
@@ -167,7 +173,8 @@ export class Mailboxes {
     let handled = 0;
     try {
       for (;;) {
-        const raw = await this.redis.lrange(k.list, 0, this.opts.batch - 1);
+        const raw = first ?? (await this.redis.lrange(k.list, 0, this.opts.batch - 1));
+        first = null;
         let done = 0;
         let failure: { error: unknown } | undefined;
         for (const text of raw) {
@@ -203,22 +210,27 @@ export class Mailboxes {
         if (finished) return handled;
         if (handled >= this.opts.maxPerJob) {
           // Yield: let other chats run, then continue this one with a fresh job.
-          await this.redis.eval(UNLOCK, 1, k.lock, lockToken);
-          await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 } });
+          await this.scripts.unlock(k.lock, lockToken);
+          await this.addDrain(key);
           return handled;
         }
       }
     } catch (error) {
-      await this.redis.eval(UNLOCK, 1, k.lock, lockToken);
+      await this.scripts.unlock(k.lock, lockToken);
       throw error;
     }
+  }
+
+  /** One drain job for a chat; nothing to keep once it completed (the mailbox, not the job, holds the work). */
+  private async addDrain(key: string): Promise<void> {
+    await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true });
   }
 
   /** Remove `handled` (the head items, in order) from the list; true when the chat's drain is finished. */
   private async commit(key: string, handled: string[], lockToken: string): Promise<boolean> {
     const k = this.keys(key);
     const last = handled.at(-1) ?? '';
-    const r = (await this.redis.eval(COMMIT, 4, k.list, k.sched, k.lock, k.fail, String(handled.length), key, lockToken, String(this.opts.lockMs), last)) as number;
+    const r = (await this.scripts.commit(k.list, k.sched, k.lock, k.fail, String(handled.length), key, lockToken, String(this.opts.lockMs), last)) as number;
     if (r === -1) throw new MailboxLockLostError(key);
     return r === 1;
   }
@@ -230,6 +242,13 @@ export class MailboxLockLostError extends Error {
     super('mailbox lock lost before commit; the drain will be retried');
     this.name = 'MailboxLockLostError';
   }
+}
+
+/** Register a Lua script on a connection (sent as EVALSHA) and return a caller for it. */
+function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): (...args: string[]) => Promise<unknown> {
+  redis.defineCommand(name, { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[name]!;
+  return (...args) => command.apply(redis, args);
 }
 
 function safeParse(text: string): MailboxItem | undefined {

@@ -193,7 +193,7 @@ export class Pipeline implements PipelinePort {
           // De-duplicated by job id: a retried timer job (or a re-sent enqueue after a Redis blip) must not remind twice.
           await this.mailboxes.enqueue(
             chatKey(t.channel, t.channelUserId),
-            { type: 'timer', timer: t.timer, conversationId: t.conversationId, seq: t.seq, id: String(job.id), enqueuedAt: o.clock() },
+            { type: 'timer', timer: t.timer, conversationId: t.conversationId, id: String(job.id), enqueuedAt: o.clock() },
             `timer:${String(job.id)}`,
           );
         },
@@ -289,12 +289,13 @@ export class Pipeline implements PipelinePort {
   }
 
   private async armTimers(timers: TimerRequest[]): Promise<void> {
-    // One pending timer of each kind per conversation: a newer one replaces the older while it waits.
+    // One pending timer of each kind per conversation: a newer one replaces the older while it waits; one that fires early
+    // re-arms itself (see ConversationService.handleTimer), so ordinary turns arm nothing.
     await Promise.all(
       timers.map((t) =>
         this.timers.add(
           t.timer,
-          { timer: t.timer, conversationId: t.conversationId, channel: t.channel, channelUserId: t.channelUserId, seq: t.seq },
+          { timer: t.timer, conversationId: t.conversationId, channel: t.channel, channelUserId: t.channelUserId },
           { delay: t.delayMs, deduplication: { id: `${t.timer}-${t.conversationId}`, replace: true, keepLastIfActive: true } },
         ),
       ),
@@ -303,9 +304,8 @@ export class Pipeline implements PipelinePort {
 
   private async publish(events: LiveEvent[]): Promise<void> {
     // Live updates are a convenience (browsers re-fetch on reconnect): a failed publish must not fail the committed work.
-    await Promise.all(events.map((e) => this.o.live.publish(e))).catch((error: unknown) =>
-      this.o.logger.warn({ err: errorName(error) }, 'live publish failed'),
-    );
+    if (!events.length) return;
+    await this.o.live.publishMany(events).catch((error: unknown) => this.o.logger.warn({ err: errorName(error) }, 'live publish failed'));
   }
 
   private watch(queue: Queue): Queue {

@@ -10,15 +10,19 @@ import type { MailboxItem } from '../queue/jobs.js';
 import type { FlowRegistry } from './flow-registry.js';
 import type { LiveEvent } from './ports.js';
 
-/** A reminder or expiry timer to (re)arm after a turn: delivered back through the chat's mailbox. */
+/**
+ * A reminder or expiry timer to arm: delivered back through the chat's mailbox. Timers are armed when a conversation starts
+ * waiting and re-armed lazily when one fires early (the patient answered since), so an ordinary turn costs no timer work.
+ */
 export interface TimerRequest {
   timer: 'reminder' | 'expire';
   conversationId: number;
   channel: InboundMessage['channel'];
   channelUserId: string;
-  seq: number;
   delayMs: number;
 }
+
+type TimerKind = TimerRequest['timer'];
 
 /** What one handled mailbox item committed; the caller dispatches the outbox, arms timers and publishes live events. */
 export interface TurnOutcome {
@@ -58,6 +62,9 @@ interface ConversationRow {
   opted_out: number;
   lang: Lang;
   inbound_seq: number;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  created_at: number;
 }
 
 interface CaseRow {
@@ -200,6 +207,7 @@ export class ConversationService {
 
     let conv = this.st.openConv!.get(m.channel, m.channelUserId) as ConversationRow | undefined;
     let isNew = false;
+    let reopened = false;
     if (!conv) {
       const last = this.st.lastClosed!.get(m.channel, m.channelUserId) as ConversationRow | undefined;
       if (last?.opted_out) {
@@ -209,6 +217,7 @@ export class ConversationService {
       }
       if (last && this.canReopen(last)) {
         conv = this.reopen(last, now);
+        reopened = true;
       } else {
         conv = this.open(m, now);
         if (!conv) {
@@ -241,7 +250,8 @@ export class ConversationService {
     const flow = this.o.flows.get(conv.flow_id, conv.flow_version);
     let state = JSON.parse(conv.state) as ConversationState;
     if (caseId !== null && caseId !== conv.case_id) state = { ...state, case: this.caseFields(caseId), lang: isNew ? this.caseLang(caseId) : state.lang };
-    const base = { conv, state, caseId, seq, now, lastInboundAt: now };
+    const arm: TimerKind[] = isNew || reopened ? ['reminder', 'expire'] : [];
+    const base = { conv, state, caseId, seq, now, lastInboundAt: now, arm };
 
     if (!flow) {
       out.errors.push('flow:missing_version');
@@ -292,25 +302,35 @@ export class ConversationService {
     out.conversationId = conv.id;
     this.st.caseStatus!.run({ id: c.id, status: 'contacting', now });
     const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: this.o.defaultCountry });
-    return this.finish({ conv, state: turn.state, caseId: c.id, seq: 0, now, lastInboundAt: null, flow: latest.flow }, turn.events, out);
+    return this.finish({ conv, state: turn.state, caseId: c.id, seq: 0, now, lastInboundAt: null, flow: latest.flow, arm: ['reminder', 'expire'] }, turn.events, out);
   }
 
+  /**
+   * A timer fired. It is void when a tracer has the chat or the bot is not waiting; early (the patient or the bot spoke since
+   * it was armed) it re-arms for the remaining time; due, it sends the reminder (or closes the chat as expired).
+   */
   private handleTimer(item: Extract<MailboxItem, { type: 'timer' }>, now: number): TurnOutcome {
     const out = emptyOutcome();
     const conv = this.st.convById!.get(item.conversationId) as ConversationRow | undefined;
-    // A reply since the timer was set, a tracer holding the chat, or a closed chat: the timer is void.
-    if (!conv || conv.inbound_seq !== item.seq || conv.owner !== 'bot') return out;
-    out.conversationId = conv.id;
+    if (!conv || conv.owner !== 'bot') return out;
     const flow = this.o.flows.get(conv.flow_id, conv.flow_version);
     if (!flow) return out;
     const state = JSON.parse(conv.state) as ConversationState;
-    const base = { conv, state, caseId: conv.case_id, seq: conv.inbound_seq, now, lastInboundAt: null };
-    if (item.timer === 'expire') {
-      if (state.status === 'completed' || state.status === 'stopped') return out;
-      return this.finish({ ...base, closedReason: 'expired' }, [], out);
+    if (state.status !== 'active' || !state.stepId) return out;
+    out.conversationId = conv.id;
+    const s = flow.settings;
+    const due =
+      item.timer === 'reminder'
+        ? Math.max(conv.last_inbound_at ?? 0, conv.last_outbound_at ?? 0, conv.created_at) + durationMs(s.reminder_after)
+        : (conv.last_inbound_at ?? conv.created_at) + durationMs(s.expire_after);
+    if (now < due) {
+      out.timers.push({ timer: item.timer, conversationId: conv.id, channel: conv.channel, channelUserId: conv.channel_user_id, delayMs: due - now });
+      return out;
     }
+    const base = { conv, state, caseId: conv.case_id, seq: conv.inbound_seq, now, lastInboundAt: null };
+    if (item.timer === 'expire') return this.finish({ ...base, closedReason: 'expired' }, [], out);
     const turn = step(flow, state, { kind: 'reminder' }, { now }, { defaultCountry: this.o.defaultCountry });
-    return this.finish({ ...base, state: turn.state, flow }, turn.events, out);
+    return this.finish({ ...base, state: turn.state, flow, arm: ['reminder'] }, turn.events, out);
   }
 
   /**
@@ -327,7 +347,11 @@ export class ConversationService {
       if (!flow) return out;
       const state = JSON.parse(conv.state) as ConversationState;
       const turn = step(flow, state, stepId ? { kind: 'resume', stepId } : { kind: 'resume' }, { now }, { defaultCountry: this.o.defaultCountry });
-      return this.finish({ conv, state: turn.state, caseId: conv.case_id, seq: conv.inbound_seq, now, lastInboundAt: null, flow }, turn.events, out);
+      return this.finish(
+        { conv, state: turn.state, caseId: conv.case_id, seq: conv.inbound_seq, now, lastInboundAt: null, flow, arm: ['reminder', 'expire'] },
+        turn.events,
+        out,
+      );
     });
   }
 
@@ -486,6 +510,8 @@ export class ConversationService {
       lastInboundAt: number | null;
       flow?: FlowDefinition;
       closedReason?: string;
+      /** Timers to arm if the bot is left waiting for the patient. */
+      arm?: TimerKind[];
     },
     events: EngineEvent[],
     out: TurnOutcome,
@@ -579,11 +605,12 @@ export class ConversationService {
       const row = this.st.insertOutbox!.get('send', conv.id, payload, now, now) as { id: number };
       out.outboxIds.push(row.id);
     }
-    if (t.flow && ownership.owner === 'bot' && t.state.status === 'active' && t.state.stepId) {
+    if (t.arm?.length && t.flow && ownership.owner === 'bot' && t.state.status === 'active' && t.state.stepId) {
       const s = t.flow.settings;
-      const reminderAllowed = t.state.reminders < s.max_reminders + 1;
-      if (reminderAllowed) out.timers.push({ timer: 'reminder', conversationId: conv.id, channel: conv.channel, channelUserId: conv.channel_user_id, seq: t.seq, delayMs: durationMs(s.reminder_after) });
-      out.timers.push({ timer: 'expire', conversationId: conv.id, channel: conv.channel, channelUserId: conv.channel_user_id, seq: t.seq, delayMs: durationMs(s.expire_after) });
+      for (const timer of t.arm) {
+        const delayMs = durationMs(timer === 'reminder' ? s.reminder_after : s.expire_after);
+        out.timers.push({ timer, conversationId: conv.id, channel: conv.channel, channelUserId: conv.channel_user_id, delayMs });
+      }
     }
     out.live.push({ type: 'conversation.updated', conversationId: conv.id, at: now });
     return out;

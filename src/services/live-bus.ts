@@ -5,6 +5,8 @@ import type { LiveEvent, LivePublisher } from './ports.js';
 
 /** Live events between processes: workers publish after each commit, every web process hears them and streams them to browsers. */
 export interface LiveBus extends LivePublisher {
+  /** Publish several events as one message (a turn's events go together: one Redis round trip instead of one each). */
+  publishMany(events: LiveEvent[]): Promise<void>;
   /** Listen to every event (from any process); returns the function that stops listening. */
   subscribe(listener: (event: LiveEvent) => void): () => void;
   close(): Promise<void>;
@@ -37,6 +39,8 @@ export interface LiveBusOptions {
   prefix: string;
   /** Called when a message on the channel is not a valid event (a bug elsewhere); defaults to ignoring it. */
   onInvalid?: (error: unknown) => void;
+  /** Redis connection trouble (both connections reconnect by themselves); defaults to ignoring it. */
+  onError?: (error: unknown) => void;
 }
 
 /** A live bus over Redis pub/sub with its own publisher and a dedicated subscriber connection. Resolves once subscribed. */
@@ -44,11 +48,14 @@ export async function createLiveBus(opts: LiveBusOptions): Promise<LiveBus> {
   const channel = `${opts.prefix}:live`;
   const pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: 3 });
   const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  // Without listeners ioredis prints connection errors (Redis restarting) to the console; both reconnect by themselves.
+  for (const conn of [pub, sub]) conn.on('error', (err: unknown) => opts.onError?.(err));
   const { emitter, subscribe } = fanOut();
   sub.on('message', (ch: string, text: string) => {
     if (ch !== channel) return;
     try {
-      emitter.emit('event', LiveEventSchema.parse(JSON.parse(text)));
+      const parsed: unknown = JSON.parse(text);
+      for (const e of Array.isArray(parsed) ? parsed : [parsed]) emitter.emit('event', LiveEventSchema.parse(e));
     } catch (err) {
       opts.onInvalid?.(err);
     }
@@ -57,6 +64,9 @@ export async function createLiveBus(opts: LiveBusOptions): Promise<LiveBus> {
   return {
     async publish(event) {
       await pub.publish(channel, JSON.stringify(event));
+    },
+    async publishMany(events) {
+      if (events.length) await pub.publish(channel, JSON.stringify(events));
     },
     subscribe,
     async close() {
@@ -72,6 +82,9 @@ export function createMemoryLiveBus(): LiveBus {
   return {
     async publish(event) {
       emitter.emit('event', LiveEventSchema.parse(event));
+    },
+    async publishMany(events) {
+      for (const event of events) emitter.emit('event', LiveEventSchema.parse(event));
     },
     subscribe,
     async close() {

@@ -13,6 +13,8 @@ export interface LiveEvent {
 /** Publishes live events to every web process. */
 export interface LivePublisher {
   publish(event: LiveEvent): Promise<void>;
+  /** Several events in one message. */
+  publishMany(events: LiveEvent[]): Promise<void>;
 }
 
 /** What the inbox needs from the message pipeline; implemented by the pipeline, used by web routes and services. */

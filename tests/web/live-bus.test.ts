@@ -31,6 +31,26 @@ describe('live bus over Redis pub/sub', () => {
     }
   });
 
+  it('delivers a turn\'s events published together, in order', async () => {
+    const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const seen: LiveEvent[] = [];
+    web.subscribe((e) => seen.push(e));
+    try {
+      const events: LiveEvent[] = [
+        { type: 'message.created', conversationId: 7, messageId: 1, at: 1 },
+        { type: 'message.created', conversationId: 7, messageId: 2, at: 1 },
+        { type: 'conversation.updated', conversationId: 7, at: 1 },
+      ];
+      await worker.publishMany(events);
+      for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen).toEqual(events);
+    } finally {
+      await Promise.all([worker.close(), web.close()]);
+    }
+  });
+
   it('ignores a malformed message on the channel and keeps delivering good ones', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const invalid: unknown[] = [];
