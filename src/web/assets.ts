@@ -9,6 +9,14 @@ const FILES: Record<string, { path: string; type: string }> = {
   'app.js': { path: new URL('./assets/app.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'phone.js': { path: new URL('./assets/phone.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'app.css': { path: new URL('./assets/app.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
+  // The coordinators' pages: CodeMirror 5's UMD files straight from node_modules (no bundler), and our own script and styles.
+  'codemirror.js': { path: require.resolve('codemirror/lib/codemirror.js'), type: 'text/javascript; charset=utf-8' },
+  'codemirror.css': { path: require.resolve('codemirror/lib/codemirror.css'), type: 'text/css; charset=utf-8' },
+  'cm-yaml.js': { path: require.resolve('codemirror/mode/yaml/yaml.js'), type: 'text/javascript; charset=utf-8' },
+  'cm-lint.js': { path: require.resolve('codemirror/addon/lint/lint.js'), type: 'text/javascript; charset=utf-8' },
+  'cm-lint.css': { path: require.resolve('codemirror/addon/lint/lint.css'), type: 'text/css; charset=utf-8' },
+  'coord.js': { path: new URL('./assets/coordinator/coord.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'coord.css': { path: new URL('./assets/coordinator/coord.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
 };
 
 /** Serve the few static files (read once at start): htmx from node_modules, our script and stylesheet. */

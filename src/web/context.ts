@@ -4,6 +4,7 @@ import type { FakePlatform } from '../channels/fake/index.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { FlowStepOption } from '../services/inbox/index.js';
+import type { FlowRegistry } from '../services/flow-registry.js';
 import type { LiveBus } from '../services/live-bus.js';
 import type { CannedReplies, PipelinePort } from '../services/ports.js';
 import type { LiveStreams } from './live-stream.js';
@@ -29,10 +30,20 @@ export interface WebDeps {
   heartbeatMs?: number;
   /** Browser reconnect delay after a dropped stream (default 2 s). */
   reconnectMs?: number;
+  /** The process's flow registry, so a publish from the editor refreshes the pipeline's "latest" cache; default: a new one. */
+  flows?: FlowRegistry;
+  /** A Telegram deep link for a start code (absent without a Telegram channel). */
+  deepLink?: (code: string) => Promise<string>;
+  /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
+  outreach?: (caseIds: number[]) => Promise<void>;
+  /** Start outreach on its own right after an import (config OUTREACH_ON_CREATE). */
+  outreachOnCreate?: boolean;
 }
 
 /** The dependencies with defaults filled in, shared by every route module. */
-export interface WebContext extends Required<Omit<WebDeps, 'fakePlatform' | 'plugins'>> {
+export interface WebContext extends Required<Omit<WebDeps, 'fakePlatform' | 'plugins' | 'deepLink' | 'outreach'>> {
   fakePlatform: FakePlatform | undefined;
+  deepLink: WebDeps['deepLink'];
+  outreach: WebDeps['outreach'];
   streams: LiveStreams;
 }

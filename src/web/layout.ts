@@ -38,6 +38,8 @@ export interface PageOptions {
   bodyClass?: string;
   /** Scripts other than app.js (paths under /assets). */
   scripts?: string[];
+  /** Stylesheets other than app.css (paths under /assets). */
+  styles?: string[];
 }
 
 /** A whole page: header with navigation for the signed-in user, flash notice, content. */
@@ -47,6 +49,7 @@ export function page(req: FastifyRequest, o: PageOptions): Html {
   const nav = user
     ? html`<nav class="nav">
         <a href="/inbox">${t(lang, 'nav_inbox')}</a>
+        ${hasRole(user.role, 'coordinator') ? html`<a href="/coord/dashboard">${t(lang, 'nav_dashboard')}</a><a href="/coord/cases">${t(lang, 'nav_cases')}</a><a href="/coord/contacts">${t(lang, 'nav_contacts')}</a><a href="/coord/flows">${t(lang, 'nav_flows')}</a>` : ''}
         ${hasRole(user.role, 'admin') ? html`<a href="/admin/users">${t(lang, 'nav_users')}</a><a href="/admin/audit">${t(lang, 'nav_audit')}</a><a href="/admin/queues">${t(lang, 'nav_queues')}</a>` : ''}
         <a href="/account/password">${t(lang, 'nav_account')}</a>
         <form method="post" action="/account/language" class="inline">
@@ -65,6 +68,7 @@ export function page(req: FastifyRequest, o: PageOptions): Html {
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${o.title} · Tracebot</title>
 <link rel="stylesheet" href="/assets/app.css">
+${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="/assets/${s}">`)}
 <script src="/assets/htmx.min.js" defer></script>
 <script src="/assets/app.js" defer></script>
 ${(o.scripts ?? []).map((s) => html`<script src="/assets/${s}" defer></script>`)}

@@ -3,6 +3,7 @@ import type { System } from '../system.js';
 import { verifyApiToken } from '../services/api-tokens.js';
 import { apiRoutes } from './api/api-routes.js';
 import { opsRoutes } from './ops/ops-routes.js';
+import { whatsappAdminForSystem } from './routes/whatsapp-admin.js';
 import { buildWebServer } from './server.js';
 
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
@@ -31,6 +32,9 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
     pipeline: system.pipeline,
     fakePlatform: system.fakePlatform,
     clock,
+    flows: system.flows,
+    ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
+    ...(config.outreachChannel ? { outreach: (ids: number[]) => system.outreach.request(ids), outreachOnCreate: config.OUTREACH_ON_CREATE } : {}),
     plugins: [
       apiRoutes({
         db,
@@ -50,6 +54,7 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
         });
       },
       opsRoutes({ db, redis: system.redis, metrics: system.metrics, queues: () => system.pipeline.queues(), requireAdmin }),
+      whatsappAdminForSystem(system, clock),
     ],
   });
   return app;

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebContext } from '../../context.js';
+import { caseRoutes } from './cases.js';
+import { contactRoutes } from './contacts.js';
+import { dashboardRoutes } from './dashboard.js';
+import { flowRoutes } from './flows.js';
+import { importRoutes } from './import.js';
+import { simulatorRoutes } from './simulator.js';
+
+/** The coordinators' workspace (role coordinator or higher): dashboard, cases and import, contacts and chains, flow editor. */
+export function coordinatorRoutes(ctx: WebContext) {
+  return async (app: FastifyInstance) => {
+    await app.register(dashboardRoutes(ctx));
+    await app.register(caseRoutes(ctx));
+    await app.register(importRoutes(ctx));
+    await app.register(contactRoutes(ctx));
+    await app.register(flowRoutes(ctx));
+    await app.register(simulatorRoutes(ctx));
+  };
+}
