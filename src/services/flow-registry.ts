@@ -25,9 +25,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 export class FlowRegistry {
   private readonly byVersion = new Map<string, FlowDefinition>();
-  private readonly latestCache = new Map<string, PublishedFlow>();
+  private readonly latestCache = new Map<string, PublishedFlow & { checkedAt: number }>();
 
-  constructor(private readonly db: Db) {}
+  /**
+   * @param latestTtlMs how long "the latest version" is trusted before SQLite is asked again: another process (the web
+   *   editor) may have published, and new conversations must pick that up without a restart.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly latestTtlMs = 2000,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The definition of one published version, or undefined if there is none. */
   get(flowId: string, version: number): FlowDefinition | undefined {
@@ -48,7 +56,7 @@ export class FlowRegistry {
   /** The newest published version of a flow (new conversations start on it). */
   latest(flowId: string): PublishedFlow | undefined {
     const cached = this.latestCache.get(flowId);
-    if (cached) return cached;
+    if (cached && this.clock() - cached.checkedAt < this.latestTtlMs) return cached;
     const row = this.db
       .select({ version: schema.flowVersions.version })
       .from(schema.flowVersions)
@@ -60,7 +68,7 @@ export class FlowRegistry {
     const flow = this.get(flowId, row.version);
     if (!flow) return undefined;
     const published = { flowId, version: row.version, flow };
-    this.latestCache.set(flowId, published);
+    this.latestCache.set(flowId, { ...published, checkedAt: this.clock() });
     return published;
   }
 
