@@ -32,8 +32,16 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');
-        const r = await runDemo(db, { now: Date.now(), seed: 42, flowsDir: config.FLOWS_DIR });
-        process.stdout.write(`${JSON.stringify(r)}\n`);
+        const r = runDemo(db, { now: Date.now(), seed: 42, flowsDir: config.FLOWS_DIR });
+        if (!r.ok) {
+          process.stderr.write(`demo: ${r.detail}\n`);
+          return 1;
+        }
+        const d = r.summary;
+        process.stdout.write(
+          `demo data: ${d.cases} cases, ${d.conversations} chats (${d.completed} completed), ${d.contacts} contacts, ` +
+            `${d.escalations.open} open escalations. Start the system with npm start and open /coord/dashboard or /inbox.\n`,
+        );
         return 0;
       }
       default:
