@@ -10,6 +10,7 @@ import { ConversationService } from '../services/conversation-turn.js';
 import { FlowRegistry } from '../services/flow-registry.js';
 import { claim, resolve } from '../services/inbox/index.js';
 import { StructuredRecords } from '../services/structured-records.js';
+import { prng } from '../runtime/prng.js';
 
 /**
  * Synthetic Jakarta data for a newcomer: cases confirmed over the last week, interviews driven through the real flow engine
@@ -110,17 +111,6 @@ interface CasePlan {
   stopAfter: number;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same demo. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fill an EMPTY database with synthetic demo data (refuses when any case exists). */
 export function runDemo(db: Db, opts: DemoOptions): DemoResult {
@@ -142,7 +132,7 @@ export function runDemo(db: Db, opts: DemoOptions): DemoResult {
     flow = registry.latest(FLOW_ID)!;
   }
 
-  const random = rng(opts.seed);
+  const random = prng(opts.seed);
   const plans = planCases(random, opts.now, opts.caseCount ?? 60, opts.timezone ?? 'Asia/Jakarta');
   const service = new ConversationService({ db, flows: registry, defaultFlow: FLOW_ID, defaultCountry: 'ID' });
   const records = new StructuredRecords(db);

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { portAnswers, waitForPort } from './ports.js';
 
 /** Where Redis is, and how to stop it if we started it. */
 export interface RedisHandle {
@@ -20,35 +20,13 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
-async function waitFor(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await answers(host, port, 200)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
 /**
  * Use REDIS_URL when set; else 127.0.0.1:6379 if something answers there; else start a private `redis-server` with its data
  * under `<dataDir>/redis` (append-only, noeviction) and stop it on exit; else explain what to install.
  */
 export async function ensureRedis(opts: { url?: string; dataDir: string; logger: Logger; port?: number }): Promise<RedisHandle> {
   if (opts.url) return { url: opts.url, stop: async () => {}, started: false };
-  if (await answers('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', stop: async () => {}, started: false };
+  if (await portAnswers('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', stop: async () => {}, started: false };
   const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (which.error || which.status !== 0) {
     throw new RedisUnavailableError(
@@ -58,7 +36,7 @@ export async function ensureRedis(opts: { url?: string; dataDir: string; logger:
   const dir = path.join(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = opts.port ?? 6380;
-  if (await answers('127.0.0.1', port)) {
+  if (await portAnswers('127.0.0.1', port)) {
     // A private redis from an earlier run that was not stopped: reuse it rather than fight for the port.
     return { url: `redis://127.0.0.1:${port}`, stop: async () => {}, started: false };
   }
@@ -67,7 +45,7 @@ export async function ensureRedis(opts: { url?: string; dataDir: string; logger:
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );
-  if (!(await waitFor('127.0.0.1', port, 10_000))) {
+  if (!(await waitForPort('127.0.0.1', port, 10_000))) {
     child.kill('SIGKILL');
     throw new RedisUnavailableError(`Started redis-server on port ${port} but it did not answer; see ${dir}.`);
   }

@@ -1,38 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
-}
+import { freePort, waitForPort } from '../../src/runtime/ports.js';
 
 export interface TestRedis {
   url: string;
@@ -53,7 +23,7 @@ export async function startRedis(opts: { persist?: boolean } = {}): Promise<Test
   let proc: ChildProcess;
   const launch = async () => {
     proc = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitForPort(port, 10_000);
+    if (!(await waitForPort('127.0.0.1', port, 10_000))) throw new Error(`redis-server did not listen on ${port}`);
   };
   await launch();
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
