@@ -131,8 +131,11 @@ describe('the inbox in a browser', () => {
     const chat = seedEscalated(web.db, { name: 'Dropped Line' });
     const page = await newPage();
     await login(page, ani.email, ani.password);
+    // The page re-fetches its live regions once its stream is up: let that finish, so it cannot pick up the "lost" message.
+    const firstRefresh = page.waitForResponse((r) => r.url().includes('/part/transcript'));
     await page.goto(`${base}/inbox/c/${chat.conversationId}`);
     await liveUp(page);
+    await firstRefresh;
 
     // The server drops every stream and refuses new ones for a while (a restart, a proxy hiccup).
     web.app.liveStreams.suspend(2500);
