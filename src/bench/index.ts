@@ -5,3 +5,4 @@ export { INTERVIEW_ANSWERS, LeanPlatform, PatientDriver, type Patient } from './
 export { startBenchRedis, type BenchRedis } from './redis-server.js';
 export { runEcho, type EchoOptions, type EchoResult } from './echo.js';
 export { Samples } from './samples.js';
+export { runScaleBench, formatScaleSummary, SCALE_TARGETS, type ScaleOptions, type ScaleResult } from './scale/index.js';

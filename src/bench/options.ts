@@ -16,10 +16,18 @@ export interface BenchOptions {
   autoPipelining: boolean;
   /** Use this Redis instead of starting a private one. */
   redisUrl?: string;
+  /** Run issue 6's inbox scale measurement instead (no Redis): seeded SQLite, page timings, live streams. */
+  scale: boolean;
+  scaleSize: 'full' | 'small';
+  /** Scale run overrides; the size gives the defaults. */
+  scaleRequests?: number;
+  sseConnections?: number;
+  sseSeconds?: number;
 }
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--json] [--quick] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]';
+  'usage: npm run bench -- [--json] [--quick] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]\n' +
+  '       npm run bench -- --scale [--json] [--scale-size full|small] [--requests N] [--sse-connections N] [--sse-seconds N]';
 
 const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16 };
 // Small enough for a test to finish in seconds; the numbers are then only a smoke signal.
@@ -40,6 +48,11 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
         concurrency: { type: 'string' },
         'auto-pipelining': { type: 'boolean' },
         'redis-url': { type: 'string' },
+        scale: { type: 'boolean' },
+        'scale-size': { type: 'string' },
+        requests: { type: 'string' },
+        'sse-connections': { type: 'string' },
+        'sse-seconds': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -58,6 +71,16 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
   const offered = num('offered', values.offered, 1, 100_000);
   const concurrency = num('concurrency', values.concurrency, 1, 256);
   for (const v of [patients, seconds, offered, concurrency]) if (typeof v === 'string') return { problem: v };
+  const scaleSize = values['scale-size'] ?? 'full';
+  if (scaleSize !== 'full' && scaleSize !== 'small') return { problem: `--scale-size must be full or small, not "${scaleSize}"` };
+  const scaleNums: Record<string, number> = {};
+  for (const [flag, key, min, max] of [['requests', 'scaleRequests', 1, 100_000], ['sse-connections', 'sseConnections', 1, 20_000], ['sse-seconds', 'sseSeconds', 1, 3600]] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) return { problem: `--${flag} must be a whole number from ${min} to ${max}, not "${raw}"` };
+    scaleNums[key] = n;
+  }
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) return { problem: `--redis-url must start with redis://, not "${redisUrl}"` };
   return {
@@ -69,5 +92,8 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
     concurrency: concurrency as number,
     autoPipelining: values['auto-pipelining'] === true,
     ...(redisUrl ? { redisUrl } : {}),
+    scale: values.scale === true,
+    scaleSize,
+    ...scaleNums,
   };
 }

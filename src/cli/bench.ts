@@ -5,15 +5,33 @@
  * sustained msgs/s, latency at a fixed offered load, peak RSS, and a bare BullMQ echo on the same Redis as the ceiling.
  * With `--json` the last line is one JSON object (see BenchResult). Starts a private redis-server unless `--redis-url` or
  * REDIS_URL is given.
+ *
+ * `npm run bench -- --scale [--json] [--scale-size full|small]` measures the inbox at issue 6's scale instead: 100,000
+ * conversations and 1,000,000 messages in SQLite, queue and conversation pages timed at the server, 1,000 live streams held
+ * (see src/bench/scale). No Redis.
  */
 import { pathToFileURL } from 'node:url';
-import { BENCH_USAGE, formatSummary, parseBenchArgs, runBench } from '../bench/index.js';
+import { BENCH_USAGE, formatScaleSummary, formatSummary, parseBenchArgs, runBench, runScaleBench } from '../bench/index.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const opts = parseBenchArgs(argv, process.env);
   if ('problem' in opts) {
     console.error(`${opts.problem}\n${BENCH_USAGE}`);
     return 2;
+  }
+  if (opts.scale) {
+    const scale = await runScaleBench(
+      {
+        size: opts.scaleSize,
+        ...(opts.scaleRequests ? { requests: opts.scaleRequests } : {}),
+        ...(opts.sseConnections ? { sseConnections: opts.sseConnections } : {}),
+        ...(opts.sseSeconds ? { sseSeconds: opts.sseSeconds } : {}),
+      },
+      (line) => console.log(line),
+    );
+    for (const line of formatScaleSummary(scale)) console.log(line);
+    if (opts.json) console.log(JSON.stringify(scale));
+    return 0;
   }
   const result = await runBench(opts, (line) => console.log(line));
   for (const line of formatSummary(result)) console.log(line);

@@ -178,7 +178,13 @@ export const exposures = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('exposures_source').on(t.sourceKey), index('exposures_case').on(t.caseId), index('exposures_contact').on(t.contactId)],
+  (t) => [
+    uniqueIndex('exposures_source').on(t.sourceKey),
+    index('exposures_case').on(t.caseId),
+    index('exposures_contact').on(t.contactId),
+    // The conversation page lists a chat's exposures; without it every view scans the table.
+    index('exposures_conversation').on(t.conversationId),
+  ],
 );
 
 /** A request for a person. open = waiting in the queue, pending = claimed by a tracer, resolved. */

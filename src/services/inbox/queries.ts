@@ -44,6 +44,14 @@ export function listQueue(db: Db, f: QueueFilter): QueueItem[] {
   if (f.view === 'mine') where.push(eq(e.assigneeId, f.userId));
   if (f.view === 'unassigned') where.push(isNull(e.assigneeId));
   const order = f.status === 'resolved' ? [desc(e.resolvedAt), desc(e.id)] : [priorityRank(e), asc(e.waitingSince), asc(e.id)];
+  // Pick the page's escalations first, then join only those: joining every open escalation to its (wide) conversation row
+  // before sorting cost ~25 ms with 2,000 waiting chats (npm run bench -- --scale).
+  const page = db
+    .select({ id: e.id })
+    .from(e)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(Math.min(f.limit ?? 200, 500));
   return db
     .select({
       escalationId: e.id,
@@ -67,9 +75,8 @@ export function listQueue(db: Db, f: QueueFilter): QueueItem[] {
     .innerJoin(c, eq(c.id, e.conversationId))
     .leftJoin(schema.cases, eq(schema.cases.id, c.caseId))
     .leftJoin(schema.users, eq(schema.users.id, e.assigneeId))
-    .where(and(...where))
+    .where(inArray(e.id, page))
     .orderBy(...order)
-    .limit(Math.min(f.limit ?? 200, 500))
     .all();
 }
 

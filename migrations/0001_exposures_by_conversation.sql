@@ -1,0 +1,1 @@
+CREATE INDEX `exposures_conversation` ON `exposures` (`conversation_id`);
