@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, logIn } from '../support/browser.js';
 import { buildTestWeb, seedUser, type TestWeb } from '../support/seed.js';
 import { insertCase, insertContact, insertExposure, insertUser } from '../services/coordinator/support.js';
 
@@ -70,12 +70,7 @@ afterAll(async () => {
   await web?.app.close();
 });
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(/\/inbox/), page.click('button[type=submit]')]);
-}
+const login = (page: Page, email: string, password: string) => logIn(page, base, email, password);
 
 describe('the dashboard in a browser', () => {
   it('shows the figures of a hand-computed fixture, the daily bars, the tracers’ workload and CSV exports', async () => {

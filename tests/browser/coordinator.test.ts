@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { createCases } from '../../src/services/cases.js';
 import { StructuredRecords } from '../../src/services/structured-records.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, logIn } from '../support/browser.js';
 import { seedUser } from '../support/seed.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
@@ -50,12 +50,7 @@ async function coordinator(name: string) {
   return seedUser(sys.db, { email: `${name.toLowerCase()}-${++userSeq}@example.org`, role: 'coordinator', name });
 }
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(/\/inbox/), page.click('button[type=submit]')]);
-}
+const login = (page: Page, email: string, password: string) => logIn(page, base, email, password);
 
 async function shot(page: Page, name: string) {
   if (shots) await page.screenshot({ path: path.join(shots, `coord-${name}.png`), fullPage: true });

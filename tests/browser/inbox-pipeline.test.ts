@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, logIn, liveUp } from '../support/browser.js';
 import { seedUser } from '../support/seed.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
@@ -41,16 +41,7 @@ async function tracer(name: string, role: 'tracer' | 'admin' = 'tracer') {
   return seedUser(sys.db, { email: `${name.toLowerCase()}-${++userSeq}@example.org`, role, name });
 }
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(/\/inbox/), page.click('button[type=submit]')]);
-}
-
-async function liveUp(page: Page) {
-  await page.waitForFunction("document.documentElement.dataset.live === 'up'");
-}
+const login = (page: Page, email: string, password: string) => logIn(page, base, email, password);
 
 async function shot(page: Page, name: string) {
   if (shots) await page.screenshot({ path: path.join(shots, `pipeline-${name}.png`), fullPage: true });

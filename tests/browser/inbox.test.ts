@@ -8,7 +8,7 @@ import { FakePlatform } from '../../src/channels/fake/index.js';
 import { schema } from '../../src/db/index.js';
 import { createLiveBus, type LiveBus } from '../../src/services/live-bus.js';
 import type { LiveEvent } from '../../src/services/ports.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, logIn, liveUp } from '../support/browser.js';
 import { buildTestWeb, seedEscalated, seedInbound, seedUser, type TestWeb } from '../support/seed.js';
 
 // Real server on 127.0.0.1, real SQLite file, real Redis pub/sub; a second bus plays the worker process.
@@ -57,16 +57,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(/\/inbox/), page.click('button[type=submit]')]);
-}
-
-async function liveUp(page: Page) {
-  await page.waitForFunction("document.documentElement.dataset.live === 'up'");
-}
+const login = (page: Page, email: string, password: string) => logIn(page, base, email, password);
 
 async function shot(page: Page, name: string) {
   if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import '../../src/channels/wiring.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeTelegramApi } from '../support/fake-telegram-api.js';
+import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -19,29 +20,14 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     });
     token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
   };
-  const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sys.address}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
+  const http = apiClient(() => sys.address, () => token);
   const createCase = async (externalId: string) => {
     const r = await http('POST', '/api/v1/cases', { externalId, name: 'Budi Santoso', phone: '0812-1111-2222', dateOfBirth: '1990-03-14', language: 'en' });
     expect(r.status).toBe(201);
     return r.json.cases[0] as { id: number; startCode: string; telegramLink: string; telegramQr: string };
   };
-  /** Wait for the next bot message to this chat containing `text`, after `from` messages. */
-  const botSays = async (chat: number, text: string, from: { n: number }) => {
-    const found = await eventually(() => {
-      const list = api.sent(chat);
-      const i = list.findIndex((m, idx) => idx >= from.n && m.text.includes(text));
-      return i >= 0 ? { i, m: list[i]! } : undefined;
-    }, `bot says "${text}"`);
-    from.n = found.i + 1;
-    return found.m;
-  };
+  /** Wait for the next bot message to this chat containing `text`, after `from.n` messages. */
+  const botSays = (chat: number, text: string, from: { n: number }) => nextMessageWith(() => api.sent(chat), text, from);
 
   beforeEach(async () => {
     api = await FakeTelegramApi.start({ maxHoldMs: 200 });

@@ -3,6 +3,7 @@ import '../../src/channels/wiring.js';
 import { CHOICE_HINT } from '../../src/channels/whatsapp/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
+import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -22,24 +23,9 @@ describe('a patient interviewed on WhatsApp (fake socket, full system)', () => {
   let sys: Sys;
   let token: string;
 
-  const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sys.address}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
-  /** Wait for the next bot message to `jid` containing `text`, after the `from.n` already seen. */
-  const botSays = async (jid: string, text: string, from: { n: number }) => {
-    const found = await eventually(() => {
-      const list = net.sentTo(jid);
-      const i = list.findIndex((m, idx) => idx >= from.n && m.text.includes(text));
-      return i >= 0 ? { i, m: list[i]! } : undefined;
-    }, `bot says "${text}"`);
-    from.n = found.i + 1;
-    return found.m;
-  };
+  const http = apiClient(() => sys.address, () => token);
+  /** Wait for the next bot message to this chat containing `text`, after `from.n` messages. */
+  const botSays = (jid: string, text: string, from: { n: number }) => nextMessageWith(() => net.sentTo(jid), text, from);
   const says = (text: string) => net.patientSends(PATIENT, { conversation: text });
 
   beforeEach(async () => {

@@ -3,6 +3,7 @@ import '../../src/channels/wiring.js';
 import { useSqliteAuthState, type WhatsAppChannel } from '../../src/channels/whatsapp/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
+import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -28,28 +29,14 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
     sys = await startTestSystem(inject('redisUrl'), { ...ENV, ...env }, fakeSocket(net));
     token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
   };
-  const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sys.address}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
+  const http = apiClient(() => sys.address, () => token);
   const createCase = async (externalId: string, phone = '0812-1111-2222') => {
     const r = await http('POST', '/api/v1/cases', { externalId, name: 'Budi Santoso', phone, dateOfBirth: '1990-03-14', language: 'en' });
     expect(r.status).toBe(201);
     return r.json.cases[0] as { id: number };
   };
-  const botSays = async (jid: string, text: string, from: { n: number }) => {
-    const found = await eventually(() => {
-      const list = net.sentTo(jid);
-      const i = list.findIndex((m, idx) => idx >= from.n && m.text.includes(text));
-      return i >= 0 ? { i, m: list[i]! } : undefined;
-    }, `bot says "${text}"`);
-    from.n = found.i + 1;
-    return found.m;
-  };
+  /** Wait for the next bot message to this chat containing `text`, after `from.n` messages. */
+  const botSays = (jid: string, text: string, from: { n: number }) => nextMessageWith(() => net.sentTo(jid), text, from);
   const caseStatus = async (ref: string) => (await http('GET', `/api/v1/cases/${ref}`)).json.status as string;
   const conversations = () =>
     sys.db.$client.prepare(`SELECT channel_user_id AS chat, case_id AS caseId, step_id AS stepId FROM conversations ORDER BY id`).all() as {

@@ -15,3 +15,16 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-back
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ARGS });
 }
+
+/** Log in through the login form like a person, and wait for the inbox. */
+export async function logIn(page: import('playwright-core').Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(/\/inbox/), page.click('button[type=submit]')]);
+}
+
+/** Wait until the page's live-update stream is connected. */
+export async function liveUp(page: import('playwright-core').Page): Promise<void> {
+  await page.waitForFunction("document.documentElement.dataset.live === 'up'");
+}
