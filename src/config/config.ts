@@ -40,14 +40,14 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
   const dataDir = path.resolve(baseDir, env.DATA_DIR);
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
   const realChannel = telegramEnabled || env.WHATSAPP_ENABLED;
-  const resolveAuto = (v: 'auto' | 'on' | 'off') => (v === 'auto' ? !realChannel || env.NODE_ENV !== 'production' : v === 'on');
   return Object.freeze({
     ...env,
     DATA_DIR: dataDir,
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
     fakeChannel: env.FAKE_CHANNEL === 'auto' ? !realChannel : env.FAKE_CHANNEL === 'on',
-    patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && resolveAuto('auto') : env.PATIENT_PHONE_PAGE === 'on',
+    // A page anyone can open that plays a patient: by default only in development and only without a real channel.
+    patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && env.NODE_ENV !== 'production' : env.PATIENT_PHONE_PAGE === 'on',
     telegramEnabled,
     outreachChannel:
       env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL,

@@ -33,6 +33,13 @@ describe('configuration', () => {
     expect(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc', FAKE_CHANNEL: 'on' }).fakeChannel).toBe(true);
   });
 
+  it('shows the patient-phone page only in development without a real channel, unless asked for', () => {
+    expect(parseConfig({}).patientPhonePage).toBe(true);
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc' }).patientPhonePage).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).patientPhonePage).toBe(false);
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc', PATIENT_PHONE_PAGE: 'on' }).patientPhonePage).toBe(true);
+  });
+
   it('.env.example documents every variable the schema reads', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
