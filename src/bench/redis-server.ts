@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, portAnswers } from '../runtime/ports.js';
 
 /** A redis-server the benchmark started for itself. */
 export interface BenchRedis {
@@ -10,30 +10,6 @@ export interface BenchRedis {
   pid: number | undefined;
   /** Stop the server and remove its data directory. */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on loopback (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /**
@@ -61,7 +37,7 @@ export async function startBenchRedis(timeoutMs = 10_000): Promise<BenchRedis> {
       await stop();
       throw new Error(`could not start redis-server (${failed.message}); install it or pass --redis-url`);
     }
-    if (await answers(port)) break;
+    if (await portAnswers('127.0.0.1', port)) break;
     if (Date.now() > until) {
       child.kill('SIGKILL');
       await stop();
