@@ -2,62 +2,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/index.js';
 import { launchBrowser, logIn } from '../support/browser.js';
 import { buildTestWeb, seedUser, type TestWeb } from '../support/seed.js';
-import { insertCase, insertContact, insertExposure, insertUser } from '../services/coordinator/support.js';
+import { NOW, fixture } from '../services/coordinator/dashboard-fixture.js';
 
 // The dashboard over a hand-computed fixture, read off the rendered page in a real browser (server clock fixed).
-const H = 3_600_000;
-const at = (iso: string) => Date.parse(iso);
-const NOW = at('2026-03-09T12:00:00Z'); // 19:00 in Jakarta
 const shots = process.env.SCREENSHOTS ? path.resolve(process.env.SCREENSHOTS) : undefined;
 
 let browser: Browser;
 let web: TestWeb;
 let base: string;
-
-function escalation(db: Db, e: { status: 'open' | 'pending' | 'resolved'; assigneeId?: number | null; waitingSince: number; resolvedAt?: number }): void {
-  const conv = db.$client
-    .prepare(`INSERT INTO conversations (channel, channel_user_id, flow_id, flow_version, state, owner) VALUES ('fake', ?, 'f', 1, '{}', 'closed') RETURNING id`)
-    .get(`u${Math.random()}`) as { id: number };
-  db.$client
-    .prepare(`INSERT INTO escalations (conversation_id, reason, status, assignee_id, waiting_since, resolved_at, created_at, updated_at) VALUES (?, 'patient_asked', ?, ?, ?, ?, ?, ?)`)
-    .run(conv.id, e.status, e.assigneeId ?? null, e.waitingSince, e.resolvedAt ?? null, e.waitingSince, e.waitingSince);
-}
-
-/**
- * Range 8–9 March 2026, Jakarta (UTC+7). Confirmed in range: C1 (done in 6 h, 3 contacts), C2 (done in 30 h, 1 contact),
- * C3 (done in 12 h), C4 (reached, 2 contacts, not done), C5 (unreachable); C6 and C7 fall just outside.
- * So: 5 confirmed, 4 reached, 3 completed; median hours 12 (6, 12, 30); within 24 h 2 of 5 = 40%; contacts per interviewed
- * case (3 + 1 + 0) / 3 = 1.33, median 1, target 2 met by 1 of 3. Escalations: open E1 0.5 h, E2 1.5 h, E3 10 h, E6 1 h
- * waiting (median 1 h 15 min, longest 10 h); pending E4, E5 (Ani); raised in range 8; resolved in range E7 (Budi), E9 (Ani).
- */
-function fixture(db: Db) {
-  const c1 = insertCase(db, { externalId: 'C1', confirmedAt: at('2026-03-08T01:00:00Z'), firstReachedAt: at('2026-03-08T02:00:00Z'), completedAt: at('2026-03-08T07:00:00Z') });
-  const c2 = insertCase(db, { externalId: 'C2', confirmedAt: at('2026-03-08T10:00:00Z'), firstReachedAt: at('2026-03-08T12:00:00Z'), completedAt: at('2026-03-09T16:00:00Z') });
-  insertCase(db, { externalId: 'C3', confirmedAt: at('2026-03-08T18:00:00Z'), firstReachedAt: at('2026-03-08T19:00:00Z'), completedAt: at('2026-03-09T06:00:00Z') });
-  const c4 = insertCase(db, { externalId: 'C4', confirmedAt: at('2026-03-09T05:00:00Z'), firstReachedAt: at('2026-03-09T06:00:00Z') });
-  insertCase(db, { externalId: 'C5', confirmedAt: at('2026-03-09T08:00:00Z'), status: 'unreachable' });
-  insertCase(db, { externalId: 'C6', confirmedAt: at('2026-03-07T16:59:00Z'), firstReachedAt: at('2026-03-07T17:30:00Z'), completedAt: at('2026-03-07T18:00:00Z') });
-  insertCase(db, { externalId: 'C7', confirmedAt: at('2026-03-09T17:00:00Z') });
-  for (let k = 0; k < 3; k++) insertExposure(db, { caseId: c1, contactId: insertContact(db, { name: `K1-${k}` }), createdAt: at('2026-03-08T07:00:00Z') });
-  insertExposure(db, { caseId: c2, contactId: insertContact(db, { name: 'K2' }), createdAt: at('2026-03-09T16:00:00Z') });
-  for (let k = 0; k < 2; k++) insertExposure(db, { caseId: c4, contactId: insertContact(db, { name: `K4-${k}` }), createdAt: at('2026-03-09T17:30:00Z') });
-  const ani = insertUser(db, { name: 'Ani' });
-  const budi = insertUser(db, { name: 'Budi' });
-  const citra = insertUser(db, { name: 'Citra', role: 'coordinator' });
-  escalation(db, { status: 'open', waitingSince: NOW - 0.5 * H });
-  escalation(db, { status: 'open', waitingSince: NOW - 1.5 * H });
-  escalation(db, { status: 'open', waitingSince: NOW - 10 * H });
-  escalation(db, { status: 'pending', assigneeId: ani, waitingSince: at('2026-03-08T05:00:00Z') });
-  escalation(db, { status: 'pending', assigneeId: ani, waitingSince: at('2026-03-08T06:00:00Z') });
-  escalation(db, { status: 'open', assigneeId: budi, waitingSince: NOW - 1 * H });
-  escalation(db, { status: 'resolved', assigneeId: budi, waitingSince: at('2026-03-08T08:00:00Z'), resolvedAt: at('2026-03-08T09:00:00Z') });
-  escalation(db, { status: 'resolved', assigneeId: citra, waitingSince: at('2026-03-07T09:00:00Z'), resolvedAt: at('2026-03-07T10:00:00Z') });
-  escalation(db, { status: 'resolved', assigneeId: ani, waitingSince: at('2026-03-09T10:00:00Z'), resolvedAt: at('2026-03-09T11:00:00Z') });
-  return { ani, budi };
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();
