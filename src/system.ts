@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Channel } from './channels/channel.js';
+import type { Channel } from './domain/channel.js';
 import type { WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import { FakeChannel, FakePlatform } from './channels/fake/index.js';
 import type { Config } from './config/index.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { InboundContent } from '../channels/channel.js';
+import type { InboundContent } from '../domain/channel.js';
 import { FakePlatform, type FakeDelivery } from '../channels/fake/index.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InboundMessage } from '../channels/channel.js';
+import type { InboundMessage } from '../domain/channel.js';
 import type { Db } from '../db/index.js';
 import { addDays, localDate } from '../flow/answers/index.js';
 import type { ConversationState } from '../flow/types.js';

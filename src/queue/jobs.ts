@@ -1,27 +1,6 @@
 import { z } from 'zod';
-import { ChannelName, InboundMessage } from '../channels/channel.js';
+import { ChannelName } from '../domain/channel.js';
 
-/** What a conversation's mailbox holds: a patient message, or a timer that must be ordered with them. */
-export const MailboxItem = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('message'), message: InboundMessage, enqueuedAt: z.number() }),
-  z.object({
-    type: z.literal('timer'),
-    timer: z.enum(['reminder', 'expire']),
-    conversationId: z.number().int(),
-    id: z.string(),
-    enqueuedAt: z.number(),
-  }),
-  /** We write first (WhatsApp outreach): open the chat for a case and send the interview's first message. */
-  z.object({
-    type: z.literal('outreach'),
-    caseId: z.number().int(),
-    channel: ChannelName,
-    channelUserId: z.string().min(1),
-    id: z.string(),
-    enqueuedAt: z.number(),
-  }),
-]);
-export type MailboxItem = z.infer<typeof MailboxItem>;
 
 export const DrainJob = z.object({ key: z.string().min(1) });
 export const SendJob = z.object({

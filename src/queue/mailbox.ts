@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DelayedError, type Job, type Queue } from 'bullmq';
-import { MailboxItem } from './jobs.js';
+import { MailboxItem } from '../domain/mailbox-item.js';
 
 /**
  * Per-conversation ordering on open-source BullMQ (which has no groups).

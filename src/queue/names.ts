@@ -1,4 +1,4 @@
-import type { ChannelName } from '../channels/channel.js';
+import type { ChannelName } from '../domain/channel.js';
 
 /** One queue per kind of work. */
 export const QueueNames = {

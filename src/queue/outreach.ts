@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelName } from '../channels/channel.js';
+import type { ChannelName } from '../domain/channel.js';
 import type { Db } from '../db/index.js';
 import { OutreachJob, chatKey } from './jobs.js';
 import type { Mailboxes } from './mailbox.js';

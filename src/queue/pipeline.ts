@@ -1,17 +1,19 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Channel, ChannelName, InboundMessage } from '../channels/channel.js';
+import type { Channel, ChannelName, InboundMessage } from '../domain/channel.js';
 import type { Db } from '../db/index.js';
 import { ConversationService, type TimerRequest, type TurnOutcome } from '../services/conversation-turn.js';
 import { DeliveryService } from '../services/delivery.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { OutboxDispatcher } from '../services/outbox-dispatcher.js';
-import type { LiveEvent, LivePublisher, PipelinePort } from '../services/ports.js';
+import type { LiveEvent, LivePublisher } from '../domain/live-events.js';
+import type { PipelinePort } from '../domain/pipeline-port.js';
 import { StructuredRecords } from '../services/structured-records.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
-import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey, type MailboxItem } from './jobs.js';
+import type { MailboxItem } from '../domain/mailbox-item.js';
+import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { InboundContent, InboundMessage } from '../channels/channel.js';
+import type { InboundContent, InboundMessage } from '../domain/channel.js';
 import { tx, type Db } from '../db/index.js';
 import { botMaySpeak, isRefusal, transition, type Owner } from '../domain/ownership.js';
 import type { FlowDefinition, Lang } from '../flow/definition.js';
 import { initialState, step } from '../flow/engine.js';
 import type { ConversationState, EngineEvent, EngineInput } from '../flow/types.js';
-import type { MailboxItem } from '../queue/jobs.js';
+import type { MailboxItem } from '../domain/mailbox-item.js';
 import type { FlowRegistry } from './flow-registry.js';
-import type { LiveEvent } from './ports.js';
+import type { LiveEvent } from '../domain/live-events.js';
 
 /**
  * A reminder or expiry timer to arm: delivered back through the chat's mailbox. Timers are armed when a conversation starts

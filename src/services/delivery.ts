@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
-import type { Channel, SendResult } from '../channels/channel.js';
+import type { Channel, SendResult } from '../domain/channel.js';
 import { tx, type Db } from '../db/index.js';
 import { isRefusal, transition, type Owner } from '../domain/ownership.js';
 import type { SendJob } from '../queue/jobs.js';
-import type { LiveEvent } from './ports.js';
+import type { LiveEvent } from '../domain/live-events.js';
 
 /** How long an unsent reply keeps the chat's later replies waiting. */
 const ORDER_WAIT_LIMIT_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { LiveEvent, LivePublisher } from './ports.js';
+import type { LiveEvent, LivePublisher } from '../domain/live-events.js';
 
 /** Live events between processes: workers publish after each commit, every web process hears them and streams them to browsers. */
 export interface LiveBus extends LivePublisher {

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Statement } from 'better-sqlite3';
-import type { ChannelName } from '../channels/channel.js';
+import type { ChannelName } from '../domain/channel.js';
 import type { Db } from '../db/index.js';
 
 interface PendingRow {

@@ -6,7 +6,8 @@ import type { Db } from '../db/index.js';
 import type { FlowStepOption } from '../services/inbox/index.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { LiveBus } from '../services/live-bus.js';
-import type { CannedReplies, PipelinePort } from '../services/ports.js';
+import type { CannedReplies } from '../domain/canned-replies.js';
+import type { PipelinePort } from '../domain/pipeline-port.js';
 import type { LiveStreams } from './live-stream.js';
 
 /** What the web server needs from the rest of the system. */

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { FakePlatform } from '../../src/channels/fake/index.js';
 import { schema } from '../../src/db/index.js';
 import { createLiveBus, type LiveBus } from '../../src/services/live-bus.js';
-import type { LiveEvent } from '../../src/services/ports.js';
+import type { LiveEvent } from '../../src/domain/live-events.js';
 import { launchBrowser, logIn, liveUp } from '../support/browser.js';
 import { buildTestWeb, seedEscalated, seedInbound, seedUser, type TestWeb } from '../support/seed.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Channel, InboundMessage } from '../../src/channels/channel.js';
+import type { Channel, InboundMessage } from '../../src/domain/channel.js';
 
 /** What the patient's phone shows for one bot message. */
 export interface Delivered {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../src/channels/channel.js';
+import type { InboundMessage } from '../../src/domain/channel.js';
 import {
   createTelegramChannel,
   SHARE_PHONE_LABEL,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { InboundMessage } from '../../src/channels/channel.js';
+import type { InboundMessage } from '../../src/domain/channel.js';
 import { CHOICE_HINT, type LinkState } from '../../src/channels/whatsapp/index.js';
 import { createTestWhatsApp, FakeWaNetwork, waError, waMessage, type TestWhatsApp } from '../support/fake-wa-socket.js';
 import { describeChannelContract, type Delivered } from './channel-contract.js';

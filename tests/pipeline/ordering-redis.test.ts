@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { InboundMessage } from '../../src/channels/channel.js';
-import type { MailboxItem } from '../../src/queue/jobs.js';
+import type { InboundMessage } from '../../src/domain/channel.js';
+import type { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
 import { eventually, startTestSystem } from '../support/system.js';

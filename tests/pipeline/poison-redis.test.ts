@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { MailboxItem } from '../../src/queue/jobs.js';
+import { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatRecord } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { eventually, startTestSystem } from '../support/system.js';

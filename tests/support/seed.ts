@@ -10,7 +10,7 @@ import { openDb, schema, tx, type Db } from '../../src/db/index.js';
 import { hashPassword, type UserRole } from '../../src/services/accounts/index.js';
 import { openEscalation } from '../../src/services/inbox/index.js';
 import { createMemoryLiveBus, type LiveBus } from '../../src/services/live-bus.js';
-import type { PipelinePort } from '../../src/services/ports.js';
+import type { PipelinePort } from '../../src/domain/pipeline-port.js';
 import { buildWebServer, type WebDeps } from '../../src/web/index.js';
 
 /** A fresh SQLite file in a temp dir (real file: WAL, busy timeout, as in production). */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { createLiveBus } from '../../src/services/live-bus.js';
-import type { LiveEvent } from '../../src/services/ports.js';
+import type { LiveEvent } from '../../src/domain/live-events.js';
 
 function nextEvent(subscribe: (fn: (e: LiveEvent) => void) => () => void): Promise<LiveEvent> {
   return new Promise((resolve) => {

@@ -9,7 +9,7 @@ import { parseConfig } from '../../config/index.js';
 import { openDb } from '../../db/index.js';
 import { getUser, startSession } from '../../services/accounts/index.js';
 import { createMemoryLiveBus } from '../../services/live-bus.js';
-import type { PipelinePort } from '../../services/ports.js';
+import type { PipelinePort } from '../../domain/pipeline-port.js';
 import { buildWebServer } from '../../web/index.js';
 import { forkTs, nextMessage } from './fork-ts.js';
 import { PageClient, ServerTimes, timePages, type KindTimings, type PageKind } from './page-latency.js';

@@ -1,11 +1,11 @@
-import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../channel.js';
+import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../../domain/channel.js';
 import { splitText } from '../split-text.js';
 import type { FakePlatform } from './fake-platform.js';
 
 interface PatientMessage {
   userId: string;
   id: string;
-  content: import('../channel.js').InboundContent;
+  content: import('../../domain/channel.js').InboundContent;
   at: number;
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { InboundContent } from '../channel.js';
+import type { InboundContent } from '../../domain/channel.js';
 
 /** A message the fake platform delivered to a patient's "phone". */
 export interface FakeDelivery {

@@ -1,5 +1,5 @@
 import { TelegramError } from 'telegraf';
-import type { SendResult } from '../channel.js';
+import type { SendResult } from '../../domain/channel.js';
 
 /**
  * A failed Bot API call, wrapped once at the boundary: it names the method that was attempted, the Bot API error code (absent for

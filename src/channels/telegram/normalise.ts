@@ -1,4 +1,4 @@
-import type { InboundContent, InboundMessage, MediaKind } from '../channel.js';
+import type { InboundContent, InboundMessage, MediaKind } from '../../domain/channel.js';
 import type { TgMessage, TgUpdate } from './update-schema.js';
 import { updateType } from './update-schema.js';
 

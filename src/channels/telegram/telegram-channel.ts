@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Telegram } from 'telegraf';
-import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../channel.js';
-import { InboundMessage } from '../channel.js';
+import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../../domain/channel.js';
+import { InboundMessage } from '../../domain/channel.js';
 import { isAbort, sendFailure, TelegramApiError } from './errors.js';
 import type { TelegramLogger } from './logger.js';
 import { normaliseUpdate, START_CODE } from './normalise.js';

@@ -1,6 +1,6 @@
 import { getContentType, normalizeMessageContent, proto, type WAMessage } from '@whiskeysockets/baileys';
 import { z } from 'zod';
-import type { InboundContent, InboundMessage } from '../channel.js';
+import type { InboundContent, InboundMessage } from '../../domain/channel.js';
 import { isLidUserJid, isPersonJid, jidForPhone, phoneFromJid } from './jid.js';
 import { parseVCard } from './vcard.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { OutboundMessage, SendResult } from '../channel.js';
+import type { OutboundMessage, SendResult } from '../../domain/channel.js';
 
 /** WhatsApp shows long texts, but splitting keeps each bubble readable and under any server-side cap. */
 export const WHATSAPP_MAX_TEXT = 4000;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
-import type { Channel, InboundHandler, InboundMessage, OutboundMessage, SendResult } from '../channel.js';
+import type { Channel, InboundHandler, InboundMessage, OutboundMessage, SendResult } from '../../domain/channel.js';
 import { splitText } from '../split-text.js';
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import { WhatsAppUnavailableError } from './errors.js';

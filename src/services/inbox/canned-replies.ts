@@ -1,4 +1,4 @@
-import type { CannedReplies } from '../ports.js';
+import type { CannedReplies } from '../../domain/canned-replies.js';
 
 /** Replies every tracer needs on day one, in both languages; a deployment may pass its own. */
 export const DEFAULT_CANNED_REPLIES: CannedReplies = {

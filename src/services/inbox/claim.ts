@@ -3,7 +3,7 @@ import { schema, tx, type Db } from '../../db/index.js';
 import { isRefusal, transition, type Ownership, type OwnershipAction, type OwnershipRefusal } from '../../domain/ownership.js';
 import { hasRole } from '../accounts/index.js';
 import { audit } from '../audit.js';
-import type { LiveEvent } from '../ports.js';
+import type { LiveEvent } from '../../domain/live-events.js';
 import { activeEscalation, heldBy, loadConversation, writeOwnership, type ConversationRow } from './ownership-store.js';
 import type { InboxActor, InboxRefusal, InboxResult } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { UserRole } from '../accounts/index.js';
-import type { LiveEvent } from '../ports.js';
+import type { LiveEvent } from '../../domain/live-events.js';
 
 /** The signed-in person doing an inbox action. */
 export interface InboxActor {

@@ -104,7 +104,7 @@ ${queueList(req, ctx, view, status)}
 }
 
 /** Publish events after a commit; a failed publish is logged, never undoes the committed action (pages re-fetch on reconnect). */
-export async function publishAll(ctx: WebContext, req: FastifyRequest, events: import('../../services/ports.js').LiveEvent[]): Promise<void> {
+export async function publishAll(ctx: WebContext, req: FastifyRequest, events: import('../../domain/live-events.js').LiveEvent[]): Promise<void> {
   for (const e of events) {
     try {
       await ctx.live.publish(e);

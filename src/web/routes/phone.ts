@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { InboundContent } from '../../channels/channel.js';
+import type { InboundContent } from '../../domain/channel.js';
 import type { FakeDelivery, FakePlatform } from '../../channels/fake/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ChannelName, InboundMessage } from './channel.js';
+
+/**
+ * What a chat's mailbox holds: a patient message, or a timer or outreach that must be ordered with them. A zod schema
+ * because it is also the mailbox's stored payload: the queue parses it at the edge, the turn receives it typed.
+ */
+export const MailboxItem = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), message: InboundMessage, enqueuedAt: z.number() }),
+  z.object({
+    type: z.literal('timer'),
+    timer: z.enum(['reminder', 'expire']),
+    conversationId: z.number().int(),
+    id: z.string(),
+    enqueuedAt: z.number(),
+  }),
+  /** We write first (WhatsApp outreach): open the chat for a case and send the interview's first message. */
+  z.object({
+    type: z.literal('outreach'),
+    caseId: z.number().int(),
+    channel: ChannelName,
+    channelUserId: z.string().min(1),
+    id: z.string(),
+    enqueuedAt: z.number(),
+  }),
+]);
+export type MailboxItem = z.infer<typeof MailboxItem>;
