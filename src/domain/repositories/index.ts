@@ -1,3 +1,12 @@
+import type { AnswersRepository } from './answers.js';
+import type { CasesRepository } from './cases.js';
+import type { ContactsRepository } from './contacts.js';
+import type { ConversationsRepository } from './conversations.js';
+import type { EscalationsRepository } from './escalations.js';
+import type { MessagesRepository } from './messages.js';
+import type { OutboxRepository } from './outbox.js';
+import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
+
 /**
  * Ports for persistence: every service reads and writes through these interfaces, never through drizzle or SQL.
  * Methods are synchronous because the embedded database (better-sqlite3) is; `transaction` runs its function in one
@@ -6,4 +15,30 @@
 export interface TransactionRunner {
   /** Run `fn` in one write transaction; a throw rolls everything back. Nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
+}
+
+// --- core: the message pipeline's repositories ---
+export type * from './answers.js';
+export type * from './cases.js';
+export type * from './contacts.js';
+export type * from './conversations.js';
+export type * from './escalations.js';
+export type * from './messages.js';
+export type * from './outbox.js';
+export type * from './whatsapp-auth.js';
+// --- end core ---
+
+/** Every repository, built over one database by `createRepositories` in src/db/repositories. */
+export interface Repositories {
+  transactions: TransactionRunner;
+  // --- core ---
+  answers: AnswersRepository;
+  cases: CasesRepository;
+  contacts: ContactsRepository;
+  conversations: ConversationsRepository;
+  escalations: EscalationsRepository;
+  messages: MessagesRepository;
+  outbox: OutboxRepository;
+  whatsappAuth: WhatsAppAuthRepository;
+  // --- end core ---
 }
