@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDb, schema } from '../../src/db/index.js';
+import { createRepositories, openDb, schema } from '../../src/db/index.js';
 import { claim, claimNext, handBack, listQueue, openEscalation, release, reply, resolve } from '../../src/services/inbox/index.js';
 import { seedConversation, seedEscalated, seedUser, tempDb } from '../support/seed.js';
 
@@ -22,7 +22,7 @@ describe('inbox services', () => {
   it('does not open a second escalation for a chat already waiting, but raises its priority', async () => {
     const { db } = tempDb();
     const chat = seedEscalated(db, { priority: 'normal' });
-    const again = openEscalation(db, { conversationId: chat.conversationId, reason: 'risky_answer', priority: 'urgent' }, Date.now());
+    const again = openEscalation(createRepositories(db), { conversationId: chat.conversationId, reason: 'risky_answer', priority: 'urgent' }, Date.now());
     expect(again).toMatchObject({ ok: true, created: false, escalationId: chat.escalationId });
     const rows = db.select().from(schema.escalations).all();
     expect(rows).toHaveLength(1);

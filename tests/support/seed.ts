@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
-import { openDb, schema, tx, type Db } from '../../src/db/index.js';
+import { createRepositories, openDb, schema, tx, type Db } from '../../src/db/index.js';
 import { hashPassword, type UserRole } from '../../src/services/accounts/index.js';
 import { openEscalation } from '../../src/services/inbox/index.js';
 import { createMemoryLiveBus, type LiveBus } from '../../src/services/live-bus.js';
@@ -64,7 +64,7 @@ export function seedConversation(db: Db, o: { name?: string; channelUserId?: str
 /** A conversation waiting in the queue (escalated). */
 export function seedEscalated(db: Db, o: Parameters<typeof seedConversation>[1] & { reason?: string; priority?: 'normal' | 'high' | 'urgent'; waitingSince?: number } = {}) {
   const c = seedConversation(db, o);
-  const res = openEscalation(db, { conversationId: c.conversationId, reason: o.reason ?? 'patient_asked', priority: o.priority ?? 'normal' }, o.waitingSince ?? o.now ?? Date.now());
+  const res = openEscalation(createRepositories(db), { conversationId: c.conversationId, reason: o.reason ?? 'patient_asked', priority: o.priority ?? 'normal' }, o.waitingSince ?? o.now ?? Date.now());
   if (!res.ok) throw new Error(`seed escalation refused: ${res.error}`);
   return { ...c, escalationId: res.escalationId, events: res.events };
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { schema, tx, type Db } from '../../db/index.js';
+import { createOutboxRepository } from '../../db/repositories/index.js';
 import { audit } from '../audit.js';
 import { addOutbox } from '../outbox.js';
 import { heldBy, loadConversation } from './ownership-store.js';
@@ -27,7 +28,7 @@ export function reply(db: Db, conversationId: number, text: string, actor: Inbox
       .values({ conversationId: conv.id, direction: 'out', sender: 'tracer', authorId: actor.id, kind: 'text', text: body, channel: conv.channel, status: 'queued', createdAt: now })
       .returning({ id: schema.messages.id })
       .get().id;
-    addOutbox(db, { kind: 'send', conversationId: conv.id, payload: { messageIds: [messageId] }, availableAt: now });
+    addOutbox(createOutboxRepository(db), { kind: 'send', conversationId: conv.id, payload: { messageIds: [messageId] } }, now);
     db.update(schema.conversations)
       .set({ lastOutboundAt: now, revision: sql`${schema.conversations.revision} + 1`, updatedAt: now })
       .where(eq(schema.conversations.id, conv.id))

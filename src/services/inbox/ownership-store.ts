@@ -1,7 +1,11 @@
-import { and, eq, inArray, isNull, desc, sql } from 'drizzle-orm';
+import { and, eq, inArray, desc } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
+import { createConversationsRepository } from '../../db/repositories/index.js';
 import type { Ownership } from '../../domain/ownership.js';
 import type { InboxRefusal } from './types.js';
+
+// Transitional: the inbox actions (claim, finish, messages, edit, queries) still read through drizzle here until they move
+// to repositories (issue 10). New code uses the repositories and services/change-ownership.ts directly.
 
 export type ConversationRow = typeof schema.conversations.$inferSelect;
 export type EscalationRow = typeof schema.escalations.$inferSelect;
@@ -25,21 +29,10 @@ export function activeEscalation(db: Db, conversationId: number): EscalationRow 
 /**
  * Write an ownership computed by `transition` from `current`, only if the row still has `current` (compare-and-set):
  * even if two processes raced past their reads, one update matches and the other changes nothing. True when written.
+ * Goes through the conversations repository, the one writer of the owner column.
  */
-export function writeOwnership(db: Db, conversationId: number, current: Ownership, next: Ownership, now: number, extra: Partial<ConversationRow> = {}): boolean {
-  const c = schema.conversations;
-  const res = db
-    .update(c)
-    .set({ ...extra, owner: next.owner, assigneeId: next.assigneeId, revision: sql`${c.revision} + 1`, updatedAt: now })
-    .where(
-      and(
-        eq(c.id, conversationId),
-        eq(c.owner, current.owner),
-        current.assigneeId === null ? isNull(c.assigneeId) : eq(c.assigneeId, current.assigneeId),
-      ),
-    )
-    .run();
-  return res.changes === 1;
+export function writeOwnership(db: Db, conversationId: number, current: Ownership, next: Ownership, now: number, extra: { closedReason?: string | null } = {}): boolean {
+  return createConversationsRepository(db).writeOwnership(conversationId, current, next, now, extra);
 }
 
 /** The refusal for a chat someone else holds, naming them. */
