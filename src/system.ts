@@ -13,7 +13,7 @@ import { Pipeline, type OutboundLimits, type PipelineOptions } from './queue/pip
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
-import { createLiveBus, type LiveBus } from './services/live-bus.js';
+import { createLiveBus, type LiveBus } from './queue/live-bus.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 
 /** A running tracebot: what tests, the benchmark and `main` get back. */

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InboundMessage } from '../domain/channel.js';
-import type { Db } from '../db/index.js';
+import { createRepositories, type Db } from '../db/index.js';
 import { addDays, localDate } from '../flow/answers/index.js';
 import type { ConversationState } from '../flow/types.js';
 import { createCases, type ValidCase } from '../services/cases.js';
-import { ConversationService } from '../services/conversation-turn.js';
 import { FlowRegistry } from '../services/flow-registry.js';
 import { claim, resolve } from '../services/inbox/index.js';
 import { StructuredRecords } from '../services/structured-records.js';
+import { ConversationService } from '../services/turn/index.js';
 import { prng } from '../runtime/prng.js';
 
 /**
@@ -134,8 +134,9 @@ export function runDemo(db: Db, opts: DemoOptions): DemoResult {
 
   const random = prng(opts.seed);
   const plans = planCases(random, opts.now, opts.caseCount ?? 60, opts.timezone ?? 'Asia/Jakarta');
-  const service = new ConversationService({ db, flows: registry, defaultFlow: FLOW_ID, defaultCountry: 'ID' });
-  const records = new StructuredRecords(db);
+  const stores = createRepositories(db);
+  const service = new ConversationService({ stores, flows: registry, defaultFlow: FLOW_ID, defaultCountry: 'ID' });
+  const records = new StructuredRecords(stores);
   const tracers = db.$client.prepare(`SELECT id, role FROM users WHERE active = 1 AND role = 'tracer' ORDER BY id`).all() as { id: number; role: 'tracer' }[];
   const escalated: { conversationId: number; at: number }[] = [];
   const lastMessageAt = new Map<string, number>();

@@ -39,8 +39,9 @@ export const InboundMessage = z.object({
 export type InboundMessage = z.infer<typeof InboundMessage>;
 export type InboundContent = InboundMessage['content'];
 
-/** A reply to send. `id` is our outbox id: adapters may use it for idempotency. */
+/** A reply to send. */
 export interface OutboundMessage {
+  /** `m<message id>` of the stored reply (see services/delivery.ts `outboundId`): the same on every retry, so adapters may use it for idempotency. */
   id: string;
   channelUserId: string;
   text: string;

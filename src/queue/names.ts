@@ -2,8 +2,8 @@ import type { ChannelName } from '../domain/channel.js';
 
 /** One queue per kind of work. */
 export const QueueNames = {
-  /** Drains a conversation's inbound mailbox, one conversation at a time, in order. */
-  inbound: 'inbound',
+  /** `drain` jobs: each drains one chat's mailbox (patient messages, timers, outreach), in order, one chat at a time. */
+  mailboxDrains: 'mailbox-drains',
   /** Structured processing of answers/contacts and fan-out to webhooks. */
   events: 'events',
   /** Signed webhook deliveries, retried with backoff. */

@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelName } from '../domain/channel.js';
-import type { Db } from '../db/index.js';
+import type { CasesRepository } from '../domain/repositories/cases.js';
 import { OutreachJob, chatKey } from './jobs.js';
 import type { Mailboxes } from './mailbox.js';
 
@@ -16,7 +16,7 @@ export interface NumberChecker {
 export interface OutreachOptions {
   redis: Redis;
   prefix: string;
-  db: Db;
+  cases: CasesRepository;
   mailboxes: Mailboxes;
   clock: () => number;
   logger: Logger;
@@ -48,22 +48,20 @@ export class Outreach {
   /** Start working on outreach jobs with this channel. */
   start(channel: NumberChecker): void {
     const { o } = this;
-    const caseRow = o.db.$client.prepare(`SELECT id, phone, status FROM cases WHERE id = ?`);
-    const needsCall = o.db.$client.prepare(`UPDATE cases SET status = 'needs_call', updated_at = ? WHERE id = ? AND status IN ('new', 'contacting')`);
     this.worker = new Worker(
       'outreach',
       async (job: Job) => {
         const { caseId } = OutreachJob.parse(job.data);
-        const c = caseRow.get(caseId) as { id: number; phone: string | null; status: string } | undefined;
+        const c = o.cases.byId(caseId);
         if (!c || !['new', 'contacting', 'needs_call'].includes(c.status)) return 'skipped';
         if (!c.phone) {
-          needsCall.run(o.clock(), c.id);
+          o.cases.markNeedsCall(c.id, o.clock());
           return 'no_phone';
         }
         const r = await channel.checkNumber(c.phone);
         const userId = r.userId ?? r.jid;
         if (!r.exists || !userId) {
-          needsCall.run(o.clock(), c.id);
+          o.cases.markNeedsCall(c.id, o.clock());
           o.logger.info({ caseId: c.id, channel: channel.name }, 'number not reachable on the outreach channel: case needs a call');
           return 'not_on_channel';
         }

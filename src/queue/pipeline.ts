@@ -2,15 +2,15 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOpt
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Channel, ChannelName, InboundMessage } from '../domain/channel.js';
-import type { Db } from '../db/index.js';
-import { ConversationService, type TimerRequest, type TurnOutcome } from '../services/conversation-turn.js';
+import type { Repositories } from '../domain/repositories/index.js';
 import { DeliveryService } from '../services/delivery.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
-import { OutboxDispatcher } from '../services/outbox-dispatcher.js';
+import { OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import type { LiveEvent, LivePublisher } from '../domain/live-events.js';
 import type { PipelinePort } from '../domain/pipeline-port.js';
 import { StructuredRecords } from '../services/structured-records.js';
+import { ConversationService, type TimerRequest, type TurnOutcome } from '../services/turn/index.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
 import type { MailboxItem } from '../domain/mailbox-item.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
@@ -20,7 +20,8 @@ import { QueueNames, outboundQueueName } from './names.js';
 export interface PipelineOptions {
   redis: Redis;
   prefix: string;
-  db: Db;
+  /** The repositories over the product database (built once by the composition root). */
+  stores: Repositories;
   flows: FlowRegistry;
   logger: Logger;
   live: LivePublisher;
@@ -56,6 +57,9 @@ export interface OutboundLimits {
  */
 const STALL: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> = { lockDuration: 10_000, stalledInterval: 5_000 };
 
+/** How often a worker process prunes dispatched outbox rows (they are kept for a week, see OUTBOX_KEEP_MS). */
+const PRUNE_EVERY_MS = 3_600_000;
+
 const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
@@ -67,7 +71,8 @@ const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
  * `enqueueInbound`; workers (possibly in other processes) do the rest.
  */
 export class Pipeline implements PipelinePort {
-  readonly inbound: Queue;
+  /** Holds one `drain` job per chat with a non-empty mailbox (the mailboxes themselves are Redis lists). */
+  readonly mailboxDrains: Queue;
   readonly events: Queue;
   readonly webhooks: Queue;
   readonly timers: Queue;
@@ -79,26 +84,30 @@ export class Pipeline implements PipelinePort {
   private readonly records: StructuredRecords;
   private readonly workers: Worker[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private lastPrune = 0;
 
   constructor(private readonly o: PipelineOptions) {
     const q = (name: string, defaults: JobsOptions = {}) =>
       this.watch(new Queue(name, { connection: o.redis, prefix: o.prefix, defaultJobOptions: { ...KEEP, ...defaults } }));
-    this.inbound = q(QueueNames.inbound);
+    this.mailboxDrains = q(QueueNames.mailboxDrains);
     this.events = q(QueueNames.events, { attempts: 10, backoff: { type: 'exponential', delay: 500 } });
     this.webhooks = q(QueueNames.webhooks, { attempts: 12, backoff: { type: 'exponential', delay: 1000 } });
     this.timers = q(QueueNames.timers, { attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
-    this.mailboxes = new Mailboxes({ redis: o.redis, prefix: o.prefix, queue: this.inbound });
+    this.mailboxes = new Mailboxes({ redis: o.redis, prefix: o.prefix, queue: this.mailboxDrains });
     this.conversations = new ConversationService({
-      db: o.db,
+      stores: o.stores,
       flows: o.flows,
       defaultFlow: o.defaultFlow,
       defaultCountry: o.defaultCountry,
       verifyFlow: o.verifyFlow,
       verifyChannels: new Set(['telegram', 'whatsapp']),
     });
-    this.dispatcher = new OutboxDispatcher(o.db, { outbound: (c) => this.outbound(c), events: this.events }, o.clock);
-    this.delivery = new DeliveryService(o.db, o.clock);
-    this.records = new StructuredRecords(o.db);
+    const add = async (queue: Queue, jobs: DispatchJob[]) => {
+      await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+    };
+    this.dispatcher = new OutboxDispatcher(o.stores.outbox, { outbound: (c, jobs) => add(this.outbound(c), jobs), events: (jobs) => add(this.events, jobs) }, o.clock);
+    this.delivery = new DeliveryService(o.stores, o.clock);
+    this.records = new StructuredRecords(o.stores);
   }
 
   /** The outbound queue of a channel. */
@@ -119,7 +128,7 @@ export class Pipeline implements PipelinePort {
 
   /** All queues, for Bull Board and metrics. */
   queues(): Queue[] {
-    return [this.inbound, this.events, this.webhooks, this.timers, ...this.outboundQueues.values()];
+    return [this.mailboxDrains, this.events, this.webhooks, this.timers, ...this.outboundQueues.values()];
   }
 
   /** What a channel adapter calls for each patient message: de-duplicate and put it in its chat's mailbox. Never touches SQLite. */
@@ -130,13 +139,13 @@ export class Pipeline implements PipelinePort {
     return r;
   }
 
-  /** Start the inbound, events, webhooks and timers workers and the sweepers (the `worker` role). */
+  /** Start the mailbox-drain, events, webhooks and timers workers and the sweepers (the `worker` role). */
   startWorkers(): void {
     const { o } = this;
     const opts = { connection: o.redis, prefix: o.prefix };
     this.track(
       new Worker(
-        QueueNames.inbound,
+        QueueNames.mailboxDrains,
         async (job: Job, token?: string) => {
           const { key } = DrainJob.parse(job.data);
           const pending: TurnOutcome[] = [];
@@ -276,10 +285,16 @@ export class Pipeline implements PipelinePort {
     await this.afterCommit([outcome]);
   }
 
-  /** Redispatch lost work: outbox rows not dispatched, and mailboxes whose drain job was lost. */
+  /** Redispatch lost work (outbox rows not dispatched, mailboxes whose drain job was lost); hourly, prune the sent outbox. */
   async sweep(): Promise<void> {
     await this.dispatcher.sweep();
     await this.mailboxes.sweep();
+    const now = this.o.clock();
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now;
+      const pruned = this.dispatcher.prune();
+      if (pruned) this.o.logger.info({ pruned }, 'pruned dispatched outbox rows');
+    }
   }
 
   private async afterCommit(batch: TurnOutcome[]): Promise<void> {
@@ -335,8 +350,8 @@ export class Pipeline implements PipelinePort {
   }
 }
 
-/** Error names and codes only: messages may quote patient data. */
+/** Error names and codes only, never the message: messages may quote patient data (a webhook URL, a phone number). */
 function errorName(error: unknown): string {
-  if (error instanceof Error) return `${error.name}${'code' in error ? `(${String((error as { code: unknown }).code)})` : ''}: ${error.message.slice(0, 120)}`;
+  if (error instanceof Error) return `${error.name}${'code' in error ? `(${String((error as { code: unknown }).code)})` : ''}`;
   return 'unknown';
 }

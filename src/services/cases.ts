@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { schema, tx, type Db } from '../db/index.js';
 import { parseAnswer } from '../flow/answers/index.js';
-import { hashStartCode } from './conversation-turn.js';
+import { hashStartCode } from './turn/index.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 

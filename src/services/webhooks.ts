@@ -1,5 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookJob } from '../queue/jobs.js';
+
+/** One webhook delivery: an event POSTed to one receiver. `deliveryId` is the same on every retry. */
+export interface WebhookDelivery {
+  deliveryId: string;
+  url: string;
+  event: string;
+  data: Record<string, unknown>;
+  /** Epoch ms the event happened. */
+  at: number;
+}
 
 /** The events integrations can subscribe to. */
 export const PUBLIC_EVENTS = new Set(['interview.completed', 'contact.elicited', 'escalation.created']);
@@ -22,7 +31,7 @@ export function signBody(secret: string, body: string): string {
 }
 
 /** POST one event; throws WebhookDeliveryError on a non-2xx answer or a network error. */
-export async function deliverWebhook(job: WebhookJob, secret: string | undefined, timeoutMs = 10_000): Promise<void> {
+export async function deliverWebhook(job: WebhookDelivery, secret: string | undefined, timeoutMs = 10_000): Promise<void> {
   const body = JSON.stringify({ id: job.deliveryId, event: job.event, occurred_at: new Date(job.at).toISOString(), data: job.data });
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { FlowStepOption } from '../services/inbox/index.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
-import type { LiveBus } from '../services/live-bus.js';
+import type { LiveBus } from '../domain/live-events.js';
 import type { CannedReplies } from '../domain/canned-replies.js';
 import type { PipelinePort } from '../domain/pipeline-port.js';
 import type { LiveStreams } from './live-stream.js';

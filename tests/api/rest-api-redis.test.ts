@@ -132,7 +132,7 @@ describe('REST API and operations routes', () => {
     expect((await call('GET', '/healthz', undefined, null)).json).toEqual({ status: 'ok' });
     expect((await call('GET', '/readyz', undefined, null)).json).toEqual({ status: 'ready', checks: { sqlite: 'ok', redis: 'ok' } });
     const metrics = await call('GET', '/metrics', undefined, null);
-    expect(metrics.text).toContain('tracebot_queue_jobs{queue="inbound",state="waiting"}');
+    expect(metrics.text).toContain('tracebot_queue_jobs{queue="mailbox-drains",state="waiting"}');
     expect(metrics.text).toContain('tracebot_inbound_to_outbound_seconds_bucket');
     const doc = await call('GET', '/api/docs/json', undefined, null);
     expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/api/v1/cases', '/api/v1/cases/{ref}', '/api/v1/contacts', '/api/v1/escalations']));

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { createCases } from '../../src/services/cases.js';
+import { createRepositories } from '../../src/db/index.js';
 import { StructuredRecords } from '../../src/services/structured-records.js';
 import { launchBrowser, logIn } from '../support/browser.js';
 import { seedUser } from '../support/seed.js';
@@ -252,7 +253,7 @@ describe('case import in a browser', () => {
       { externalId: 'REG-B', name: 'Bambang Wijaya', phone: null, dateOfBirth: null, testDate: null, confirmedAt: now, language: 'id', area: 'Tebet' },
     ], { now, startCodeTtlMs: 86_400_000 });
     // The pipeline's own step: each "contact collected" event becomes a contact (by phone) and an exposure.
-    const records = new StructuredRecords(sys.db);
+    const records = new StructuredRecords(createRepositories(sys.db));
     const conv = (caseId: number, user: string) =>
       (sys.db.$client.prepare(`INSERT INTO conversations (channel, channel_user_id, case_id, flow_id, flow_version, state) VALUES ('fake', ?, ?, 'case-interview', 1, '{}') RETURNING id`).get(user, caseId) as { id: number }).id;
     const [a, b] = [created[0]!.id, created[1]!.id];

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { FakePlatform } from '../../src/channels/fake/index.js';
 import { schema } from '../../src/db/index.js';
-import { createLiveBus, type LiveBus } from '../../src/services/live-bus.js';
+import { createLiveBus, type LiveBus } from '../../src/queue/live-bus.js';
 import type { LiveEvent } from '../../src/domain/live-events.js';
 import { launchBrowser, logIn, liveUp } from '../support/browser.js';
 import { buildTestWeb, seedEscalated, seedInbound, seedUser, type TestWeb } from '../support/seed.js';

@@ -29,14 +29,14 @@ describe('Redis restarting under a running system (append-only, fsync always)', 
     await Promise.all(users.map((u) => converse(phone, u, script.slice(0, 1), expected)));
 
     // Work queued but not yet taken: hold the drains, queue one answer per chat, then kill Redis outright.
-    await sys.pipeline.inbound.pause();
+    await sys.pipeline.mailboxDrains.pause();
     for (const u of users) phone.patientSends(u, { kind: 'text', text: script[1]! });
     for (const u of users) await eventually(async () => ((await sys!.pipeline.mailboxes.length(chatKey('fake', u))) === 1 ? true : undefined), `${u} queued`);
     await redis.stop('SIGKILL');
     await sleep(300);
     await redis.restart();
     for (const u of users) expect(await sys.pipeline.mailboxes.length(chatKey('fake', u)), u).toBe(1);
-    await sys.pipeline.inbound.resume();
+    await sys.pipeline.mailboxDrains.resume();
     await Promise.all(users.map((u) => reply(u, 1)));
 
     // And again with traffic flowing, a clean stop this time: patients keep answering while Redis is away.

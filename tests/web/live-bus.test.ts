@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
-import { createLiveBus } from '../../src/services/live-bus.js';
+import { createLiveBus } from '../../src/queue/live-bus.js';
 import type { LiveEvent } from '../../src/domain/live-events.js';
 
 function nextEvent(subscribe: (fn: (e: LiveEvent) => void) => () => void): Promise<LiveEvent> {

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { parseConfig } from '../../config/index.js';
 import { openDb } from '../../db/index.js';
 import { getUser, startSession } from '../../services/accounts/index.js';
-import { createMemoryLiveBus } from '../../services/live-bus.js';
+import { createMemoryLiveBus } from '../../queue/live-bus.js';
 import type { PipelinePort } from '../../domain/pipeline-port.js';
 import { buildWebServer } from '../../web/index.js';
 import { forkTs, nextMessage } from './fork-ts.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRepositories } from '../../../src/db/index.js';
 import { StructuredRecords } from '../../../src/services/structured-records.js';
 import { getContact, jaroWinkler, likelyDuplicates, listRegistry, mergeContacts, normaliseName } from '../../../src/services/coordinator/index.js';
 import { count, insertCase, insertContact, insertExposure, insertUser, tempDb } from './support.js';
@@ -24,7 +25,7 @@ describe('contacts registry', () => {
     const db = tempDb();
     const c1 = insertCase(db, { externalId: 'A', name: 'Ani', confirmedAt: NOW });
     const c2 = insertCase(db, { externalId: 'B', name: 'Budi', confirmedAt: NOW });
-    const records = new StructuredRecords(db);
+    const records = new StructuredRecords(createRepositories(db));
     const item = (caseId: number, index: number, name: string, last: string) => ({
       conversationId: 0,
       caseId,

@@ -1,16 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { LiveEvent, LivePublisher } from '../domain/live-events.js';
+import type { LiveBus, LiveEvent } from '../domain/live-events.js';
 
-/** Live events between processes: workers publish after each commit, every web process hears them and streams them to browsers. */
-export interface LiveBus extends LivePublisher {
-  /** Publish several events as one message (a turn's events go together: one Redis round trip instead of one each). */
-  publishMany(events: LiveEvent[]): Promise<void>;
-  /** Listen to every event (from any process); returns the function that stops listening. */
-  subscribe(listener: (event: LiveEvent) => void): () => void;
-  close(): Promise<void>;
-}
+export type { LiveBus } from '../domain/live-events.js';
 
 const LiveEventSchema = z.object({
   type: z.enum(['message.created', 'message.updated', 'escalation.created', 'escalation.updated', 'conversation.updated']),

@@ -1,0 +1,4 @@
+export { ConversationService } from './conversation-service.js';
+export { hashStartCode } from './identify-case.js';
+export type { FlowLookup, TurnDeps, TurnStores } from './turn-deps.js';
+export type { TimerRequest, TurnOutcome } from './turn-outcome.js';

@@ -1,0 +1,26 @@
+import type { ChannelName } from '../../domain/channel.js';
+import type { Repositories } from '../../domain/repositories/index.js';
+import type { FlowDefinition } from '../../flow/definition.js';
+
+/** The published flows a turn reads (FlowRegistry implements it). */
+export interface FlowLookup {
+  /** The latest published version of a flow. */
+  latest(flowId: string): { flowId: string; version: number; flow: FlowDefinition } | undefined;
+  /** One published version. */
+  get(flowId: string, version: number): FlowDefinition | undefined;
+}
+
+/** The repositories a turn writes through, in one transaction. */
+export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases'>;
+
+/** Everything a turn needs; no state of its own between calls. */
+export interface TurnDeps {
+  stores: TurnStores;
+  flows: FlowLookup;
+  defaultFlow: string;
+  defaultCountry: string;
+  /** The flow that confirms who an unlinked chat is (case number + date of birth) before the interview. */
+  verifyFlow?: string;
+  /** Channels whose unlinked chats must verify first (the fake channel is a development tool and skips it). */
+  verifyChannels?: ReadonlySet<ChannelName>;
+}
