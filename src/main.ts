@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/index.js';
 import { RedisUnavailableError } from './runtime/redis-bootstrap.js';
 import { startSystem } from './system.js';
-import './channels/wiring.js';
 
 /**
  * Composition root: `npm start [-- --role web|worker|channels ...]`. Reads the config once, starts the roles asked for, and on

@@ -1,26 +1,30 @@
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Channel } from './domain/channel.js';
-import type { WhatsAppChannelOptions } from './channels/whatsapp/index.js';
-import { FakeChannel, FakePlatform } from './channels/fake/index.js';
+import type { FakePlatform } from './channels/fake/index.js';
+import { buildChannels } from './channels/wiring.js';
+import { readPublishedLinkState, type WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import type { Config } from './config/index.js';
-import { openDb, type Db } from './db/index.js';
-import { redisConnection } from './queue/connection.js';
-import { Outreach, type NumberChecker } from './queue/outreach.js';
-import { Pipeline, type OutboundLimits, type PipelineOptions } from './queue/pipeline.js';
+import { createRepositories, openDb, type Db } from './db/index.js';
+import type { Channel } from './domain/channel.js';
+import type { LiveBus } from './domain/live-events.js';
+import type { Repositories } from './domain/repositories/index.js';
+import { createLiveBus, Outreach, Pipeline, redisConnection, type NumberChecker, type PipelineOptions } from './queue/index.js';
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
-import { createLiveBus, type LiveBus } from './queue/live-bus.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
+import type { buildSystemWeb } from './web/index.js';
+
+type Redis = ReturnType<typeof redisConnection>;
+type WebApp = Awaited<ReturnType<typeof buildSystemWeb>>;
 
 /** A running tracebot: what tests, the benchmark and `main` get back. */
 export interface System {
   config: Config;
   logger: Logger;
   db: Db;
+  /** The repositories over `db`, built once. */
+  stores: Repositories;
   redis: Redis;
   flows: FlowRegistry;
   pipeline: Pipeline;
@@ -29,7 +33,7 @@ export interface System {
   metrics: Metrics;
   channels: Channel[];
   fakePlatform?: FakePlatform;
-  web?: FastifyInstance;
+  web?: WebApp;
   /** `http://host:port` when the web role listens. */
   address?: string;
   /** Drain in-flight jobs and close everything, in order. */
@@ -47,35 +51,6 @@ export interface SystemOverrides {
   onItem?: PipelineOptions['onItem'];
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
   whatsapp?: Partial<WhatsAppChannelOptions>;
-}
-
-/** What a channel factory made. */
-export interface MadeChannel {
-  channel: Channel;
-  limits?: OutboundLimits;
-  /**
-   * For a channel with one connection across processes (WhatsApp's socket lease): call `start` once this process holds it.
-   * Its outbound and outreach workers start only then, so a process that never holds the socket never takes (and fails)
-   * its jobs; without it they start at once.
-   */
-  deferSending?: (start: () => void) => void;
-}
-
-/** Build a channel adapter from config; the real ones are wired in their own modules. */
-export type ChannelFactory = (ctx: {
-  config: Config;
-  db: Db;
-  redis: Redis;
-  logger: Logger;
-  pipeline: Pipeline;
-  overrides: SystemOverrides;
-}) => Promise<MadeChannel | undefined>;
-
-const channelFactories: ChannelFactory[] = [];
-
-/** Register a channel factory (called by channel wiring modules at import). */
-export function registerChannelFactory(f: ChannelFactory): void {
-  channelFactories.push(f);
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -108,6 +83,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     await checkEvictionPolicy(redis, logger);
 
+    const stores = createRepositories(db);
     const flows = new FlowRegistry(db);
     try {
       const r = flows.syncDirectory(path.resolve(config.FLOWS_DIR), clock());
@@ -129,7 +105,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const pipeline = new Pipeline({
       redis,
       prefix: config.REDIS_PREFIX,
-      db,
+      stores,
       flows,
       logger,
       live,
@@ -146,22 +122,17 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();
-    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, db, mailboxes: pipeline.mailboxes, clock, logger });
+    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger });
     stops.push(() => outreach.close());
 
     const channels: Channel[] = [];
     let fakePlatform: FakePlatform | undefined;
+    let built: ReturnType<typeof buildChannels> | undefined;
     if (config.roles.has('channels')) {
-      const started: MadeChannel[] = [];
-      if (config.fakeChannel) {
-        fakePlatform = new FakePlatform();
-        started.push({ channel: new FakeChannel(fakePlatform) });
-      }
-      for (const c of overrides.channels ?? []) started.push({ channel: c });
-      for (const f of channelFactories) {
-        const made = await f({ config, db, redis, logger, pipeline, overrides });
-        if (made) started.push(made);
-      }
+      // The real channels, explicitly from config; test channels after them.
+      built = buildChannels({ config, logger, redis, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp });
+      fakePlatform = built.fakePlatform;
+      const started = [...built.made, ...(overrides.channels ?? []).map((channel) => ({ channel, limits: undefined, deferSending: undefined }))];
       for (const { channel, limits, deferSending } of started) {
         await channel.start(async (m) => {
           await pipeline.enqueueInbound(m);
@@ -178,10 +149,33 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       }
     }
 
-    const system: System = { config, logger, db, redis, flows, pipeline, outreach, live, metrics, channels, fakePlatform, stop: stopAll };
+    const system: System = { config, logger, db, stores, redis, flows, pipeline, outreach, live, metrics, channels, fakePlatform, stop: stopAll };
     if (config.roles.has('web')) {
-      const { buildSystemWeb } = await import('./web/system-web.js');
-      const web = await buildSystemWeb(system, clock);
+      // Loaded only for the web role, so worker and channel processes never load fastify.
+      const { buildSystemWeb } = await import('./web/index.js');
+      const whatsapp = built?.whatsapp;
+      const web = await buildSystemWeb(
+        {
+          config,
+          db,
+          logger,
+          live,
+          pipeline,
+          flows,
+          metrics,
+          redis,
+          queues: () => pipeline.queues(),
+          fakePlatform,
+          telegram: built?.telegram,
+          whatsappLink: {
+            // This process's channel (whose state mirrors the socket holder's), or what the holder published in Redis.
+            linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(redis, `${config.REDIS_PREFIX}:`, config.WHATSAPP_SESSION)),
+            ...(whatsapp ? { requestPairingCode: (phone: string) => whatsapp.requestPairingCode(phone) } : {}),
+          },
+          ...(config.outreachChannel ? { outreach: (ids: number[]) => outreach.request(ids) } : {}),
+        },
+        clock,
+      );
       stops.push(() => web.close());
       const address = await web.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
       system.web = web;

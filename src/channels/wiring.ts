@@ -1,12 +1,70 @@
-import { registerChannelFactory } from '../system.js';
-import { createTelegramChannel } from './telegram/index.js';
-import { createWhatsAppChannel } from './whatsapp/index.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { Channel } from '../domain/channel.js';
+import type { MessagesRepository } from '../domain/repositories/messages.js';
+import type { WhatsAppAuthRepository } from '../domain/repositories/whatsapp-auth.js';
+import { FakeChannel, FakePlatform } from './fake/index.js';
+import { createTelegramChannel, type TelegramChannel } from './telegram/index.js';
+import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
 
-/**
- * Registers the real channel adapters with the system (imported by main and by tests that need them). Each adapter module
- * stays the only importer of its library; this file only connects config to factories.
- */
-registerChannelFactory(async ({ config, logger }) => {
+/** Rate limits of one channel's outbound queue. */
+export interface ChannelLimits {
+  max: number;
+  durationMs: number;
+  concurrency?: number;
+}
+
+/** A channel adapter built from config, with how the composition root should run its sending side. */
+export interface MadeChannel {
+  channel: Channel;
+  limits?: ChannelLimits;
+  /**
+   * For a channel with one connection across processes (WhatsApp's socket lease): call `start` once this process holds it.
+   * Its outbound and outreach workers start only then, so a process that never holds the socket never takes (and fails)
+   * its jobs; without it they start at once.
+   */
+  deferSending?: (start: () => void) => void;
+}
+
+/** What the channel builders need from the system. */
+export interface ChannelContext {
+  config: Config;
+  logger: Logger;
+  /** The Redis connection the WhatsApp socket lease uses. */
+  redis: WhatsAppChannelOptions['redis'];
+  messages: MessagesRepository;
+  whatsappAuth: WhatsAppAuthRepository;
+  /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
+  whatsapp?: Partial<WhatsAppChannelOptions>;
+}
+
+/** The channels the config asks for, built (not started). Each adapter module stays the only importer of its library. */
+export function buildChannels(ctx: ChannelContext): {
+  made: MadeChannel[];
+  fakePlatform?: FakePlatform;
+  telegram?: TelegramChannel;
+  whatsapp?: WhatsAppChannel;
+} {
+  const made: MadeChannel[] = [];
+  let fakePlatform: FakePlatform | undefined;
+  if (ctx.config.fakeChannel) {
+    fakePlatform = new FakePlatform();
+    made.push({ channel: new FakeChannel(fakePlatform) });
+  }
+  const telegram = telegramFromConfig(ctx);
+  if (telegram) made.push(telegram);
+  const whatsapp = whatsappFromConfig(ctx);
+  if (whatsapp) made.push(whatsapp);
+  return {
+    made,
+    fakePlatform,
+    telegram: telegram?.channel as TelegramChannel | undefined,
+    whatsapp: whatsapp?.channel as WhatsAppChannel | undefined,
+  };
+}
+
+/** The Telegram channel, when a bot token is configured. */
+function telegramFromConfig({ config, logger }: ChannelContext): (MadeChannel & { channel: TelegramChannel }) | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
   const channel = createTelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN,
@@ -18,13 +76,13 @@ registerChannelFactory(async ({ config, logger }) => {
   });
   // Telegram allows ~30 messages/s per bot overall; the per-chat 1/s is kept by sending a turn's replies in sequence.
   return { channel, limits: { max: config.TELEGRAM_RATE_PER_SECOND, durationMs: 1000 } };
-});
+}
 
-registerChannelFactory(async ({ config, db, redis, logger, overrides }) => {
+/** The WhatsApp channel, when enabled. */
+function whatsappFromConfig({ config, logger, redis, messages, whatsappAuth, whatsapp }: ChannelContext): (MadeChannel & { channel: WhatsAppChannel }) | undefined {
   if (!config.WHATSAPP_ENABLED) return undefined;
-  const outbound = db.$client.prepare(`SELECT text FROM messages WHERE direction = 'out' AND channel = 'whatsapp' AND channel_message_id = ?`);
   const channel = createWhatsAppChannel({
-    db,
+    authStore: whatsappAuth,
     session: config.WHATSAPP_SESSION,
     redis,
     redisPrefix: `${config.REDIS_PREFIX}:`,
@@ -32,8 +90,8 @@ registerChannelFactory(async ({ config, db, redis, logger, overrides }) => {
     logger: logger.child({ channel: 'whatsapp' }),
     ...(config.WHATSAPP_WS_URL ? { waWebSocketUrl: config.WHATSAPP_WS_URL } : {}),
     // WhatsApp asks for a message again when a phone could not decrypt it: answer from our transcript.
-    getMessage: async (id) => (outbound.get(id) as { text: string | null } | undefined)?.text ?? undefined,
-    ...overrides.whatsapp,
+    getMessage: async (id) => messages.sentText('whatsapp', id),
+    ...whatsapp,
   });
   return {
     channel,
@@ -50,4 +108,4 @@ registerChannelFactory(async ({ config, db, redis, logger, overrides }) => {
       channel.on('link', onLink);
     },
   };
-});
+}

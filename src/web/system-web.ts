@@ -1,18 +1,46 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { System } from '../system.js';
+import type { FakePlatform } from '../channels/fake/index.js';
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/index.js';
+import type { LiveBus } from '../domain/live-events.js';
+import type { PipelinePort } from '../domain/pipeline-port.js';
 import { verifyApiToken } from '../services/api-tokens.js';
+import type { FlowRegistry } from '../services/flow-registry.js';
+import type { Metrics } from '../services/metrics.js';
 import { apiRoutes } from './api/api-routes.js';
-import { opsRoutes } from './ops/ops-routes.js';
-import { whatsappAdminForSystem } from './routes/whatsapp-admin.js';
+import type { WebDeps } from './context.js';
+import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
+import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
 import { buildWebServer } from './server.js';
 
+/** What the web role uses from the running system: narrow services, wired by the composition root (src/system.ts). */
+export interface WebServices {
+  config: Config;
+  db: Db;
+  logger: WebDeps['logger'];
+  live: LiveBus;
+  pipeline: PipelinePort;
+  flows: FlowRegistry;
+  metrics: Metrics;
+  /** For /readyz. */
+  redis: OpsDeps['redis'];
+  /** The pipeline's queues, for Bull Board and queue metrics. */
+  queues: OpsDeps['queues'];
+  fakePlatform?: FakePlatform;
+  /** This process's Telegram channel: deep links for start codes, and its webhook. */
+  telegram?: {
+    deepLink(code: string): Promise<string>;
+    handleWebhook(headers: FastifyRequest['headers'], body: unknown): Promise<{ status: number }>;
+  };
+  /** The WhatsApp link state (and pairing, when this process runs the channel) for the admin page. */
+  whatsappLink: Pick<WhatsAppAdminDeps, 'linkState' | 'requestPairingCode'>;
+  /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
+  outreach?: (caseIds: number[]) => Promise<void>;
+}
+
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
-export async function buildSystemWeb(system: System, clock: () => number): Promise<FastifyInstance> {
-  const { config, db } = system;
-  const telegram = system.channels.find((c) => c.name === 'telegram') as
-    | { deepLink?: (code: string) => Promise<string>; handleWebhook?: (headers: FastifyRequest['headers'], body: unknown) => Promise<{ status: number }> }
-    | undefined;
-  const deepLink = telegram;
+export async function buildSystemWeb(s: WebServices, clock: () => number): Promise<FastifyInstance> {
+  const { config, db, telegram } = s;
   let app: FastifyInstance | undefined;
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -24,17 +52,19 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
     }
     await app!.requireRole('admin').call(app!, req, reply);
   };
+  const deepLink = telegram ? { deepLink: (code: string) => telegram.deepLink(code) } : {};
+  const outreach = s.outreach ? { outreach: s.outreach, outreachOnCreate: config.OUTREACH_ON_CREATE } : {};
   app = await buildWebServer({
     config,
     db,
-    logger: system.logger,
-    live: system.live,
-    pipeline: system.pipeline,
-    fakePlatform: system.fakePlatform,
+    logger: s.logger,
+    live: s.live,
+    pipeline: s.pipeline,
+    fakePlatform: s.fakePlatform,
     clock,
-    flows: system.flows,
-    ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
-    ...(config.outreachChannel ? { outreach: (ids: number[]) => system.outreach.request(ids), outreachOnCreate: config.OUTREACH_ON_CREATE } : {}),
+    flows: s.flows,
+    ...deepLink,
+    ...outreach,
     plugins: [
       apiRoutes({
         db,
@@ -42,19 +72,26 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
         timezone: config.TIMEZONE,
         defaultCountry: config.DEFAULT_COUNTRY,
         startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000,
-        ...(deepLink?.deepLink ? { deepLink: (code: string) => deepLink.deepLink!(code) } : {}),
-        ...(config.outreachChannel ? { outreach: (ids: number[]) => system.outreach.request(ids), outreachOnCreate: config.OUTREACH_ON_CREATE } : {}),
+        ...deepLink,
+        ...outreach,
       }),
       async (scope: FastifyInstance) => {
         // Telegram's webhook: the adapter checks the secret header and parses the update; no session, no CSRF.
         scope.post('/telegram/webhook', { config: { csrf: false } }, async (req, reply) => {
-          if (!telegram?.handleWebhook) return reply.code(404).send();
+          if (!telegram) return reply.code(404).send();
           const r = await telegram.handleWebhook(req.headers, req.body);
           return reply.code(r.status).send();
         });
       },
-      opsRoutes({ db, redis: system.redis, metrics: system.metrics, queues: () => system.pipeline.queues(), requireAdmin }),
-      whatsappAdminForSystem(system, clock),
+      opsRoutes({ db, redis: s.redis, metrics: s.metrics, queues: s.queues, requireAdmin }),
+      whatsappAdminRoutes({
+        db,
+        clock,
+        timezone: config.TIMEZONE,
+        defaultCountry: config.DEFAULT_COUNTRY,
+        enabled: config.WHATSAPP_ENABLED,
+        ...s.whatsappLink,
+      }),
     ],
   });
   return app;

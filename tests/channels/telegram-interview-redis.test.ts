@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import '../../src/channels/wiring.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeTelegramApi } from '../support/fake-telegram-api.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { proto } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
+import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
 import { useSqliteAuthState } from '../../src/channels/whatsapp/index.js';
 import { openDb } from '../../src/db/index.js';
 
@@ -10,7 +11,7 @@ describe('whatsapp auth state in SQLite', () => {
   it('keeps creds and signal keys (Buffers included) across a restart, and clear() forgets them', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tracebot-wa-auth-')), 'auth.db');
     const db1 = openDb(file);
-    const a = useSqliteAuthState(db1, 'main');
+    const a = useSqliteAuthState(createWhatsAppAuthRepository(db1), 'main');
     const fresh = a.state.creds;
     expect(fresh.noiseKey.private).toBeInstanceOf(Uint8Array);
     Object.assign(a.state.creds, { me: { id: '6281100000000:3@s.whatsapp.net', name: 'Tracebot' }, registered: true });
@@ -23,12 +24,12 @@ describe('whatsapp auth state in SQLite', () => {
       'lid-mapping': { '6281200000001': '123456789@lid' },
     });
     // Another session in the same table must stay untouched.
-    const other = useSqliteAuthState(db1, 'other');
+    const other = useSqliteAuthState(createWhatsAppAuthRepository(db1), 'other');
     await other.saveCreds();
     db1.$client.close();
 
     const db2 = openDb(file);
-    const b = useSqliteAuthState(db2, 'main');
+    const b = useSqliteAuthState(createWhatsAppAuthRepository(db2), 'main');
     expect(b.state.creds.me).toEqual({ id: '6281100000000:3@s.whatsapp.net', name: 'Tracebot' });
     expect(b.state.creds.registered).toBe(true);
     expect(Buffer.from(b.state.creds.noiseKey.private).equals(Buffer.from(fresh.noiseKey.private))).toBe(true);
@@ -51,7 +52,7 @@ describe('whatsapp auth state in SQLite', () => {
     expect(Object.keys(await b.state.keys.get('pre-key', ['1', '2', '3'])).sort()).toEqual(['2', '3']);
 
     await b.clear();
-    const c = useSqliteAuthState(db2, 'main');
+    const c = useSqliteAuthState(createWhatsAppAuthRepository(db2), 'main');
     expect(c.state.creds.me).toBeUndefined();
     expect(Buffer.from(c.state.creds.noiseKey.private).equals(Buffer.from(fresh.noiseKey.private))).toBe(false);
     expect(await c.state.keys.get('pre-key', ['2', '3'])).toEqual({});
@@ -62,7 +63,7 @@ describe('whatsapp auth state in SQLite', () => {
 
   it('writes a batch of keys atomically: a failing value leaves none of the batch behind', async () => {
     const db = openDb(':memory:');
-    const a = useSqliteAuthState(db, 'main');
+    const a = useSqliteAuthState(createWhatsAppAuthRepository(db), 'main');
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     await expect(

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import '../../src/channels/wiring.js';
 import { CHOICE_HINT } from '../../src/channels/whatsapp/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import '../../src/channels/wiring.js';
+import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
 import { useSqliteAuthState, type WhatsAppChannel } from '../../src/channels/whatsapp/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
@@ -100,7 +100,7 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
     await botSays(PATIENT, 'date of birth 14 Mar 1990', seen);
 
     // A later LID message without the alternative: baileys learnt the mapping (stored with the session's signal keys).
-    const auth = useSqliteAuthState(sys.db, 'default');
+    const auth = useSqliteAuthState(createWhatsAppAuthRepository(sys.db), 'default');
     const lidUser = PATIENT_LID.split('@')[0]!;
     await auth.state.keys.set({ 'lid-mapping': { '6281211112222': lidUser, [`${lidUser}_reverse`]: '6281211112222' } });
     net.patientSends(PATIENT_LID, { conversation: '1' });

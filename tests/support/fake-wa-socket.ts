@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { proto, type WAMessage } from '@whiskeysockets/baileys';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
 import { openDb, type Db } from '../../src/db/index.js';
 import {
   createWhatsAppChannel,
@@ -210,14 +211,13 @@ export interface TestWhatsApp {
 /** Build a WhatsApp channel for tests: no real waits (sleep is instant), short lease and reconnect times, silent logs. */
 export function createTestWhatsApp(
   redisUrl: string,
-  overrides: Partial<WhatsAppChannelOptions> & { net?: FakeWaNetwork; prefix?: string } = {},
+  overrides: Partial<WhatsAppChannelOptions> & { net?: FakeWaNetwork; prefix?: string; db?: Db } = {},
 ): TestWhatsApp {
-  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, ...rest } = overrides;
-  const db = rest.db ?? openDb(':memory:');
+  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, db = openDb(':memory:'), ...rest } = overrides;
   const redis = rest.redis ?? new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const printed: string[] = [];
   const channel = createWhatsAppChannel({
-    db,
+    authStore: createWhatsAppAuthRepository(db),
     session: 'test',
     redis,
     redisPrefix: prefix,

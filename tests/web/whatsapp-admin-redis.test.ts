@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import '../../src/channels/wiring.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
 import { injectLogin, postForm, seedUser } from '../support/seed.js';
 import { eventually, startTestSystem, uniquePrefix } from '../support/system.js';

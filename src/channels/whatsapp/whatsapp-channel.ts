@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
+import type { WhatsAppAuthRepository } from '../../domain/repositories/whatsapp-auth.js';
 import type { Channel, InboundHandler, InboundMessage, OutboundMessage, SendResult } from '../../domain/channel.js';
 import { splitText } from '../split-text.js';
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
@@ -19,7 +19,8 @@ import { createBaileysSocketFactory, type SocketFactory, type WaEventMap, type W
 
 /** Everything the WhatsApp channel needs; time, randomness and the socket are injectable for tests. */
 export interface WhatsAppChannelOptions {
-  db: Db;
+  /** Where the session's credentials and keys are stored. */
+  authStore: WhatsAppAuthRepository;
   /** Names the linked account: its auth rows and its Redis lock. */
   session: string;
   redis: Redis;
@@ -339,7 +340,7 @@ class BaileysWhatsAppChannel implements WhatsAppChannel {
     if (!this.running || !this.holder) return;
     const gen = ++this.generation;
     this.setLink({ status: 'connecting' });
-    const auth = useSqliteAuthState(this.options.db, this.options.session);
+    const auth = useSqliteAuthState(this.options.authStore, this.options.session);
     this.auth = auth;
     let sock: WaSocket;
     try {

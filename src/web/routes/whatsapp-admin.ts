@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { readPublishedLinkState, WhatsAppUnavailableError, type LinkState, type LinkStatus, type WhatsAppChannel } from '../../channels/whatsapp/index.js';
+import { WhatsAppUnavailableError, type LinkState, type LinkStatus} from '../../channels/whatsapp/index.js';
 import type { Db } from '../../db/index.js';
-import type { System } from '../../system.js';
 import { audit } from '../../services/audit.js';
 import { html, type Html } from '../html.js';
 import type { UiLang } from '../i18n.js';
@@ -191,20 +190,3 @@ ${pairingForm}`;
   };
 }
 
-/**
- * The admin page wired to a running system: the WhatsApp channel of this process (whose state mirrors the socket holder's
- * when another process holds it), or, in a web-only process, the state the holder published in Redis.
- */
-export function whatsappAdminForSystem(system: System, clock: () => number) {
-  const { config } = system;
-  const channel = system.channels.find((c): c is WhatsAppChannel => c.name === 'whatsapp' && 'linkState' in c);
-  return whatsappAdminRoutes({
-    db: system.db,
-    clock,
-    timezone: config.TIMEZONE,
-    defaultCountry: config.DEFAULT_COUNTRY,
-    enabled: config.WHATSAPP_ENABLED,
-    linkState: async () => channel?.linkState() ?? (await readPublishedLinkState(system.redis, `${config.REDIS_PREFIX}:`, config.WHATSAPP_SESSION)),
-    ...(channel ? { requestPairingCode: (phone: string) => channel.requestPairingCode(phone) } : {}),
-  });
-}

@@ -1,0 +1,6 @@
+export { redisConnection } from './connection.js';
+export { createLiveBus, createMemoryLiveBus, type LiveBusOptions } from './live-bus.js';
+export { Mailboxes } from './mailbox.js';
+export { QueueNames, outboundQueueName } from './names.js';
+export { Outreach, type NumberChecker, type OutreachOptions } from './outreach.js';
+export { Pipeline, type OutboundLimits, type PipelineOptions } from './pipeline.js';
