@@ -48,7 +48,7 @@ export const cases = sqliteTable(
   ],
 );
 
-/** One interview on one channel. `owner` is changed only by `domain/ownership.ts`. */
+/** One interview on one channel. `owner` is changed only through `domain/ownership.ts` (one writer: conversations-repository.ts). */
 export const conversations = sqliteTable(
   'conversations',
   {
@@ -68,7 +68,10 @@ export const conversations = sqliteTable(
     optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
     unreachable: integer('unreachable', { mode: 'boolean' }).notNull().default(false),
     lang: text('lang', { enum: ['id', 'en'] }).notNull().default('id'),
-    /** Inbound messages processed so far; reminders carry it so a reply cancels them. */
+    /**
+     * Unused: nothing reads or writes it any more (timers compare the last inbound/outbound times instead). Left in place
+     * until a migration drops it, so this change needs no schema migration.
+     */
     inboundSeq: integer('inbound_seq').notNull().default(0),
     lastInboundAt: integer('last_inbound_at'),
     lastOutboundAt: integer('last_outbound_at'),
@@ -311,11 +314,13 @@ export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** send, answer, item, escalation, completed, opted_out, webhook. */
+    /** `send` (deliver stored replies) or `event` (a domain event for the registry and webhooks): see services/outbox.ts. */
     kind: text('kind').notNull(),
     conversationId: integer('conversation_id').references(() => conversations.id),
     payload: text('payload').notNull(),
+    /** When the row may be dispatched; the sweeper picks up rows available for longer than its grace period. */
     availableAt: integer('available_at').notNull(),
+    /** Set once its jobs are queued; dispatched rows are pruned after a week. */
     dispatchedAt: integer('dispatched_at'),
     createdAt: createdAt(),
   },

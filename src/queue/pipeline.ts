@@ -1,4 +1,4 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Channel, ChannelName, InboundMessage } from '../domain/channel.js';
@@ -16,6 +16,7 @@ import type { MailboxItem } from '../domain/mailbox-item.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
+import { KEEP, PRUNE_EVERY_MS, STALL, errorName } from './worker-defaults.js';
 
 export interface PipelineOptions {
   redis: Redis;
@@ -49,21 +50,6 @@ export interface OutboundLimits {
   durationMs: number;
   concurrency?: number;
 }
-
-/**
- * When Redis restarts, a job can be left "active" with no worker knowing it (the reply to the worker's fetch was lost and
- * ioredis re-sent the fetch, which took the next job). Only BullMQ's stalled-job check brings it back, once its lock has
- * expired: a short lock and a frequent check make that reply late by seconds instead of a minute (defaults: 30 s + 30 s).
- */
-const STALL: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> = { lockDuration: 10_000, stalledInterval: 5_000 };
-
-/** How often a worker process prunes dispatched outbox rows (they are kept for a week, see OUTBOX_KEEP_MS). */
-const PRUNE_EVERY_MS = 3_600_000;
-
-const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
-  removeOnComplete: { count: 1000, age: 3600 },
-  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
-};
 
 /**
  * The message pipeline: per-chat ordered inbound mailboxes, the engine turn in one SQLite transaction, a transactional
@@ -348,10 +334,4 @@ export class Pipeline implements PipelinePort {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues().map((q) => q.close()));
   }
-}
-
-/** Error names and codes only, never the message: messages may quote patient data (a webhook URL, a phone number). */
-function errorName(error: unknown): string {
-  if (error instanceof Error) return `${error.name}${'code' in error ? `(${String((error as { code: unknown }).code)})` : ''}`;
-  return 'unknown';
 }
