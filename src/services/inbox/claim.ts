@@ -1,8 +1,10 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import { schema, tx, type Db } from '../../db/index.js';
+import { createEscalationsRepository, createOutboxRepository } from '../../db/repositories/index.js';
 import { isRefusal, transition, type Ownership, type OwnershipAction, type OwnershipRefusal } from '../../domain/ownership.js';
 import { hasRole } from '../accounts/index.js';
 import { audit } from '../audit.js';
+import { recordEscalation } from '../escalations.js';
 import type { LiveEvent } from '../../domain/live-events.js';
 import { activeEscalation, heldBy, loadConversation, writeOwnership, type ConversationRow } from './ownership-store.js';
 import type { InboxActor, InboxRefusal, InboxResult } from './types.js';
@@ -49,11 +51,10 @@ export function claim(db: Db, conversationId: number, actor: InboxActor, now: nu
       db.update(schema.escalations).set({ status: 'pending', assigneeId: actor.id, claimedAt: now, updatedAt: now }).where(eq(schema.escalations.id, esc.id)).run();
       escalationId = esc.id;
     } else {
-      escalationId = db
-        .insert(schema.escalations)
-        .values({ conversationId: conv.id, reason: 'tracer_takeover', priority: 'normal', status: 'pending', assigneeId: actor.id, stepId: conv.stepId, waitingSince: now, claimedAt: now, createdAt: now, updatedAt: now })
-        .returning({ id: schema.escalations.id })
-        .get().id;
+      // A take-over straight from the bot: the one escalation rule makes it pending with the actor.
+      const stores = { escalations: createEscalationsRepository(db), outbox: createOutboxRepository(db) };
+      const request = { conversationId: conv.id, caseId: conv.caseId, reason: 'tracer_takeover', priority: 'normal' as const, detail: null, stepId: conv.stepId };
+      escalationId = recordEscalation(stores, request, actor.id, now).escalationId;
     }
     audit(db, { actorKind: 'user', actorId: actor.id, action: 'claim', entityType: 'conversation', entityId: conv.id, details: { escalationId, from: applied.current.owner }, ip: actor.ip }, now);
     return { ok: true, escalationId, events: events(conv, escalationId, now) };
