@@ -3,8 +3,6 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { LiveBus, LiveEvent } from '../domain/live-events.js';
 
-export type { LiveBus } from '../domain/live-events.js';
-
 const LiveEventSchema = z.object({
   type: z.enum(['message.created', 'message.updated', 'escalation.created', 'escalation.updated', 'conversation.updated']),
   conversationId: z.number().int(),

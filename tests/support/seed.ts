@@ -9,7 +9,8 @@ import { parseConfig, type Config } from '../../src/config/index.js';
 import { createRepositories, openDb, schema, tx, type Db } from '../../src/db/index.js';
 import { hashPassword, type UserRole } from '../../src/services/accounts/index.js';
 import { openEscalation } from '../../src/services/inbox/index.js';
-import { createMemoryLiveBus, type LiveBus } from '../../src/queue/live-bus.js';
+import type { LiveBus } from '../../src/domain/live-events.js';
+import { createMemoryLiveBus } from '../../src/queue/live-bus.js';
 import type { PipelinePort } from '../../src/domain/pipeline-port.js';
 import { buildWebServer, type WebDeps } from '../../src/web/index.js';
 
