@@ -49,7 +49,7 @@ export interface ConversationProgress {
   now: number;
 }
 
-/** Conversations. The owner column is written only by `writeOwnership` (see services/ownership-store.ts). */
+/** Conversations. The owner column is written only by `writeOwnership`, applied through services/change-ownership.ts. */
 export interface ConversationsRepository {
   byId(id: number): ConversationRecord | undefined;
   /** The chat's conversation that is not closed (at most one is). */
