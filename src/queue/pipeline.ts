@@ -293,7 +293,7 @@ export class Pipeline implements PipelinePort {
 
   private async armTimers(timers: TimerRequest[]): Promise<void> {
     // One pending timer of each kind per conversation: a newer one replaces the older while it waits; one that fires early
-    // re-arms itself (see ConversationService.handleTimer), so ordinary turns arm nothing.
+    // re-arms itself (see the timer handling in services/turn/conversation-service.ts), so ordinary turns arm nothing.
     await Promise.all(
       timers.map((t) =>
         this.timers.add(
