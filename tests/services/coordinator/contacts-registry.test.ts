@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StructuredRecords } from '../../../src/services/structured-records.js';
 import { getContact, jaroWinkler, likelyDuplicates, listRegistry, mergeContacts, normaliseName } from '../../../src/services/coordinator/index.js';
-import { count, insertCase, insertContact, insertExposure, insertUser, tempDb } from './support.js';
+import { count, insertCase, insertContact, insertExposure, insertUser } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z');
 
@@ -21,7 +22,7 @@ describe('name matching', () => {
 
 describe('contacts registry', () => {
   it('two cases naming the same phone give one contact with two exposures, and a quarantine end from the latest contact', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const c1 = insertCase(db, { externalId: 'A', name: 'Ani', confirmedAt: NOW });
     const c2 = insertCase(db, { externalId: 'B', name: 'Budi', confirmedAt: NOW });
     const records = new StructuredRecords(db);
@@ -52,7 +53,7 @@ describe('contacts registry', () => {
   });
 
   it('offers likely duplicates by name and area or a missing phone, and never merges them itself', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const siti1 = insertContact(db, { name: 'Siti Rahmawati', phone: '+6281111111111', area: 'Tebet' });
     const siti2 = insertContact(db, { name: 'Bu Siti Rahmawaty', phone: '+6281222222222', area: 'tebet' });
     const joko1 = insertContact(db, { name: 'Joko Susilo', phone: '+6281333333333', area: 'Cakung' });
@@ -71,7 +72,7 @@ describe('contacts registry', () => {
   });
 
   it('merges on request: exposures and case links move, the phone is kept, and the merge is audited', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const coordinator = insertUser(db, { name: 'Citra', role: 'coordinator' });
     const keep = insertContact(db, { name: 'Susilo Joko' });
     const merge = insertContact(db, { name: 'Joko Susilo', phone: '+6281333333333', area: 'Cakung' });

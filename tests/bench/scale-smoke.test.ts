@@ -5,7 +5,7 @@ import { parseBenchArgs } from '../../src/bench/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-// The scale run needs no Redis; it sits with the other bench suite. Sizes are tiny: this checks that every part works and
+// The scale run needs no Redis (hence no `-redis` in this file name). Sizes are tiny: this checks that every part works and
 // that the JSON is complete, never how fast it was (timings belong to `npm run bench -- --scale`, not to a test).
 describe('the inbox scale benchmark (real SQLite, real HTTP, tiny sizes)', () => {
   it('seeds, times the pages at the server, holds live streams, and prints one JSON object last', () => {
