@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../../src/bench/index.js';
+import { parseBenchArgs } from '../../bench/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,7 +11,7 @@ describe('the inbox scale benchmark (real SQLite, real HTTP, tiny sizes)', () =>
   it('seeds, times the pages at the server, holds live streams, and prints one JSON object last', () => {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/bench.ts', '--scale', '--scale-size', 'small', '--json', '--requests', '6', '--sse-connections', '20', '--sse-seconds', '1'],
+      ['--import', 'tsx', 'bench/main.ts', '--scale', '--scale-size', 'small', '--json', '--requests', '6', '--sse-connections', '20', '--sse-seconds', '1'],
       { cwd: repoRoot, encoding: 'utf8', timeout: 150_000, env: { ...process.env, REDIS_URL: '' } },
     );
     expect(run.status, run.stderr).toBe(0);
