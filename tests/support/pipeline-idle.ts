@@ -41,13 +41,15 @@ export async function chatIdle(sys: System, user: string, o: { channel?: string;
   await eventually(
     async () => {
       const ids = conversationIds();
+      // No conversation yet (or a wrong chat id): not idle, so a typo cannot make an absence check pass.
+      if (!ids.length) return undefined;
       if (await timersPending(ids)) return undefined;
       if ((await sys.pipeline.mailboxes.length(chatKey(channel, user))) > 0) return undefined;
-      const undispatched = ids.length
-        ? (sys.db.$client
-            .prepare(`SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL AND conversation_id IN (SELECT value FROM json_each(?))`)
-            .get(JSON.stringify(ids)) as { n: number }).n
-        : 0;
+      const undispatched = (
+        sys.db.$client
+          .prepare(`SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL AND conversation_id IN (SELECT value FROM json_each(?))`)
+          .get(JSON.stringify(ids)) as { n: number }
+      ).n;
       if (undispatched) return undefined;
       if (await pendingJobs(sys.pipeline.outbound(channel as Parameters<System['pipeline']['outbound']>[0]), (j) => ids.includes(Number(j.data.conversationId)))) return undefined;
       if (await timersPending(conversationIds())) return undefined;
