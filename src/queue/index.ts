@@ -1,3 +1,4 @@
+// The queue folder's public surface (composition root, benchmark).
 export { redisConnection } from './connection.js';
 export { createLiveBus, createMemoryLiveBus, type LiveBusOptions } from './live-bus.js';
 export { Mailboxes } from './mailbox.js';

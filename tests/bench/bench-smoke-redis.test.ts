@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { parseBenchArgs } from '../../src/bench/index.js';
+import { parseBenchArgs } from '../../bench/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -9,7 +9,7 @@ describe('the benchmark (real Redis, real SQLite, tiny sizes)', () => {
   it('runs the interview through the pipeline and prints one JSON object as its last line', () => {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/bench.ts', '--quick', '--json', '--seconds', '1.5', '--patients', '10', '--offered', '40', '--redis-url', inject('redisUrl')],
+      ['--import', 'tsx', 'bench/main.ts', '--quick', '--json', '--seconds', '1.5', '--patients', '10', '--offered', '40', '--redis-url', inject('redisUrl')],
       { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, REDIS_URL: '' } },
     );
     expect(run.status, run.stderr).toBe(0);

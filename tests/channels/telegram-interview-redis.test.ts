@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeTelegramApi } from '../support/fake-telegram-api.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
+import { chatIdle } from '../support/pipeline-idle.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -148,14 +149,19 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
   it('accepts webhook updates only with the secret', async () => {
     await start({ TELEGRAM_WEBHOOK_URL: 'https://tracebot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: 'hook-secret_123' });
     expect(api.webhook).toEqual({ url: 'https://tracebot.example.org/telegram/webhook', secret: 'hook-secret_123' });
-    const update = { update_id: 1, message: { message_id: 1, date: 1_700_000_000, chat: { id: 7006, type: 'private' }, from: { id: 7006, is_bot: false, first_name: 'A' }, text: 'halo' } };
-    const post = (headers: Record<string, string>) =>
-      fetch(`${sys.address}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
-    expect((await post({})).status).toBe(401);
-    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sys.db.$client.prepare(`SELECT count(*) AS n FROM messages`).get()).toEqual({ n: 0 });
-    expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_123' })).status).toBe(200);
+    const update = (id: number, text: string) => ({
+      update_id: id,
+      message: { message_id: id, date: 1_700_000_000, chat: { id: 7006, type: 'private' }, from: { id: 7006, is_bot: false, first_name: 'A' }, text },
+    });
+    const post = (headers: Record<string, string>, body: object) =>
+      fetch(`${sys.address}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await post({}, update(1, 'no secret'))).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' }, update(2, 'wrong secret'))).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_123' }, update(3, 'halo'))).status).toBe(200);
     await botSays(7006, 'nomor kasus', { n: 0 });
+    // Had a refused update been taken, it would sit in the same chat's mailbox ahead of the accepted one: once the pipeline
+    // is done with the chat, only the accepted message is stored.
+    await chatIdle(sys, '7006', { channel: 'telegram' });
+    expect(sys.db.$client.prepare(`SELECT text FROM messages WHERE direction = 'in'`).all()).toEqual([{ text: 'halo' }]);
   });
 });

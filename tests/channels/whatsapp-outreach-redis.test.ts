@@ -78,7 +78,15 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
   it('writes first only when a coordinator asks (POST /cases/:ref/outreach) when outreach on creation is off', async () => {
     await start({ OUTREACH_ON_CREATE: 'false' });
     const c = await createCase('WA-OUT-3');
-    await new Promise((r) => setTimeout(r, 300));
+    // Outreach is requested inside the create request (a job in the outreach queue before the 201): none was.
+    expect(await sys.outreach.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      prioritized: 0,
+      completed: 0,
+      failed: 0,
+    });
     expect(net.current.onWhatsAppCalls).toEqual([]);
     expect(await caseStatus('WA-OUT-3')).toBe('new');
 

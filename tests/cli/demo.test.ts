@@ -1,20 +1,18 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
-import { openDb, type Db } from '../../src/db/index.js';
+import { tempDb } from '../support/temp-db.js';
+import type { Db } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { chainGraph, dashboard, likelyDuplicates } from '../../src/services/coordinator/index.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z');
-const tempDb = (): Db => openDb(path.join(mkdtempSync(path.join(os.tmpdir(), 'tracebot-demo-')), 'demo.db'));
 const all = <T>(db: Db, sql: string) => db.$client.prepare(sql).all() as T[];
 const one = (db: Db, sql: string) => (db.$client.prepare(sql).get() as { n: number }).n;
 
 describe('demo data', () => {
   it('fills an empty database with a living week of Jakarta tracing', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const r = runDemo(db, { now: NOW, seed: 42 });
     if (!r.ok) throw new Error(r.detail);
     const s = r.summary;
@@ -58,26 +56,26 @@ describe('demo data', () => {
   }, 120_000);
 
   it('is the same for the same seed', () => {
-    const a = tempDb();
-    const b = tempDb();
+    const { db: a } = tempDb();
+    const { db: b } = tempDb();
     const ra = runDemo(a, { now: NOW, seed: 7, caseCount: 20 });
     const rb = runDemo(b, { now: NOW, seed: 7, caseCount: 20 });
     expect(ra).toEqual(rb);
     const rows = (db: Db) => all(db, `SELECT external_id, name, phone, area, confirmed_at, status FROM cases ORDER BY id`);
     expect(rows(a)).toEqual(rows(b));
-    const c = tempDb();
+    const { db: c } = tempDb();
     runDemo(c, { now: NOW, seed: 8, caseCount: 20 });
     expect(rows(c)).not.toEqual(rows(a));
   }, 120_000);
 
   it('refuses a database that already has cases', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     expect(runDemo(db, { now: NOW, seed: 1, caseCount: 5 }).ok).toBe(true);
     expect(runDemo(db, { now: NOW, seed: 1 })).toMatchObject({ ok: false, reason: 'not_empty' });
   }, 60_000);
 
   it('uses the latest published flow when there is one, and puts tracers to work when accounts exist', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const tracer = (db.$client.prepare(`INSERT INTO users (email, name, role, password_hash, max_chats) VALUES ('ani@example.org', 'Ani', 'tracer', 'x', 50) RETURNING id`).get() as { id: number }).id;
     const source = readFileSync(new URL('../../flows/case-interview.yaml', import.meta.url), 'utf8');
     const registry = new FlowRegistry(db);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
+import { chatIdle, repliesAfterLastInbound } from '../support/pipeline-idle.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -40,7 +41,8 @@ describe('a patient interviewed through the pipeline (fake channel, real Redis a
     expect(conv).toEqual({ owner: 'tracer', assignee_id: null });
     say('p2', 'halo? masih ada orang?');
     await eventually(() => ((sys.db.$client.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`).get() as { n: number }).n === 3 ? true : undefined), 'third inbound');
-    await new Promise((r) => setTimeout(r, 300));
+    // The turn of that message is committed and the pipeline is done with the chat: no reply was stored after it.
+    expect(await repliesAfterLastInbound(sys, 'p2')).toEqual({ messages: 0, sends: 0 });
     expect(phone.inbox('p2').length).toBe(afterHandoff.length);
   });
 
@@ -52,7 +54,7 @@ describe('a patient interviewed through the pipeline (fake channel, real Redis a
     say('p3', 'ya');
     const n = phone.inbox('p3').length;
     await waitFor('p3', n + 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await chatIdle(sys, 'p3');
     const inbound = sys.db.$client.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`).get() as { n: number };
     expect(inbound.n).toBe(2);
   });

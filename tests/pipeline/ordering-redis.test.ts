@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { InboundMessage } from '../../src/domain/channel.js';
 import type { MailboxItem } from '../../src/domain/mailbox-item.js';
+import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
 import { eventually, startTestSystem } from '../support/system.js';
@@ -113,7 +114,8 @@ describe('the inbound pipeline under concurrency (real Redis and SQLite, 16 conc
     const yes = phone.patientSends(users[0]!, { kind: 'text', text: 'ya' });
     const afterYes = expectedChat(flow, ['halo', 'ya']).textsAfter[1]!;
     await eventually(() => (phone.inbox(users[0]!).length >= afterYes.length ? true : undefined), 'reply to the next message');
-    await sleep(200);
+    // Judged once the pipeline is done with every chat (committed state and queues), so a late duplicate reply cannot hide.
+    for (const u of users) await chatIdle(sys, u);
 
     for (const u of users) {
       const rec = chatRecord(sys.db, u);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatKey } from '../../src/queue/jobs.js';
+import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
@@ -50,7 +51,8 @@ describe('Redis restarting under a running system (append-only, fsync always)', 
     await redis.restart();
     await rest;
     const recoveredIn = Date.now() - downAt;
-    await sleep(300);
+    // A reply doubled by a re-sent Redis command would come after the expected ones: judge once every chat is idle.
+    for (const u of users) await chatIdle(sys, u);
 
     const want = expected.textsAfter.at(-1)!;
     for (const u of users) {

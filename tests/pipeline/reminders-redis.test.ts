@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { step, type EngineEvent } from '../../src/flow/index.js';
 import { flowsDirWithReminders } from '../support/pipeline-flows.js';
+import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
-import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
+import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -49,8 +50,10 @@ describe('reminders through the timers queue (reminder_after 1s, max_reminders 2
     const chattyTexts = await answered;
     expect(chattyTexts).toEqual(chatty.textsAfter.at(-1));
     const chattyDoneAt = chattyTexts.length;
-    // ...and the escalation sent the silent patient nothing more; the escalated chat gets no further reminders.
-    await sleep(1500);
+    // ...and the escalation sent the silent patient nothing more; the escalated chat gets no further reminders: once no
+    // reminder is pending for it and the pipeline is done with it, the bot's stored messages are the greeting and two reminders.
+    await chatIdle(sys, 'silent', { timers: ['reminder'] });
+    expect(chatRecord(sys.db, 'silent').outbound.map((m) => m.text)).toEqual(afterReminders);
     expect(phone.inbox('silent').map((d) => d.text)).toEqual(afterReminders);
     expect(phone.inbox('silent').filter((d) => d.text === reminderText)).toHaveLength(2);
     // Once the chatty patient goes quiet, their reminder comes a second later.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PUBLIC_EVENTS } from '../../src/services/webhooks.js';
-import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
+import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/pipeline-webhook-receiver.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
@@ -33,7 +33,12 @@ describe('signed webhooks to an integration that fails twice before it succeeds'
 
     const successes = () => receiver!.hits.filter((h) => h.status === 200);
     await eventually(() => (successes().length >= events.length ? true : undefined), 'every event delivered', 20_000);
-    await sleep(1500);
+    // No retry can still come: every event and webhook job has finished (a job completes only after its 200 was received).
+    await eventually(async () => {
+      const queues = [sys!.pipeline.events, sys!.pipeline.webhooks];
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+      return counts.every((c) => Object.values(c).every((n) => n === 0)) ? true : undefined;
+    }, 'the events and webhooks queues to finish');
 
     const hits = receiver.hits;
     expect(hits.every((h) => h.signatureValid)).toBe(true);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
 import { spawnWorker, type WorkerProcess } from '../support/pipeline-worker.js';
@@ -55,7 +56,8 @@ describe('a worker process killed with SIGKILL in the middle of conversations', 
 
     const phones = await conversations;
     const recoveredIn = Date.now() - killedAt;
-    await sleep(500);
+    // A duplicate reply would come after the expected ones: judge once the pipeline is done with every chat.
+    for (const u of users) await chatIdle(sys, u);
 
     const want = expected.textsAfter.at(-1)!;
     for (const [i, u] of users.entries()) {

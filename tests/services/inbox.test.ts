@@ -1,23 +1,42 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb, schema } from '../../src/db/index.js';
+import { createRepositories, schema } from '../../src/db/index.js';
 import { claim, claimNext, handBack, listQueue, openEscalation, release, reply, resolve } from '../../src/services/inbox/index.js';
+import { startRacer } from '../support/claim-racer-process.js';
 import { seedConversation, seedEscalated, seedUser, tempDb } from '../support/seed.js';
 
 describe('inbox services', () => {
   it('two processes claiming the same chat: one wins, the other learns who has it', async () => {
     const { db, file } = tempDb();
-    const other = openDb(file); // a second connection, as a second web process would have
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
     const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer', name: 'Budi' });
-    const chat = seedEscalated(db);
-    const now = Date.now();
-    const first = claim(db, chat.conversationId, { id: ani.id, role: 'tracer' }, now);
-    const second = claim(other, chat.conversationId, { id: budi.id, role: 'tracer' }, now);
-    expect(first.ok).toBe(true);
-    expect(second).toEqual({ ok: false, error: 'already_claimed', by: { id: ani.id, name: 'Ani' } });
-    other.$client.close();
-  });
+    const names = new Map([[ani.id, 'Ani'], [budi.id, 'Budi']]);
+    const chats = Array.from({ length: 8 }, () => seedEscalated(db).conversationId);
+    // Two processes, each with its own connection to the file, as two web processes would have. Both get the same chat and
+    // the same start instant for each round, so their claims really overlap (SQLite's lock, not the test, orders them).
+    const racers = await Promise.all([ani, budi].map(() => startRacer(file)));
+    try {
+      for (const conversationId of chats) {
+        const at = Date.now() + 50;
+        const [a, b] = await Promise.all([
+          racers[0]!.claim({ conversationId, actor: { id: ani.id, role: 'tracer' }, at }),
+          racers[1]!.claim({ conversationId, actor: { id: budi.id, role: 'tracer' }, at }),
+        ]);
+        const results = [a!, b!];
+        const winners = results.filter((r) => r.result.ok);
+        expect(winners, `chat ${conversationId}`).toHaveLength(1);
+        const winner = winners[0]!.actorId;
+        const loser = results.find((r) => r.actorId !== winner)!;
+        expect(loser.result).toEqual({ ok: false, error: 'already_claimed', by: { id: winner, name: names.get(winner) } });
+        const conv = db.select().from(schema.conversations).where(eq(schema.conversations.id, conversationId)).get()!;
+        expect(conv).toMatchObject({ owner: 'tracer', assigneeId: winner });
+        const escalations = db.select().from(schema.escalations).where(eq(schema.escalations.conversationId, conversationId)).all();
+        expect(escalations.map((e) => ({ status: e.status, assigneeId: e.assigneeId }))).toEqual([{ status: 'pending', assigneeId: winner }]);
+      }
+    } finally {
+      await Promise.all(racers.map((r) => r.stop()));
+    }
+  }, 60_000);
 
   it('does not open a second escalation for a chat already waiting, but raises its priority', async () => {
     const { db } = tempDb();

@@ -1,24 +1,19 @@
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
-import { createRepositories, openDb, schema, tx, type Db } from '../../src/db/index.js';
+import { createRepositories, schema, tx, type Db } from '../../src/db/index.js';
 import { hashPassword, type UserRole } from '../../src/services/accounts/index.js';
 import { openEscalation } from '../../src/services/inbox/index.js';
 import type { LiveBus } from '../../src/domain/live-events.js';
 import { createMemoryLiveBus } from '../../src/queue/live-bus.js';
 import type { PipelinePort } from '../../src/domain/pipeline-port.js';
 import { buildWebServer, type WebDeps } from '../../src/web/index.js';
+import { tempDb } from './temp-db.js';
 
-/** A fresh SQLite file in a temp dir (real file: WAL, busy timeout, as in production). */
-export function tempDb(): { db: Db; file: string } {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tracebot-web-')), 'test.db');
-  return { db: openDb(file), file };
-}
+export { tempDb } from './temp-db.js';
 
 /** A config for web tests: test mode, fixed session secret, patient phone on. */
 export function testConfig(extra: Record<string, string> = {}): Config {

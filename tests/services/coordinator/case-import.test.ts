@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commitImport, parseCsv, parseCsvDate, parseCsvTimestamp, previewImport } from '../../../src/services/coordinator/index.js';
-import { count, insertCase, tempDb } from './support.js';
+import { count, insertCase } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z'); // 10:00 in Jakarta
 const OPTS = { defaultCountry: 'ID', now: NOW, today: '2026-03-10' };
@@ -60,7 +61,7 @@ describe('dates in a CSV', () => {
 
 describe('case import', () => {
   it('previews every row problem, writes nothing, then imports only the valid rows in one go', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     insertCase(db, { externalId: 'JKT-OLD', confirmedAt: NOW - 86_400_000 });
     const preview = previewImport(db, fixture('cases-with-problems.csv'), OPTS);
     expect(count(db, 'cases')).toBe(1);
@@ -97,7 +98,7 @@ describe('case import', () => {
   });
 
   it('takes Indonesian headers, semicolons, day-first dates and a confirmation time', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const csv = 'No_HP;Nama;ID Kasus;Tanggal Lahir;Bahasa;Kecamatan;Confirmed At\r\n0812-1111-2222;Dewi Lestari;DKI-9;03/04/1990;Indonesia;Cakung;09/03/2026 08:30\r\n';
     const preview = previewImport(db, csv, OPTS);
     expect(preview.columns.map((c) => c.field)).toEqual(['phone', 'name', 'externalId', 'dateOfBirth', 'language', 'area', 'confirmedAt']);
@@ -106,7 +107,7 @@ describe('case import', () => {
   });
 
   it('skips a title line above the header and empty spreadsheet rows', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const preview = previewImport(db, 'Daftar kasus 10 Maret 2026;;\nid;nama;hp\nA1;Ani;081234567890\n;;\n;;\nA2;Budi;081298765432\n', OPTS);
     expect(preview.fileProblems).toEqual([]);
     expect(preview.rows.map((r) => [r.line, r.problems.length])).toEqual([
@@ -116,7 +117,7 @@ describe('case import', () => {
   });
 
   it('refuses a file without a case id column and imports nothing from it', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const preview = previewImport(db, 'name,phone\nAni,081234567890\n', OPTS);
     expect(preview.fileProblems[0]).toMatch(/no column for externalId/);
     expect(preview.summary.valid).toBe(0);
@@ -126,7 +127,7 @@ describe('case import', () => {
   });
 
   it('re-validates a preview at commit, and skips a case imported meanwhile', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const preview = previewImport(db, 'id,name,phone\nA1,Ani,081234567890\nA2,Budi,081298765432\n', OPTS);
     // Someone edits the kept preview, and someone else imports A2 in between.
     preview.rows[0]!.input = { ...preview.rows[0]!.input!, phone: 'not a phone' };
@@ -141,7 +142,7 @@ describe('case import', () => {
   });
 
   it('previews and imports a 5 MB file (linear work, one transaction)', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const lines = ['case_id,name,phone,date_of_birth,test_date,language,area'];
     let size = lines[0]!.length;
     for (let i = 0; size < 5_000_000; i++) {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createCases } from '../../../src/services/cases.js';
 import { parseCsv, chainGraph, exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from '../../../src/services/coordinator/index.js';
-import { insertCase, insertContact, insertExposure, tempDb } from './support.js';
+import { insertCase, insertContact, insertExposure } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z');
 
 function chainFixture() {
-  const db = tempDb();
+  const { db } = tempDb();
   // A names Dewi and Eko; Dewi is later confirmed as case B (linked by phone at creation); B names Fajar.
   // C names Gita: a separate component with no chain.
   const a = insertCase(db, { externalId: 'A', name: 'Ani', confirmedAt: NOW - 5 * 86_400_000 });
@@ -72,7 +73,7 @@ describe('exports', () => {
   });
 
   it('neutralises spreadsheet formulas in names', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     insertCase(db, { externalId: 'X', name: '=HYPERLINK("http://evil")', confirmedAt: NOW });
     const row = parseCsv(exportCasesCsv(db)).records[1]!.fields;
     expect(row[CASE_COLUMNS.indexOf('name')]).toBe(`'=HYPERLINK("http://evil")`);

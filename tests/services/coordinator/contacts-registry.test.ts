@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../../src/db/index.js';
 import { StructuredRecords } from '../../../src/services/structured-records.js';
 import { getContact, jaroWinkler, likelyDuplicates, listRegistry, mergeContacts, normaliseName } from '../../../src/services/coordinator/index.js';
-import { count, insertCase, insertContact, insertExposure, insertUser, tempDb } from './support.js';
+import { count, insertCase, insertContact, insertExposure, insertUser } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z');
 
@@ -22,7 +23,7 @@ describe('name matching', () => {
 
 describe('contacts registry', () => {
   it('two cases naming the same phone give one contact with two exposures, and a quarantine end from the latest contact', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const c1 = insertCase(db, { externalId: 'A', name: 'Ani', confirmedAt: NOW });
     const c2 = insertCase(db, { externalId: 'B', name: 'Budi', confirmedAt: NOW });
     const records = new StructuredRecords(createRepositories(db));
@@ -53,7 +54,7 @@ describe('contacts registry', () => {
   });
 
   it('offers likely duplicates by name and area or a missing phone, and never merges them itself', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const siti1 = insertContact(db, { name: 'Siti Rahmawati', phone: '+6281111111111', area: 'Tebet' });
     const siti2 = insertContact(db, { name: 'Bu Siti Rahmawaty', phone: '+6281222222222', area: 'tebet' });
     const joko1 = insertContact(db, { name: 'Joko Susilo', phone: '+6281333333333', area: 'Cakung' });
@@ -72,7 +73,7 @@ describe('contacts registry', () => {
   });
 
   it('merges on request: exposures and case links move, the phone is kept, and the merge is audited', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const coordinator = insertUser(db, { name: 'Citra', role: 'coordinator' });
     const keep = insertContact(db, { name: 'Susilo Joko' });
     const merge = insertContact(db, { name: 'Joko Susilo', phone: '+6281333333333', area: 'Cakung' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dashboard, median } from '../../../src/services/coordinator/index.js';
 import { NOW, at, fixture } from './dashboard-fixture.js';
-import { tempDb } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 describe('dashboard', () => {
   it('matches the hand-computed figures for two Jakarta days', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const { ani, budi } = fixture(db);
     const d = dashboard(db, { from: '2026-03-08', to: '2026-03-09', timezone: 'Asia/Jakarta', contactTarget: 2, now: NOW });
     expect(d.range).toMatchObject({ startMs: at('2026-03-07T17:00:00Z'), endMs: at('2026-03-09T17:00:00Z') });
@@ -25,7 +25,7 @@ describe('dashboard', () => {
   });
 
   it('gives nulls, not zeros or NaN, for an empty range', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const d = dashboard(db, { from: '2026-01-01', to: '2026-01-01', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
     expect(d.medianHoursToInterview).toBeNull();
     expect(d.shareCompletedWithin24h).toBeNull();
@@ -35,7 +35,7 @@ describe('dashboard', () => {
   });
 
   it('refuses a reversed range', () => {
-    expect(() => dashboard(tempDb(), { from: '2026-03-09', to: '2026-03-08', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW })).toThrow(RangeError);
+    expect(() => dashboard(tempDb().db, { from: '2026-03-09', to: '2026-03-08', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW })).toThrow(RangeError);
   });
 
   it('takes the median of an even count as the mean of the middle two', () => {

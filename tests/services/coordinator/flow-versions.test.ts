@@ -13,7 +13,8 @@ import {
   rollback,
   saveDraft,
 } from '../../../src/services/coordinator/index.js';
-import { insertUser, tempDb } from './support.js';
+import { insertUser } from './support.js';
+import { tempDb } from '../../support/temp-db.js';
 
 const V1 = readFileSync(new URL('../../../flows/case-interview.yaml', import.meta.url), 'utf8');
 const V2 = V1.replace('Apakah Anda bersedia menjawab beberapa pertanyaan sekarang?', 'Bersediakah Anda menjawab beberapa pertanyaan?');
@@ -44,7 +45,7 @@ describe('line diff', () => {
 
 describe('flow versions', () => {
   it('saves an invalid draft with its problems on the right line, then publishes the fixed draft as a new version', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const registry = new FlowRegistry(db);
     const coordinator = insertUser(db, { name: 'Citra', role: 'coordinator' });
     expect(registry.publish(V1, 'flows/case-interview.yaml', { origin: 'file:case-interview.yaml', now: T0 })).toMatchObject({ ok: true, version: 1 });
@@ -80,7 +81,7 @@ describe('flow versions', () => {
   });
 
   it('rolls back by publishing the old source as a new version, and exports any version as YAML', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const registry = new FlowRegistry(db);
     registry.publish(V1, 'x.yaml', { origin: 'file:case-interview.yaml', now: T0 });
     registry.publish(V2, 'x.yaml', { origin: 'editor', now: T0 + 1 });
@@ -97,7 +98,7 @@ describe('flow versions', () => {
   });
 
   it("refuses a draft whose id is another flow's, and can discard a draft", () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const draft = saveDraft(db, 'other-flow', V1, { userId: null, now: T0 });
     expect(draft.valid).toBe(false);
     expect(draft.problems[0]!.message).toMatch(/id is 'case-interview' but this is the editor of 'other-flow'/);

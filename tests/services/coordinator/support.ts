@@ -1,12 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDb, type Db } from '../../../src/db/index.js';
-
-/** A fresh migrated SQLite file in the OS temp folder. */
-export function tempDb(): Db {
-  return openDb(path.join(mkdtempSync(path.join(os.tmpdir(), 'tracebot-coord-')), 'test.db'));
-}
+import type { Db } from '../../../src/db/index.js';
 
 /** Insert a case row directly (exact timestamps for hand-computed fixtures); returns its id. */
 export function insertCase(

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
-import { redisConnection } from '../queue/connection.js';
-import type { System } from '../system.js';
+import { redisConnection } from '../src/queue/index.js';
+import type { System } from '../src/system.js';
 import { startBenchSystem } from './bench-system.js';
 import { runEcho } from './echo.js';
 import { engineMicrosPerStep } from './engine-cost.js';

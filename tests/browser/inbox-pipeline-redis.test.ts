@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { launchBrowser, logIn, liveUp } from '../support/browser.js';
+import { chatIdle, lastInbound, repliesAfter } from '../support/pipeline-idle.js';
 import { seedUser } from '../support/seed.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
@@ -108,10 +109,13 @@ describe('the inbox over the real pipeline (web + worker + fake channel, real Re
     const quiet = phone.inbox(user).length;
     say(user, 'Saya mau tanya soal isolasi');
     await page.locator('.msg.in >> text=Saya mau tanya soal isolasi').waitFor();
+    const question = lastInbound(sys.db, user)!;
     say(user, 'ya');
     await eventually(() => (inboundCount(user) === 4 ? true : undefined), 'the second answer stored');
     await page.locator('.msg.in .text:text-is("ya")').waitFor();
-    await new Promise((r) => setTimeout(r, 400));
+    // Both turns are committed and the pipeline is done with the chat: nothing was stored to send after the question.
+    await chatIdle(sys, user);
+    expect(repliesAfter(sys.db, question.conversationId, question.id)).toEqual({ messages: 0, sends: 0 });
     expect(phone.inbox(user)).toHaveLength(quiet);
     expect(conversationOf(user)).toMatchObject({ owner: 'tracer', assignee_id: ani.id });
     await shot(page, 'conversation');

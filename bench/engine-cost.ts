@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { initialState, loadFlowFile, step, type EngineInput } from '../flow/index.js';
+import { initialState, loadFlowFile, step, type EngineInput } from '../src/flow/index.js';
 import { INTERVIEW_ANSWERS } from './patients.js';
 
-const defaultFlowFile = fileURLToPath(new URL('../../flows/case-interview.yaml', import.meta.url));
+const defaultFlowFile = fileURLToPath(new URL('../flows/case-interview.yaml', import.meta.url));
 
 /**
  * The pure engine's share of a turn: run the bench's interview script through `step` in-process `rounds` times and return

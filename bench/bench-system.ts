@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { FakeChannel, type FakePlatform } from '../channels/fake/index.js';
-import { parseConfig } from '../config/index.js';
-import { startSystem, type System } from '../system.js';
+import { FakeChannel, type FakePlatform } from '../src/channels/fake/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { startSystem, type System } from '../src/system.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchSystemOptions {
   redisUrl: string;

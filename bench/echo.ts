@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { redisConnection } from '../queue/connection.js';
+import { redisConnection } from '../src/queue/index.js';
 
 export interface EchoOptions {
   redisUrl: string;

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { openDb, type Db } from '../../db/index.js';
-import { hashPassword } from '../../services/accounts/index.js';
-import { FlowRegistry } from '../../services/flow-registry.js';
-import { prng } from '../../runtime/prng.js';
+import { openDb, type Db } from '../../src/db/index.js';
+import { hashPassword } from '../../src/services/accounts/index.js';
+import { FlowRegistry } from '../../src/services/index.js';
+import { prng } from '../../src/runtime/index.js';
 import type { ScaleSize } from './sizes.js';
 
 /** What the seeder wrote, and the ids the page timings pick from. */

@@ -1,17 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../../src/bench/index.js';
+import { parseBenchArgs } from '../../bench/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-// The scale run needs no Redis; it sits with the other bench suite. Sizes are tiny: this checks that every part works and
+// The scale run needs no Redis (hence no `-redis` in this file name). Sizes are tiny: this checks that every part works and
 // that the JSON is complete, never how fast it was (timings belong to `npm run bench -- --scale`, not to a test).
 describe('the inbox scale benchmark (real SQLite, real HTTP, tiny sizes)', () => {
   it('seeds, times the pages at the server, holds live streams, and prints one JSON object last', () => {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/bench.ts', '--scale', '--scale-size', 'small', '--json', '--requests', '6', '--sse-connections', '20', '--sse-seconds', '1'],
+      ['--import', 'tsx', 'bench/main.ts', '--scale', '--scale-size', 'small', '--json', '--requests', '6', '--sse-connections', '20', '--sse-seconds', '1'],
       { cwd: repoRoot, encoding: 'utf8', timeout: 150_000, env: { ...process.env, REDIS_URL: '' } },
     );
     expect(run.status, run.stderr).toBe(0);

@@ -8,12 +8,16 @@
  *
  * `npm run bench -- --scale [--json] [--scale-size full|small]` measures the inbox at issue 6's scale instead: 100,000
  * conversations and 1,000,000 messages in SQLite, queue and conversation pages timed at the server, 1,000 live streams held
- * (see src/bench/scale). No Redis.
+ * (see bench/scale). No Redis.
  */
 import { pathToFileURL } from 'node:url';
-import { BENCH_USAGE, formatScaleSummary, formatSummary, parseBenchArgs, runBench, runScaleBench } from '../bench/index.js';
+import { BENCH_USAGE, formatScaleSummary, formatSummary, parseBenchArgs, runBench, runScaleBench } from './index.js';
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
   const opts = parseBenchArgs(argv, process.env);
   if ('problem' in opts) {
     console.error(`${opts.problem}\n${BENCH_USAGE}`);

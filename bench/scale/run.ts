@@ -5,22 +5,22 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { parseConfig } from '../../config/index.js';
-import { openDb } from '../../db/index.js';
-import { getUser, startSession } from '../../services/accounts/index.js';
-import { createMemoryLiveBus } from '../../queue/live-bus.js';
-import type { PipelinePort } from '../../domain/pipeline-port.js';
-import { buildWebServer } from '../../web/index.js';
+import { parseConfig } from '../../src/config/index.js';
+import { openDb } from '../../src/db/index.js';
+import type { PipelinePort } from '../../src/domain/index.js';
+import { getUser, startSession } from '../../src/services/accounts/index.js';
+import { createMemoryLiveBus } from '../../src/queue/index.js';
+import { buildWebServer } from '../../src/web/index.js';
 import { forkTs, nextMessage } from './fork-ts.js';
 import { PageClient, ServerTimes, timePages, type KindTimings, type PageKind } from './page-latency.js';
-import { prng } from '../../runtime/prng.js';
+import { prng } from '../../src/runtime/index.js';
 import { SCALE_TARGETS, type ScaleResult } from './report.js';
 import type { SeedResult } from './seed.js';
 import { scaleSize, type ScaleSize } from './sizes.js';
 import { explain, SqlProbe } from './sql-probe.js';
 import { holdSse } from './sse-hold.js';
 
-const flowsDir = fileURLToPath(new URL('../../../flows', import.meta.url));
+const flowsDir = fileURLToPath(new URL('../../flows', import.meta.url));
 
 /** Sizes of one scale run: a named size, with any of its numbers overridden. */
 export interface ScaleOptions {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { LiveBus } from '../../domain/live-events.js';
+import type { LiveBus } from '../../src/domain/index.js';
 import { forkTs, nextMessage } from './fork-ts.js';
 
 interface Opened {

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { InboundContent } from '../domain/channel.js';
-import { FakePlatform, type FakeDelivery } from '../channels/fake/index.js';
+import { FakePlatform, type FakeDelivery } from '../src/channels/fake/index.js';
+
+/** What a patient can send, as the fake platform takes it. */
+type InboundContent = Parameters<FakePlatform['patientSends']>[1];
 
 /**
  * What a simulated patient types through the default interview (flows/case-interview.yaml), one answer per bot question:
