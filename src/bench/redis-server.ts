@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, portAnswers } from '../runtime/ports.js';
+import { freePort, portAnswers } from '../runtime/tcp-ports.js';
 
 /** A redis-server the benchmark started for itself. */
 export interface BenchRedis {
