@@ -1,0 +1,11 @@
+/** A problem inside the flow (not a bug in the engine): it becomes an `error` event with an `area:reason` code. */
+export class FlowFault extends Error {
+  override name = 'FlowFault';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly step: string | null,
+  ) {
+    super(message);
+  }
+}
