@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { System } from '../system.js';
 import { verifyApiToken } from '../services/api-tokens.js';
 import { apiRoutes } from './api/api-routes.js';
+import { errorBody } from './error-body.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { whatsappAdminForSystem } from './routes/whatsapp-admin.js';
 import { buildWebServer } from './server.js';
@@ -19,7 +20,7 @@ export async function buildSystemWeb(system: System, clock: () => number): Promi
     if (bearer) {
       const token = verifyApiToken(db, bearer[1]!, clock());
       if (token?.role === 'admin') return;
-      await reply.code(token ? 403 : 401).send({ error: token ? 'forbidden' : 'unauthorized' });
+      await reply.code(token ? 403 : 401).send(errorBody(token ? 'auth:forbidden' : 'auth:unauthorized'));
       return;
     }
     await app!.requireRole('admin').call(app!, req, reply);

@@ -1,4 +1,5 @@
 import type { WAMessageKey, proto } from '@whiskeysockets/baileys';
+import { errorFields, logEvent, logId } from '../../domain/log-event.js';
 import type { Channel, InboundHandler, InboundMessage, OutboundMessage, SendResult } from '../channel.js';
 import { splitText } from '../split-text.js';
 import { WhatsAppUnavailableError } from './errors.js';
@@ -75,7 +76,7 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
       this.holder = false;
       // Drop our published link state first (nobody else can publish before the lease is released).
       await this.options.redis.del(this.linkKey).catch(() => undefined);
-      await this.lock.release().catch((err: unknown) => this.log.warn({ err }, 'whatsapp lock release failed'));
+      await this.lock.release().catch((err: unknown) => logEvent(this.log, 'warn', 'whatsapp lock release failed', errorFields(err)));
     }
     this.wakeOpenWaiters();
     await this.inbound;
@@ -119,7 +120,7 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
         return this.failed(err, message.id, 'sendMessage');
       }
     }
-    this.log.debug({ outboxId: message.id, parts: ids.length }, 'whatsapp message sent');
+    logEvent(this.log, 'debug', 'whatsapp message sent', { outboxId: logId(message.id), parts: ids.length });
     return { ok: true, channelMessageIds: ids };
   }
 
@@ -193,10 +194,10 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
           return;
         } catch (err) {
           if (attempt >= HAND_OVER_ATTEMPTS - 1) {
-            this.log.error({ err, waMessageId: waId }, 'whatsapp inbound hand-over failed: message dropped');
+            logEvent(this.log, 'error', 'whatsapp inbound hand-over failed: message dropped', { ...errorFields(err), waMessageId: logId(waId) });
             return;
           }
-          this.log.warn({ err, waMessageId: waId, attempt }, 'whatsapp inbound hand-over failed: retrying');
+          logEvent(this.log, 'warn', 'whatsapp inbound hand-over failed: retrying', { ...errorFields(err), waMessageId: logId(waId), attempt });
           await this.sleep(500 * 2 ** attempt);
         }
       }
@@ -219,7 +220,7 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
       if (!phone) return message;
       return { ...message, channelUserId: jidForPhone(phone), phone: message.phone ?? phone };
     } catch (err) {
-      this.log.debug({ err }, 'whatsapp lid mapping lookup failed');
+      logEvent(this.log, 'debug', 'whatsapp lid mapping lookup failed', errorFields(err));
       return message;
     }
   }
@@ -237,13 +238,13 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
       await sock.sendPresenceUpdate('paused', jid);
     } catch (err) {
       // Presence is cosmetic: a failure here must not stop the message.
-      this.log.debug({ err }, 'whatsapp presence update failed');
+      logEvent(this.log, 'debug', 'whatsapp presence update failed', errorFields(err));
     }
   }
 
   private failed(err: unknown, outboxId: string, op: string): Exclude<SendResult, { ok: true }> {
     const result = classifySendError(err);
-    this.log.warn({ outboxId, op, kind: result.kind }, 'whatsapp send failed');
+    logEvent(this.log, 'warn', 'whatsapp send failed', { outboxId: logId(outboxId), op: logId(op), kind: result.kind, error: 'whatsapp:send_failed' });
     return result;
   }
 

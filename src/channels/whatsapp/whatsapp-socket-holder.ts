@@ -3,6 +3,7 @@ import { DisconnectReason, type WAMessageKey, type proto } from '@whiskeysockets
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { errorFields, logEvent, logId } from '../../domain/log-event.js';
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import { LinkState, linkStateKey, reconnectDelay } from './link-state.js';
 import { SocketLock } from './socket-lock.js';
@@ -86,7 +87,7 @@ export abstract class WhatsAppSocketHolder {
         await this.mirrorLink();
       }
     } catch (err) {
-      this.log.warn({ err }, 'whatsapp lock attempt failed');
+      logEvent(this.log, 'warn', 'whatsapp lock attempt failed', errorFields(err));
     } finally {
       this.ticking = false;
     }
@@ -99,7 +100,7 @@ export abstract class WhatsAppSocketHolder {
     }
     this.holder = true;
     this.reconnectAttempt = 0;
-    this.log.info({ token: this.lock.token }, 'whatsapp socket lease taken');
+    logEvent(this.log, 'info', 'whatsapp socket lease taken', { token: logId(this.lock.token) });
     this.armDeadline();
     this.renewTimer = setInterval(() => void this.renew(), Math.max(10, Math.floor(this.ttlMs / 3)));
     await this.connect();
@@ -129,15 +130,15 @@ export abstract class WhatsAppSocketHolder {
         await this.loseHolder('lease lost');
       }
     } catch (err) {
-      this.log.warn({ err }, 'whatsapp lease renewal failed');
+      logEvent(this.log, 'warn', 'whatsapp lease renewal failed', errorFields(err));
     } finally {
       this.renewing = false;
     }
   }
 
-  protected async loseHolder(why: string): Promise<void> {
+  protected async loseHolder(why: 'lease could not be renewed in time' | 'lease lost'): Promise<void> {
     if (!this.holder) return;
-    this.log.warn({ why }, 'whatsapp socket lease lost: closing the socket');
+    logEvent(this.log, 'warn', 'whatsapp socket lease lost: closing the socket', { why });
     this.holder = false;
     clearInterval(this.renewTimer);
     clearTimeout(this.deadlineTimer);
@@ -157,7 +158,7 @@ export abstract class WhatsAppSocketHolder {
     try {
       sock = await this.factory({ auth: auth.state, getMessage: (key) => this.resendLookup(key) });
     } catch (err) {
-      this.log.error({ err }, 'whatsapp socket creation failed');
+      logEvent(this.log, 'error', 'whatsapp socket creation failed', errorFields(err));
       this.scheduleReconnect();
       return;
     }
@@ -169,7 +170,7 @@ export abstract class WhatsAppSocketHolder {
       if (gen === this.generation) void this.onConnectionUpdate(sock, auth, update);
     };
     const onCreds = () => {
-      if (gen === this.generation) void auth.saveCreds().catch((err: unknown) => this.log.error({ err }, 'whatsapp creds save failed'));
+      if (gen === this.generation) void auth.saveCreds().catch((err: unknown) => logEvent(this.log, 'error', 'whatsapp creds save failed', errorFields(err)));
     };
     const onUpsert = (event: WaEventMap['messages.upsert']) => {
       if (gen === this.generation) this.onUpsert(event);
@@ -190,7 +191,7 @@ export abstract class WhatsAppSocketHolder {
     if (update.connection === 'open') {
       this.reconnectAttempt = 0;
       this.setLink({ status: 'open', ...(sock.user?.id ? { me: sock.user.id } : {}) });
-      this.log.info('whatsapp connection open');
+      logEvent(this.log, 'info', 'whatsapp connection open');
       this.wakeOpenWaiters();
     } else if (update.connection === 'connecting' && this.link.status !== 'connecting' && this.link.status !== 'qr' && this.link.status !== 'pairing') {
       this.setLink({ status: 'connecting' });
@@ -209,7 +210,7 @@ export abstract class WhatsAppSocketHolder {
       this.setLink({ status: 'qr', qr, qrDataUrl });
       (this.options.printQr ?? ((t: string) => process.stdout.write(`Scan with WhatsApp → Linked devices:\n${t}\n`)))(terminal);
     } catch (err) {
-      this.log.error({ err }, 'whatsapp QR rendering failed');
+      logEvent(this.log, 'error', 'whatsapp QR rendering failed', errorFields(err));
       if (gen === this.generation) this.setLink({ status: 'qr', qr });
     }
   }
@@ -221,7 +222,7 @@ export abstract class WhatsAppSocketHolder {
     if (!this.running || !this.holder) return;
     if (statusCode === DisconnectReason.loggedOut) {
       // The phone unlinked us: the stored keys are dead. Start over with a fresh QR.
-      this.log.warn({ statusCode }, 'whatsapp logged out: clearing the stored session');
+      logEvent(this.log, 'warn', 'whatsapp logged out: clearing the stored session', { statusCode });
       await auth.clear();
       this.knownNumbers.clear();
       this.setLink({ status: 'logged_out' });
@@ -232,7 +233,7 @@ export abstract class WhatsAppSocketHolder {
     this.setLink({ status: 'disconnected' });
     // 515 is WhatsApp's normal "restart after pairing": reconnect at once.
     const delay = statusCode === DisconnectReason.restartRequired ? 0 : undefined;
-    this.log.warn({ statusCode, attempt: this.reconnectAttempt }, 'whatsapp connection closed: reconnecting');
+    logEvent(this.log, 'warn', 'whatsapp connection closed: reconnecting', { statusCode, attempt: this.reconnectAttempt });
     this.scheduleReconnect(delay);
   }
 
@@ -288,7 +289,7 @@ export abstract class WhatsAppSocketHolder {
     if (!this.holder) return;
     this.options.redis
       .set(this.linkKey, JSON.stringify(this.link), 'PX', this.ttlMs * 2)
-      .catch((err: unknown) => this.log.warn({ err }, 'whatsapp link state publish failed'));
+      .catch((err: unknown) => logEvent(this.log, 'warn', 'whatsapp link state publish failed', errorFields(err)));
   }
 
   /** A non-holder (e.g. the web process) shows the holder's link state, read from Redis. */
