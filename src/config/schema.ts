@@ -27,7 +27,6 @@ export const EnvSchema = z.object({
   HTTP_PORT: int(0, 65535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_MESSAGE_CONTENT: bool.default(false),
   SESSION_SECRET: z.string().min(32).optional(),
   TIMEZONE: z.string().min(1).default('Asia/Jakarta'),
   DEFAULT_COUNTRY: z.string().length(2).default('ID'),

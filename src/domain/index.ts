@@ -5,3 +5,4 @@ export * from './pipeline-port.js';
 export * from './canned-replies.js';
 export * from './mailbox-item.js';
 export * from './ownership.js';
+export * from './errors.js';

@@ -1,3 +1,3 @@
 // Runtime helpers (TCP ports, seeded randomness) that code outside src, such as the benchmark, may reuse.
-export { freePort, portAnswers, waitForPort } from './ports.js';
+export { freePort, portAnswers, waitForPort } from './tcp-ports.js';
 export { prng } from './prng.js';

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { portAnswers, waitForPort } from './ports.js';
+import { portAnswers, waitForPort } from './tcp-ports.js';
 
 /** Where Redis is, and how to stop it if we started it. */
 export interface RedisHandle {

@@ -5,8 +5,10 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
+import { logEvent, logId } from '../domain/log-event.js';
 import { findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
 import { langFromHeader, t, type UiLang } from './i18n.js';
+import { errorBody } from './error-body.js';
 import { errorPage } from './layout.js';
 
 export const SESSION_COOKIE = 'tb_sid';
@@ -127,7 +129,7 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
     if (!req.auth || req.routeOptions.config.csrf === false) return;
     if (!sameToken(requestCsrf(req), req.auth.session.csrfToken)) {
-      req.log.warn({ userId: req.auth.user.id, url: req.routeOptions.url }, 'csrf token missing or wrong');
+      logEvent(req.log, 'warn', 'csrf token missing or wrong', { userId: req.auth.user.id, route: req.routeOptions.url === undefined ? undefined : logId(req.routeOptions.url) });
       return errorPage(reply, req, 403, t(req.lang, 'csrf_failed'));
     }
   });
@@ -135,18 +137,18 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
   app.decorate('requireRole', (role: UserRole): preHandlerAsyncHookHandler => {
     return async function requireRoleHook(req, reply) {
       if (!req.auth) {
-        if (!wantsHtml(req)) return reply.code(401).send({ error: 'unauthorized' });
+        if (!wantsHtml(req)) return reply.code(401).send(errorBody('auth:unauthorized'));
         const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
         if (req.headers['hx-request']) return reply.code(401).header('HX-Redirect', `/login${next}`).send();
         return reply.redirect(`/login${next}`, 303);
       }
       if (req.auth.user.mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
-        if (!wantsHtml(req)) return reply.code(403).send({ error: 'password_change_required' });
+        if (!wantsHtml(req)) return reply.code(403).send(errorBody('auth:password_change_required'));
         return reply.redirect('/account/password', 303);
       }
       if (!hasRole(req.auth.user.role, role)) {
-        req.log.warn({ userId: req.auth.user.id, role, url: req.routeOptions.url }, 'role too low');
-        if (!wantsHtml(req)) return reply.code(403).send({ error: 'forbidden' });
+        logEvent(req.log, 'warn', 'role too low', { userId: req.auth.user.id, role, route: req.routeOptions.url === undefined ? undefined : logId(req.routeOptions.url) });
+        if (!wantsHtml(req)) return reply.code(403).send(errorBody('auth:forbidden'));
         return errorPage(reply, req, 403, t(req.lang, 'forbidden'));
       }
     };

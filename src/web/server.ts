@@ -2,10 +2,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { FlowRegistry } from '../services/flow-registry.js';
 import { flowStepsFromDb, DEFAULT_CANNED_REPLIES } from '../services/inbox/index.js';
 import { assetRoutes } from './assets.js';
-import { installAuth, wantsHtml } from './auth.js';
+import { installAuth } from './auth.js';
 import type { WebContext, WebDeps } from './context.js';
-import { t } from './i18n.js';
-import { errorPage } from './layout.js';
+import { installErrorHandlers } from './error-handler.js';
 import { LiveStreams } from './live-stream.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -60,17 +59,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   app.decorate('liveStreams', ctx.streams);
   await installAuth(app, { config: deps.config, db: deps.db, clock, loginRateLimit: ctx.loginRateLimit, warn: (m) => deps.logger.warn(m) });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : err.name === 'ZodError' ? 400 : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    if (!wantsHtml(req)) return reply.code(status).send({ error: status === 429 ? 'too_many_requests' : status >= 500 ? 'internal' : (err.code ?? 'bad_request') });
-    const text = status === 429 ? t(req.lang, 'too_many_requests') : status >= 500 ? t(req.lang, 'server_error') : status === 404 ? t(req.lang, 'not_found') : t(req.lang, 'invalid');
-    return errorPage(reply, req, status, text);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    if (!wantsHtml(req)) return reply.code(404).send({ error: 'not_found' });
-    return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-  });
+  installErrorHandlers(app);
 
   await app.register(assetRoutes);
   await app.register(accountRoutes(ctx));

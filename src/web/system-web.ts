@@ -9,6 +9,7 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
+import { errorBody } from './error-body.js';
 import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
 import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
 import { buildWebServer } from './server.js';
@@ -47,7 +48,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
     if (bearer) {
       const token = verifyApiToken(db, bearer[1]!, clock());
       if (token?.role === 'admin') return;
-      await reply.code(token ? 403 : 401).send({ error: token ? 'forbidden' : 'unauthorized' });
+      await reply.code(token ? 403 : 401).send(errorBody(token ? 'auth:forbidden' : 'auth:unauthorized'));
       return;
     }
     await app!.requireRole('admin').call(app!, req, reply);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { pino } from 'pino';
 import type { LinkState } from '../../src/channels/whatsapp/index.js';
-import { freePort } from '../../src/runtime/ports.js';
+import { freePort } from '../../src/runtime/tcp-ports.js';
 import { createTestWhatsApp, type TestWhatsApp } from '../support/fake-wa-socket.js';
 
 const redisUrl = inject('redisUrl');

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from '../../src/runtime/ports.js';
+import { freePort, waitForPort } from '../../src/runtime/tcp-ports.js';
 
 export interface TestRedis {
   url: string;

@@ -2,6 +2,7 @@ import type { Telegram } from 'telegraf';
 import { z } from 'zod';
 import { backoffMs, sleep } from './backoff.js';
 import { isAbort, TelegramApiError } from './errors.js';
+import { logEvent, logId } from '../../domain/log-event.js';
 import type { TelegramLogger } from './logger.js';
 
 export interface PollerOptions {
@@ -68,7 +69,7 @@ export class UpdatePoller {
         const offset = this.offset;
         const raw: unknown = await this.o.telegram.callApi('getUpdates', { offset, timeout: this.o.timeoutSec }, withSignal(signal));
         this.confirmedOffset = offset;
-        if (failures > 0) this.o.logger.info({ method, failures }, 'telegram polling resumed');
+        if (failures > 0) logEvent(this.o.logger, 'info', 'telegram polling resumed', { method: logId(method), failures });
         failures = 0;
         const updates = z.array(z.unknown()).safeParse(raw);
         if (!updates.success) throw new TelegramApiError(method, undefined, 'result is not an array', undefined);
@@ -81,7 +82,7 @@ export class UpdatePoller {
         const e = TelegramApiError.from(method, err);
         // A 429 names its wait; anything else backs off exponentially.
         const delayMs = Math.max(backoffMs(failures, this.o.retry), (e.retryAfterSec ?? 0) * 1000);
-        this.o.logger.warn({ method, code: e.code, description: e.description, failures, delayMs }, 'telegram polling failed, retrying');
+        logEvent(this.o.logger, 'warn', 'telegram polling failed, retrying', { method: logId(method), code: e.apiCode, error: e.code, failures, delayMs });
         try {
           await sleep(delayMs, signal);
         } catch {
@@ -96,7 +97,7 @@ export class UpdatePoller {
     const parsed = UpdateId.safeParse(update);
     if (!parsed.success) {
       // Without an id the offset cannot move past it; Telegram never sends this, so only log.
-      this.o.logger.warn({}, 'telegram update without update_id skipped');
+      logEvent(this.o.logger, 'warn', 'telegram update without update_id skipped');
       return;
     }
     const updateId = parsed.data.update_id;
@@ -105,13 +106,13 @@ export class UpdatePoller {
         await this.o.onUpdate(update);
         break;
       } catch (err) {
-        const error = err instanceof Error ? err.name : typeof err;
+        const error = logId(err instanceof Error ? err.name : typeof err);
         if (attempt >= this.o.handlerAttempts) {
-          this.o.logger.error({ updateId, attempt, error }, 'telegram update handler kept failing, update skipped');
+          logEvent(this.o.logger, 'error', 'telegram update handler kept failing, update skipped', { updateId, attempt, error });
           break;
         }
         const delayMs = backoffMs(attempt, this.o.retry);
-        this.o.logger.error({ updateId, attempt, error, delayMs }, 'telegram update handler failed, retrying');
+        logEvent(this.o.logger, 'error', 'telegram update handler failed, retrying', { updateId, attempt, error, delayMs });
         await sleep(delayMs, signal); // throws AbortError on stop: the update stays unconfirmed
       }
     }

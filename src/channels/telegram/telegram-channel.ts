@@ -3,6 +3,7 @@ import { Telegram } from 'telegraf';
 import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../../domain/channel.js';
 import { InboundMessage } from '../../domain/channel.js';
 import { isAbort, sendFailure, TelegramApiError } from './errors.js';
+import { logEvent, logId } from '../../domain/log-event.js';
 import type { TelegramLogger } from './logger.js';
 import { normaliseUpdate, START_CODE } from './normalise.js';
 import { keyboardAfter, oversizedChoice, planSend } from './outbound.js';
@@ -95,7 +96,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       remember(answered, callbackQueryId, true);
     } catch (err) {
       const e = TelegramApiError.from('answerCallbackQuery', err);
-      log.warn({ method: e.method, code: e.code, callbackQueryId }, 'telegram callback query not answered');
+      logEvent(log, 'warn', 'telegram callback query not answered', { method: logId(e.method), code: e.apiCode, error: e.code, callbackQueryId: logId(callbackQueryId) });
     }
   }
 
@@ -106,13 +107,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const n = normaliseUpdate(update, now());
     const updateId = update.update_id;
     if (n.kind === 'ignored') {
-      log.info({ updateId, updateType: n.updateType, reason: n.reason, chatType: n.chatType, chatId: n.chatId }, 'telegram update ignored');
+      logEvent(log, 'info', 'telegram update ignored', { updateId, updateType: logId(n.updateType), reason: n.reason, chatType: n.chatType === undefined ? undefined : logId(n.chatType), chatId: n.chatId });
       if (n.callbackQueryId) await answer(n.callbackQueryId);
       if (n.reason === 'not_private' && options.leaveGroups && n.chatId !== undefined && !left.has(n.chatId)) {
         remember(left, n.chatId, true);
         await call('leaveChat', () => telegram.leaveChat(n.chatId!)).catch((err: unknown) => {
           const e = TelegramApiError.from('leaveChat', err);
-          log.warn({ method: e.method, code: e.code, chatId: n.chatId }, 'telegram leaveChat failed');
+          logEvent(log, 'warn', 'telegram leaveChat failed', { method: logId(e.method), code: e.apiCode, error: e.code, chatId: n.chatId });
         });
       }
       return;
@@ -120,13 +121,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const checked = InboundMessage.safeParse(n.message);
     if (!checked.success) {
       // Our normalisation produced something the queue would reject (e.g. an over-long field): a bug, not a retry case.
-      log.error({ updateId, updateType: updateType(update), issues: checked.error.issues.map((i) => i.path.join('.')) }, 'telegram update not normalisable');
+      logEvent(log, 'error', 'telegram update not normalisable', { updateId, updateType: logId(updateType(update)), issues: checked.error.issues.map((i) => logId(i.path.join('.'))) });
       if (n.callbackQueryId) await answer(n.callbackQueryId);
       return;
     }
     const message = checked.data;
     if (message.phone) keyboards.delete(message.channelUserId); // the one-time keyboard closed itself
-    log.debug({ updateId, channelMessageId: message.channelMessageId, kind: message.content.kind }, 'telegram update received');
+    logEvent(log, 'debug', 'telegram update received', { updateId, channelMessageId: logId(message.channelMessageId), kind: message.content.kind });
     try {
       await onMessage(message);
     } finally {
@@ -140,7 +141,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const parsed = TgUpdate.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { update_id?: unknown } | null)?.update_id;
-      log.warn({ updateId: typeof id === 'number' ? id : undefined }, 'malformed telegram update skipped');
+      logEvent(log, 'warn', 'malformed telegram update skipped', { updateId: typeof id === 'number' ? id : undefined });
       return;
     }
     await processUpdate(parsed.data);
@@ -150,7 +151,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const chat = message.channelUserId;
     const tooLong = oversizedChoice(message);
     if (tooLong !== undefined) {
-      log.error({ outboxId: message.id, chatId: chat }, 'telegram choice value over 64 bytes');
+      logEvent(log, 'error', 'telegram choice value over 64 bytes', { outboxId: logId(message.id), chatId: logId(chat) });
       return { ok: false, kind: 'permanent', reason: 'forbidden', detail: 'choice value longer than 64 bytes of callback_data' };
     }
     const shownBefore = keyboards.has(chat);
@@ -167,7 +168,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       } catch (err) {
         const e = TelegramApiError.from('sendMessage', err);
         const result = sendFailure(e);
-        log.warn({ outboxId: message.id, chatId: chat, part: i, method: e.method, code: e.code, result: result.kind }, 'telegram send failed');
+        logEvent(log, 'warn', 'telegram send failed', { outboxId: logId(message.id), chatId: logId(chat), part: i, method: logId(e.method), code: e.apiCode, error: e.code, result: result.kind });
         return result;
       }
     }
@@ -192,7 +193,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
           handler = undefined;
           throw err;
         }
-        log.info({ mode: 'webhook' }, 'telegram webhook set');
+        logEvent(log, 'info', 'telegram webhook set', { mode: 'webhook' });
         return;
       }
       // Not `bot.launch()`: see UpdatePoller for why. Runs in the background; start() does not wait for the API.
@@ -205,7 +206,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         onUpdate: processRaw,
       });
       poller.start();
-      log.info({ mode: 'polling' }, 'telegram polling started');
+      logEvent(log, 'info', 'telegram polling started', { mode: 'polling' });
     },
 
     async stop() {
@@ -243,12 +244,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
 
     async handleWebhook(headers, body) {
       if (!options.webhook || !sameSecret(options.webhook.secret, headers[SECRET_HEADER])) {
-        log.warn({ mode: options.webhook ? 'webhook' : 'polling' }, 'telegram webhook call rejected: secret token');
+        logEvent(log, 'warn', 'telegram webhook call rejected: secret token', { mode: options.webhook ? 'webhook' : 'polling' });
         return { status: 401 };
       }
       const parsed = TgUpdate.safeParse(body);
       if (!parsed.success) {
-        log.warn({}, 'telegram webhook body is not an Update');
+        logEvent(log, 'warn', 'telegram webhook body is not an Update');
         return { status: 400 };
       }
       if (!handler) return { status: 503 };
@@ -256,7 +257,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         await processUpdate(parsed.data);
         return { status: 200 };
       } catch (err) {
-        log.error({ updateId: parsed.data.update_id, error: err instanceof Error ? err.name : typeof err }, 'telegram webhook update failed');
+        logEvent(log, 'error', 'telegram webhook update failed', { updateId: parsed.data.update_id, error: logId(err instanceof Error ? err.name : typeof err) });
         return { status: 500 };
       }
     },

@@ -1,6 +1,6 @@
 import type { AnswerSpec, Lang } from '../definition.js';
 import { fail, type ParseResult } from './context.js';
-import { squeeze, tokens, words } from './normalize.js';
+import { squeeze, tokens, words } from './normalise.js';
 
 type ChoiceSpec = Extract<AnswerSpec, { type: 'choice' }>;
 

@@ -6,8 +6,8 @@
  */
 import type { AnswerSpec } from '../definition.js';
 import { fail, type ParseContext, type ParseResult } from './context.js';
-import { addDays, addMonths, formatDate, isIsoDate, isValidYmd, parseIso, toIso, weekday } from './dates.js';
-import { fold } from './normalize.js';
+import { addDays, addMonths, formatDate, isIsoDate, isValidYmd, parseIso, toIso, weekday } from './calendar.js';
+import { fold } from './normalise.js';
 import { parseNumberWords } from './number-words.js';
 
 type DateSpec = Extract<AnswerSpec, { type: 'date' }>;

@@ -12,7 +12,7 @@ import { parseText } from './text.js';
 import { parseYesNo } from './yes-no.js';
 
 export type { ParseContext, ParseFailure, ParseResult } from './context.js';
-export { addDays, addMonths, formatDate, isIsoDate, isValidTimeZone, localDate, weekday } from './dates.js';
+export { addDays, addMonths, formatDate, isIsoDate, isValidTimeZone, localDate, weekday } from './calendar.js';
 export { resolveBound } from './date.js';
 export { PROBLEM_CODES, reaskText } from './reask.js';
 export { isSkip } from './skip.js';

@@ -1,6 +1,6 @@
 import type { AnswerSpec } from '../definition.js';
 import { fail, type ParseResult } from './context.js';
-import { fold, squeeze, tokens, words } from './normalize.js';
+import { fold, squeeze, tokens, words } from './normalise.js';
 import { isNumberWord, parseNumberWords } from './number-words.js';
 
 type NumberSpec = Extract<AnswerSpec, { type: 'number' }>;

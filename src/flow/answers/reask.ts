@@ -7,7 +7,7 @@ import type { AnswerSpec, Lang } from '../definition.js';
 import { choiceLabel } from './choice.js';
 import type { ParseContext, ParseFailure } from './context.js';
 import { resolveBound } from './date.js';
-import { addDays, formatDate, formatDayMonth, isIsoDate } from './dates.js';
+import { addDays, formatDate, formatDayMonth, isIsoDate } from './calendar.js';
 import { phoneCountry } from './phone.js';
 
 type Params = Record<string, string | number>;

@@ -1,4 +1,4 @@
-import { squeeze, words } from './normalize.js';
+import { squeeze, words } from './normalise.js';
 
 const SKIP_WORDS = ['lewati', 'lewat', 'lewatkan', 'skip', 'pass', 'lompati', 'lompat'];
 const DONT_KNOW_WORDS = [

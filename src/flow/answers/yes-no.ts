@@ -1,5 +1,5 @@
 import { fail, type ParseResult } from './context.js';
-import { squeeze, tokens, words } from './normalize.js';
+import { squeeze, tokens, words } from './normalise.js';
 import { isDontKnow } from './skip.js';
 
 /** Words are stored squeezed ("nggak" → "ngak") because the input is squeezed too, so "iyaaa" and "nggaaak" match. */

@@ -13,7 +13,7 @@ const NO = new Set(['tidak', 'nggak', 'gak', 'no', 'n', 't', 'false', '0']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Normalise a phone to E.164, or undefined when it is not a valid number. */
-export function normalizePhone(text: string, country: string): string | undefined {
+export function normalisePhone(text: string, country: string): string | undefined {
   const p = parsePhoneNumberFromString(text.trim(), country.toUpperCase() as CountryCode);
   return p?.isValid() ? p.number : undefined;
 }
@@ -33,7 +33,7 @@ export function parseLike(old: AnswerValue, text: string, country: string): { ok
   if (Array.isArray(old)) return { ok: true, value: t.split(',').map((s) => s.trim()).filter(Boolean) };
   if (typeof old === 'string' && ISO_DATE.test(old)) return ISO_DATE.test(t) ? { ok: true, value: t } : { ok: false };
   if (typeof old === 'string' && old.startsWith('+')) {
-    const phone = normalizePhone(t, country);
+    const phone = normalisePhone(t, country);
     return phone ? { ok: true, value: phone } : { ok: false };
   }
   return { ok: true, value: t };
@@ -119,7 +119,7 @@ export function editExposure(db: Db, conversationId: number, exposureId: number,
     const empty = (v: string | undefined) => (v === undefined ? undefined : v === '' ? null : v);
     let phone: string | null | undefined = empty(fields.phone);
     if (phone) {
-      phone = normalizePhone(phone, country);
+      phone = normalisePhone(phone, country);
       if (!phone) return { ok: false, error: 'invalid', detail: 'phone' } as const;
       const other = db.select({ id: schema.contacts.id }).from(schema.contacts).where(and(eq(schema.contacts.phone, phone), sql`${schema.contacts.mergedIntoId} IS NULL`)).get();
       if (other && other.id !== contact.id) return { ok: false, error: 'phone_taken', detail: String(other.id) } as const;

@@ -2,7 +2,7 @@ export { openEscalation, type EscalationInput } from './escalate.js';
 export { claim, claimNext, transfer, release, activeChatCount } from './claim.js';
 export { handBack, resolve } from './finish.js';
 export { reply, addNote, MAX_TEXT_LENGTH } from './messages.js';
-export { editAnswer, editExposure, ExposureEdit, normalizePhone, parseLike } from './edit.js';
+export { editAnswer, editExposure, ExposureEdit, normalisePhone, parseLike } from './edit.js';
 export {
   listQueue,
   queueCounts,

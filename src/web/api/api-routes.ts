@@ -7,6 +7,7 @@ import { CaseInput, createCases, renewStartCode, validateCases } from '../../ser
 import { caseDetail, listContacts, listEscalations, findCaseId } from '../../services/case-queries.js';
 import { toCsv } from '../../services/csv.js';
 import QRCode from 'qrcode';
+import { errorBody } from '../error-body.js';
 
 /** The deep link and a QR code image of it (PNG data URL), to print on a letter or send by SMS. */
 async function startLink(deepLink: ApiDeps['deepLink'], code: string): Promise<{ telegramLink?: string; telegramQr?: string }> {
@@ -63,11 +64,11 @@ function bearer(db: Db, clock: () => number) {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const token = m ? verifyApiToken(db, m[1]!, clock()) : undefined;
     if (!token) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'send Authorization: Bearer <token> (npm run cli -- tokens create <name>)' });
+      await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody('auth:unauthorized', { message: 'send Authorization: Bearer <token> (npm run cli -- tokens create <name>)' }));
       return;
     }
     if (token.role === 'tracer') {
-      await reply.code(403).send({ error: 'forbidden', message: 'this token cannot use the API' });
+      await reply.code(403).send(errorBody('auth:forbidden', { message: 'this token cannot use the API' }));
       return;
     }
     (req as FastifyRequest & { apiToken?: typeof token }).apiToken = token;
@@ -101,11 +102,11 @@ export function apiRoutes(deps: ApiDeps) {
           },
           async (req, reply) => {
             const body = CasesBody.safeParse(req.body);
-            if (!body.success) return reply.code(400).send({ error: 'invalid', problems: [{ index: 0, field: '(body)', message: 'send a case object or {"cases": [...]}' }] });
+            if (!body.success) return reply.code(400).send(errorBody('http:invalid', { problems: [{ index: 0, field: '(body)', message: 'send a case object or {"cases": [...]}' }] }));
             const raw = 'cases' in body.data && Array.isArray(body.data.cases) ? body.data.cases : [body.data];
             const { valid, problems } = validateCases(raw, { defaultCountry: deps.defaultCountry, now: deps.clock(), today: today() });
             // All or nothing: a batch with any bad record writes nothing.
-            if (problems.length) return reply.code(400).send({ error: 'invalid', problems });
+            if (problems.length) return reply.code(400).send(errorBody('http:invalid', { problems }));
             const created = createCases(deps.db, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
             const cases = await Promise.all(created.map(async (c) => ({ ...c, ...(c.startCode ? await startLink(deps.deepLink, c.startCode) : {}) })));
             const fresh = created.filter((c) => c.created).map((c) => c.id);
@@ -118,28 +119,28 @@ export function apiRoutes(deps: ApiDeps) {
           const ref = String((req.params as { ref: string }).ref);
           const id = findCaseId(deps.db, ref);
           const detail = id === undefined ? undefined : caseDetail(deps.db, id);
-          if (!detail) return reply.code(404).send({ error: 'not_found', message: `no case ${ref}` });
+          if (!detail) return reply.code(404).send(errorBody('http:not_found', { message: `no case ${ref}` }));
           return detail;
         });
 
         api.post('/cases/:ref/start-code', { schema: { summary: 'Issue a new single-use start code (the old link stops working)', tags: ['cases'] } }, async (req, reply) => {
           const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
           const code = id === undefined ? undefined : renewStartCode(deps.db, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
-          if (!code) return reply.code(404).send({ error: 'not_found' });
+          if (!code) return reply.code(404).send(errorBody('http:not_found'));
           return { startCode: code, ...(await startLink(deps.deepLink, code)) };
         });
 
         api.post('/cases/:ref/outreach', { schema: { summary: 'Write first to the case on the outreach channel (WhatsApp)', tags: ['cases'] } }, async (req, reply) => {
           const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
-          if (id === undefined) return reply.code(404).send({ error: 'not_found' });
-          if (!deps.outreach) return reply.code(409).send({ error: 'no_outreach_channel', message: 'enable WhatsApp (or OUTREACH_CHANNEL) to write first' });
+          if (id === undefined) return reply.code(404).send(errorBody('http:not_found'));
+          if (!deps.outreach) return reply.code(409).send(errorBody('api:no_outreach_channel'));
           await deps.outreach([id]);
           return reply.code(202).send({ queued: true });
         });
 
         api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {
           const q = ContactQuery.safeParse(req.query);
-          if (!q.success) return reply.code(400).send({ error: 'invalid', problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+          if (!q.success) return reply.code(400).send(errorBody('http:invalid', { problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }));
           const rows = listContacts(deps.db, q.data.limit);
           const wantsCsv = q.data.format === 'csv' || (!q.data.format && /text\/csv/.test(req.headers.accept ?? ''));
           if (wantsCsv) {
@@ -153,7 +154,7 @@ export function apiRoutes(deps: ApiDeps) {
 
         api.get('/escalations', { schema: { summary: 'Escalations, oldest and most urgent first', tags: ['escalations'] } }, async (req, reply) => {
           const q = EscalationQuery.safeParse(req.query);
-          if (!q.success) return reply.code(400).send({ error: 'invalid', problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+          if (!q.success) return reply.code(400).send(errorBody('http:invalid', { problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }));
           return { escalations: listEscalations(deps.db, q.data.status, q.data.limit) };
         });
       },

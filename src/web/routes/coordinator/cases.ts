@@ -7,7 +7,7 @@ import { renewStartCode } from '../../../services/cases.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, formatTime, tKey } from '../../layout.js';
-import { ct } from '../../views/coordinator/strings.js';
+import { t, type MsgKey } from '../../i18n.js';
 import { coordPage, fragmentOrPage, startLink } from './common.js';
 import { BODY_LIMIT } from './import.js';
 
@@ -56,54 +56,54 @@ export function caseRoutes(ctx: WebContext) {
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : {};
       const rows = recentCases(ctx.db, q);
-      const body = html`<div class="flow-head"><h1>${ct(lang, 'cases_title')}</h1><a class="button primary" href="/coord/import">${ct(lang, 'import_title')}</a></div>
+      const body = html`<div class="flow-head"><h1>${t(lang, 'cases_title')}</h1><a class="button primary" href="/coord/import">${t(lang, 'import_title')}</a></div>
 <form method="get" action="/coord/cases" class="grid-form">
-  <label>${ct(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${ct(lang, 'search_case_hint')}"></label>
-  <label>${ct(lang, 'col_status')}<select name="status"><option value="">—</option>${CaseStatus.options.map((s) => html`<option value="${s}"${q.status === s ? ' selected' : ''}>${ct(lang, `case_status_${s}`)}</option>`)}</select></label>
-  <button type="submit">${ct(lang, 'filter')}</button>
+  <label>${t(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${t(lang, 'search_case_hint')}"></label>
+  <label>${t(lang, 'col_status')}<select name="status"><option value="">—</option>${CaseStatus.options.map((s) => html`<option value="${s}"${q.status === s ? ' selected' : ''}>${t(lang, `case_status_${s}`)}</option>`)}</select></label>
+  <button type="submit">${t(lang, 'filter')}</button>
 </form>
 ${rows.length === 0
-  ? html`<p class="empty">${ct(lang, 'no_cases')}</p>`
-  : html`<table class="cases"><thead><tr><th>${ct(lang, 'col_case_id')}</th><th>${ct(lang, 'col_name')}</th><th>${ct(lang, 'col_area')}</th><th>${ct(lang, 'col_status')}</th><th>${ct(lang, 'col_confirmed')}</th><th>${ct(lang, 'col_completed')}</th><th>${ct(lang, 'col_contacts')}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr data-case-id="${r.id}"><td><a href="/coord/cases/${r.id}">${r.externalId}</a></td><td>${r.name}</td><td>${r.area ?? ''}</td><td><span class="badge cs-${r.status}">${ct(lang, `case_status_${r.status}`)}</span></td><td>${when(lang, r.confirmedAt)}</td><td>${when(lang, r.interviewCompletedAt)}</td><td>${r.contacts}</td></tr>`)}</tbody></table>`}`;
-      return coordPage(req, reply, { title: ct(lang, 'cases_title'), body });
+  ? html`<p class="empty">${t(lang, 'no_cases')}</p>`
+  : html`<table class="cases"><thead><tr><th>${t(lang, 'col_case_id')}</th><th>${t(lang, 'col_name')}</th><th>${t(lang, 'col_area')}</th><th>${t(lang, 'col_status')}</th><th>${t(lang, 'col_confirmed')}</th><th>${t(lang, 'col_completed')}</th><th>${t(lang, 'col_contacts')}</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr data-case-id="${r.id}"><td><a href="/coord/cases/${r.id}">${r.externalId}</a></td><td>${r.name}</td><td>${r.area ?? ''}</td><td><span class="badge cs-${r.status}">${tKey(lang, `case_status_${r.status}`, r.status)}</span></td><td>${when(lang, r.confirmedAt)}</td><td>${when(lang, r.interviewCompletedAt)}</td><td>${r.contacts}</td></tr>`)}</tbody></table>`}`;
+      return coordPage(req, reply, { title: t(lang, 'cases_title'), body });
     });
 
     const casePage = async (req: FastifyRequest, reply: FastifyReply, id: number, fresh?: { code: string }) => {
       const lang = req.lang;
       const d = caseDetail(ctx.db, id);
-      if (!d) return coordPage(req, reply, { status: 404, title: ct(lang, 'cases_title'), body: html`<p class="flash error">${ct(lang, 'case_not_found')}</p>` });
+      if (!d) return coordPage(req, reply, { status: 404, title: t(lang, 'cases_title'), body: html`<p class="flash error">${t(lang, 'case_not_found')}</p>` });
       const link = fresh ? await startLink(ctx.deepLink, fresh.code) : undefined;
       const contacts = d.contacts as { contactId: number; name: string; phone: string | null; setting: string | null; lastContactDate: string | null; hasSymptoms: number | null }[];
       const conversations = d.conversations as unknown as { id: number; channel: string; flowId: string; flowVersion: number; stepId: string | null; owner: string; closedReason: string | null; createdAt: number }[];
       const answers = Object.entries(d.answers);
       const status = str(d.status);
-      const field = (k: string, v: Html | string) => html`<dt>${ct(lang, k)}</dt><dd>${v}</dd>`;
-      const body = html`<div class="flow-head"><h1>${str(d.name)} <span class="muted">${str(d.externalId)}</span></h1><span class="badge cs-${status}" id="case-status">${ct(lang, `case_status_${status}`)}</span><a href="/coord/cases">${ct(lang, 'all_cases')}</a></div>
+      const field = (k: MsgKey, v: Html | string) => html`<dt>${t(lang, k)}</dt><dd>${v}</dd>`;
+      const body = html`<div class="flow-head"><h1>${str(d.name)} <span class="muted">${str(d.externalId)}</span></h1><span class="badge cs-${status}" id="case-status">${tKey(lang, `case_status_${status}`, status)}</span><a href="/coord/cases">${t(lang, 'all_cases')}</a></div>
 ${fresh
-  ? html`<div class="card start-link-card" id="new-start-link"><h2>${ct(lang, 'new_start_link')}</h2>${link ? html`<p><a href="${link.link}" class="start-link">${link.link}</a></p><img class="qr" src="${link.qr}" alt="QR" width="200" height="200">` : ''}<p>${ct(lang, 'start_code_label')} <code class="start-code">${fresh.code}</code></p><p class="muted small">${ct(lang, 'start_link_once', { days: ctx.config.START_CODE_TTL_DAYS })}</p></div>`
+  ? html`<div class="card start-link-card" id="new-start-link"><h2>${t(lang, 'new_start_link')}</h2>${link ? html`<p><a href="${link.link}" class="start-link">${link.link}</a></p><img class="qr" src="${link.qr}" alt="QR" width="200" height="200">` : ''}<p>${t(lang, 'start_code_label')} <code class="start-code">${fresh.code}</code></p><p class="muted small">${t(lang, 'start_link_once', { days: ctx.config.START_CODE_TTL_DAYS })}</p></div>`
   : ''}
 <div class="case-grid">
-  <section class="card"><h2>${ct(lang, 'case_details')}</h2><dl>
+  <section class="card"><h2>${t(lang, 'case_record')}</h2><dl>
     ${field('field_phone', str(d.phone) || '—')}${field('field_dateOfBirth', str(d.dateOfBirth) || '—')}${field('field_language', str(d.language))}${field('field_area', str(d.area) || '—')}
     ${field('field_testDate', str(d.testDate) || '—')}${field('col_confirmed', when(lang, d.confirmedAt))}${field('col_reached', when(lang, d.firstReachedAt))}${field('col_completed', when(lang, d.interviewCompletedAt))}
-    ${d.sourceContactId ? field('was_contact', html`<a href="/coord/contacts/${str(d.sourceContactId)}">${ct(lang, 'contact_n', { n: str(d.sourceContactId) })}</a>`) : ''}
+    ${d.sourceContactId ? field('was_contact', html`<a href="/coord/contacts/${str(d.sourceContactId)}">${t(lang, 'contact_n', { n: str(d.sourceContactId) })}</a>`) : ''}
   </dl>
   <div class="actions">
-    <form method="post" action="/coord/cases/${id}/start-link" class="inline">${csrfField(req)}<button type="submit" id="new-link-btn">${ct(lang, 'new_start_link')}</button></form>
-    ${ctx.outreach ? html`<form method="post" action="/coord/cases/outreach" class="inline">${csrfField(req)}<input type="hidden" name="ids" value="${id}"><input type="hidden" name="back" value="${id}"><button type="submit" id="outreach-btn">${ct(lang, 'start_outreach')}</button></form>` : ''}
-    <a href="/coord/chains?case=${id}">${ct(lang, 'show_chain')}</a>
+    <form method="post" action="/coord/cases/${id}/start-link" class="inline">${csrfField(req)}<button type="submit" id="new-link-btn">${t(lang, 'new_start_link')}</button></form>
+    ${ctx.outreach ? html`<form method="post" action="/coord/cases/outreach" class="inline">${csrfField(req)}<input type="hidden" name="ids" value="${id}"><input type="hidden" name="back" value="${id}"><button type="submit" id="outreach-btn">${t(lang, 'start_outreach')}</button></form>` : ''}
+    <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
-  <section class="card"><h2>${ct(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${shown(v)}</dd>`)}</dl>` : html`<p class="muted">${ct(lang, 'no_answers')}</p>`}</section>
-  <section class="card"><h2>${ct(lang, 'conversations')}</h2>${conversations.length
-    ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${ct(lang, 'transcript')} #${c.id}</a> · ${c.channel} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner}${c.closedReason ? ` (${c.closedReason})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
-    : html`<p class="muted">${ct(lang, 'no_conversations')}</p>`}</section>
+  <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${shown(v)}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
+  <section class="card"><h2>${t(lang, 'conversations')}</h2>${conversations.length
+    ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${c.channel} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner}${c.closedReason ? ` (${c.closedReason})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
+    : html`<p class="muted">${t(lang, 'no_conversations')}</p>`}</section>
 </div>
-<section class="card"><h2>${ct(lang, 'contacts_named', { n: contacts.length })}</h2>${contacts.length
-  ? html`<table id="case-contacts"><thead><tr><th>${ct(lang, 'col_name')}</th><th>${ct(lang, 'field_phone')}</th><th>${ct(lang, 'col_setting')}</th><th>${ct(lang, 'col_last_contact')}</th><th>${ct(lang, 'col_symptoms')}</th></tr></thead><tbody>${contacts.map(
-      (c) => html`<tr><td><a href="/coord/contacts/${c.contactId}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.setting ? tKey(lang, `setting_${c.setting}`, c.setting) : '—'}</td><td>${c.lastContactDate ?? '—'}</td><td>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? ct(lang, 'yes') : ct(lang, 'no')}</td></tr>`,
+<section class="card"><h2>${t(lang, 'contacts_named', { n: contacts.length })}</h2>${contacts.length
+  ? html`<table id="case-contacts"><thead><tr><th>${t(lang, 'col_name')}</th><th>${t(lang, 'field_phone')}</th><th>${t(lang, 'col_setting')}</th><th>${t(lang, 'col_last_contact')}</th><th>${t(lang, 'col_symptoms')}</th></tr></thead><tbody>${contacts.map(
+      (c) => html`<tr><td><a href="/coord/contacts/${c.contactId}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.setting ? tKey(lang, `setting_${c.setting}`, c.setting) : '—'}</td><td>${c.lastContactDate ?? '—'}</td><td>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</td></tr>`,
     )}</tbody></table>`
-  : html`<p class="muted">${ct(lang, 'no_contacts_named')}</p>`}</section>`;
+  : html`<p class="muted">${t(lang, 'no_contacts_named')}</p>`}</section>`;
       return coordPage(req, reply, { title: `${str(d.name)} · ${str(d.externalId)}`, body });
     };
 
@@ -124,14 +124,14 @@ ${fresh
       const back = z.coerce.number().int().positive().safeParse((req.body as { back?: unknown }).back);
       const ids = [...new Set(body.ids.split(',').map(Number))];
       if (!ctx.outreach) {
-        const frag = html`<p class="flash error">${ct(lang, 'no_outreach_channel')}</p>`;
-        return fragmentOrPage(req, reply, frag, () => ({ title: ct(lang, 'start_outreach'), body: frag }), 409);
+        const frag = html`<p class="flash error">${t(lang, 'no_outreach_channel')}</p>`;
+        return fragmentOrPage(req, reply, frag, () => ({ title: t(lang, 'start_outreach'), body: frag }), 409);
       }
       await ctx.outreach(ids);
       audit(ctx.db, { actorKind: 'user', actorId: req.auth!.user.id, action: 'case.outreach', entityType: 'case', details: { caseIds: ids.slice(0, 1000) }, ip: req.ip }, ctx.clock());
       if (back.success && !req.headers['hx-request']) return reply.redirect(`/coord/cases/${back.data}?ok=outreach_requested`, 303);
-      const frag = html`<p class="flash ok" id="outreach-started">${ct(lang, 'outreach_started', { n: ids.length })}</p>`;
-      return fragmentOrPage(req, reply, frag, () => ({ title: ct(lang, 'start_outreach'), body: frag }));
+      const frag = html`<p class="flash ok" id="outreach-started">${t(lang, 'outreach_started', { n: ids.length })}</p>`;
+      return fragmentOrPage(req, reply, frag, () => ({ title: t(lang, 'start_outreach'), body: frag }));
     });
   };
 }

@@ -2,14 +2,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Html } from '../../html.js';
 import { page, sendHtml, type PageOptions } from '../../layout.js';
-import { ctHas, ct } from '../../views/coordinator/strings.js';
+import { hasKey, t } from '../../i18n.js';
 
 /** A coordinator page: the common layout plus coord.css/coord.js (and any extra assets), flash taken from `?ok=` / `?err=`. */
 export function coordPage(req: FastifyRequest, reply: FastifyReply, o: PageOptions & { status?: number }): FastifyReply {
   const q = req.query as Record<string, unknown>;
   const flashKey = typeof q.ok === 'string' ? q.ok : typeof q.err === 'string' ? q.err : undefined;
   const vars = { v: typeof q.v === 'string' ? q.v : '', n: typeof q.n === 'string' ? q.n : '' };
-  const flash = o.flash ?? (flashKey && ctHas(flashKey) ? { kind: typeof q.ok === 'string' ? ('ok' as const) : ('error' as const), text: ct(req.lang, flashKey, vars) } : null);
+  const flash = o.flash ?? (flashKey && hasKey(flashKey) ? { kind: typeof q.ok === 'string' ? ('ok' as const) : ('error' as const), text: t(req.lang, flashKey, vars) } : null);
   return sendHtml(reply, o.status ?? 200, page(req, { ...o, flash, styles: [...(o.styles ?? []), 'coord.css'], scripts: [...(o.scripts ?? []), 'coord.js'], bodyClass: `coord ${o.bodyClass ?? ''}` }));
 }
 

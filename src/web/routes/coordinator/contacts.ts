@@ -5,7 +5,7 @@ import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, tKey } from '../../layout.js';
 import { chainSvg } from '../../views/coordinator/chain-graph.js';
-import { ct } from '../../views/coordinator/strings.js';
+import { t } from '../../i18n.js';
 import { coordPage } from './common.js';
 
 const PAGE = 100;
@@ -24,7 +24,7 @@ function contactRow(lang: 'id' | 'en', c: RegistryContact): Html {
   <td><a href="/coord/contacts/${c.id}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.area ?? '—'}</td>
   <td><span class="count">${c.exposures.length}</span>${exposureList(lang, c.exposures)}</td>
   <td class="quarantine">${c.quarantineUntil ?? '—'}</td>
-  <td>${c.becameCaseId ? html`<a href="/coord/cases/${c.becameCaseId}" class="badge cs-interviewing">${ct(lang, 'became_case')}</a>` : ''}</td>
+  <td>${c.becameCaseId ? html`<a href="/coord/cases/${c.becameCaseId}" class="badge cs-interviewing">${t(lang, 'became_case')}</a>` : ''}</td>
 </tr>`;
 }
 
@@ -41,29 +41,29 @@ export function contactRoutes(ctx: WebContext) {
       const { total, contacts } = listRegistry(ctx.db, { quarantineDays: days(), ...(q.q ? { search: q.q } : {}), limit: PAGE, offset: (q.page - 1) * PAGE });
       const dups = q.page === 1 && !q.q ? likelyDuplicates(ctx.db, { limit: 50 }) : [];
       const person = (p: { id: number; name: string; phone: string | null; area: string | null }) =>
-        html`<a href="/coord/contacts/${p.id}">${p.name}</a> <span class="muted small">${p.phone ?? ct(lang, 'no_phone')} · ${p.area ?? '—'}</span>`;
+        html`<a href="/coord/contacts/${p.id}">${p.name}</a> <span class="muted small">${p.phone ?? t(lang, 'no_phone')} · ${p.area ?? '—'}</span>`;
       const mergeForm = (keep: number, merge: number, label: string) =>
         html`<form method="post" action="/coord/contacts/merge" class="inline">${csrfField(req)}<input type="hidden" name="keep" value="${keep}"><input type="hidden" name="merge" value="${merge}"><button type="submit" class="small-btn merge-btn">${label}</button></form>`;
       const pages = Math.max(1, Math.ceil(total / PAGE));
       const qs = (p: number) => `/coord/contacts?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), page: String(p) }).toString()}`;
-      const body = html`<div class="flow-head"><h1>${ct(lang, 'contacts_title')}</h1><a href="/coord/chains">${ct(lang, 'chains_title')}</a></div>
-<p class="muted">${ct(lang, 'contacts_intro', { days: days() })}</p>
+      const body = html`<div class="flow-head"><h1>${t(lang, 'contacts_title')}</h1><a href="/coord/chains">${t(lang, 'chains_title')}</a></div>
+<p class="muted">${t(lang, 'contacts_intro', { days: days() })}</p>
 ${dups.length
-  ? html`<section class="card dups" id="duplicates"><h2>${ct(lang, 'likely_duplicates', { n: dups.length })}</h2><p class="muted small">${ct(lang, 'duplicates_note')}</p>
-<table><thead><tr><th>A</th><th>B</th><th>${ct(lang, 'col_similarity')}</th><th></th></tr></thead><tbody>${dups.map(
-      (d) => html`<tr data-pair="${d.a.id}-${d.b.id}"><td>${person(d.a)}</td><td>${person(d.b)}</td><td>${Math.round(d.similarity * 100)}% · ${ct(lang, `why_${d.why}`)}</td><td><div class="row-actions">${mergeForm(d.a.id, d.b.id, ct(lang, 'merge_into', { name: d.a.name }))}${mergeForm(d.b.id, d.a.id, ct(lang, 'merge_into', { name: d.b.name }))}</div></td></tr>`,
+  ? html`<section class="card dups" id="duplicates"><h2>${t(lang, 'likely_duplicates', { n: dups.length })}</h2><p class="muted small">${t(lang, 'duplicates_note')}</p>
+<table><thead><tr><th>A</th><th>B</th><th>${t(lang, 'col_similarity')}</th><th></th></tr></thead><tbody>${dups.map(
+      (d) => html`<tr data-pair="${d.a.id}-${d.b.id}"><td>${person(d.a)}</td><td>${person(d.b)}</td><td>${Math.round(d.similarity * 100)}% · ${t(lang, `why_${d.why}`)}</td><td><div class="row-actions">${mergeForm(d.a.id, d.b.id, t(lang, 'merge_into', { name: d.a.name }))}${mergeForm(d.b.id, d.a.id, t(lang, 'merge_into', { name: d.b.name }))}</div></td></tr>`,
     )}</tbody></table></section>`
   : ''}
 <form method="get" action="/coord/contacts" class="grid-form">
-  <label>${ct(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${ct(lang, 'search_contact_hint')}"></label>
-  <button type="submit">${ct(lang, 'filter')}</button>
-  <span class="muted">${ct(lang, 'n_contacts', { n: total })}</span>
+  <label>${t(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${t(lang, 'search_contact_hint')}"></label>
+  <button type="submit">${t(lang, 'filter')}</button>
+  <span class="muted">${t(lang, 'n_contacts', { n: total })}</span>
 </form>
 ${contacts.length === 0
-  ? html`<p class="empty">${ct(lang, 'no_contacts')}</p>`
-  : html`<table class="registry" id="registry"><thead><tr><th>${ct(lang, 'col_name')}</th><th>${ct(lang, 'field_phone')}</th><th>${ct(lang, 'col_area')}</th><th>${ct(lang, 'col_exposures')}</th><th>${ct(lang, 'col_quarantine_until')}</th><th></th></tr></thead><tbody>${contacts.map((c) => contactRow(lang, c))}</tbody></table>`}
+  ? html`<p class="empty">${t(lang, 'contacts_none')}</p>`
+  : html`<table class="registry" id="registry"><thead><tr><th>${t(lang, 'col_name')}</th><th>${t(lang, 'field_phone')}</th><th>${t(lang, 'col_area')}</th><th>${t(lang, 'col_exposures')}</th><th>${t(lang, 'col_quarantine_until')}</th><th></th></tr></thead><tbody>${contacts.map((c) => contactRow(lang, c))}</tbody></table>`}
 ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page - 1)}">←</a>` : ''} ${q.page} / ${pages} ${q.page < pages ? html`<a href="${qs(q.page + 1)}">→</a>` : ''}</nav>` : ''}`;
-      return coordPage(req, reply, { title: ct(lang, 'contacts_title'), body });
+      return coordPage(req, reply, { title: t(lang, 'contacts_title'), body });
     });
 
     app.get('/coord/contacts/:id', { preHandler: coordinator }, async (req, reply) => {
@@ -73,20 +73,20 @@ ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page -
       if (!c) {
         const merged = ctx.db.$client.prepare(`SELECT merged_into_id AS mergedInto FROM contacts WHERE id = ?`).get(id) as { mergedInto: number | null } | undefined;
         if (merged?.mergedInto) return reply.redirect(`/coord/contacts/${merged.mergedInto}`, 303);
-        return coordPage(req, reply, { status: 404, title: ct(lang, 'contacts_title'), body: html`<p class="flash error">${ct(lang, 'contact_not_found')}</p>` });
+        return coordPage(req, reply, { status: 404, title: t(lang, 'contacts_title'), body: html`<p class="flash error">${t(lang, 'contact_not_found')}</p>` });
       }
-      const body = html`<div class="flow-head"><h1>${c.name}</h1><a href="/coord/contacts">${ct(lang, 'all_contacts')}</a></div>
+      const body = html`<div class="flow-head"><h1>${c.name}</h1><a href="/coord/contacts">${t(lang, 'all_contacts')}</a></div>
 <div class="case-grid">
 <section class="card"><dl>
-  <dt>${ct(lang, 'field_phone')}</dt><dd>${c.phone ?? '—'}</dd><dt>${ct(lang, 'col_area')}</dt><dd>${c.area ?? '—'}</dd>
-  <dt>${ct(lang, 'col_symptoms')}</dt><dd>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? ct(lang, 'yes') : ct(lang, 'no')}</dd>
-  <dt>${ct(lang, 'col_last_contact')}</dt><dd>${c.lastContactDate ?? '—'}</dd>
-  <dt>${ct(lang, 'col_quarantine_until')}</dt><dd id="quarantine-until">${c.quarantineUntil ?? '—'}</dd>
-  ${c.becameCaseId ? html`<dt>${ct(lang, 'became_case')}</dt><dd><a href="/coord/cases/${c.becameCaseId}">${ct(lang, 'case_n', { n: c.becameCaseId })}</a></dd>` : ''}
+  <dt>${t(lang, 'field_phone')}</dt><dd>${c.phone ?? '—'}</dd><dt>${t(lang, 'col_area')}</dt><dd>${c.area ?? '—'}</dd>
+  <dt>${t(lang, 'col_symptoms')}</dt><dd>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</dd>
+  <dt>${t(lang, 'col_last_contact')}</dt><dd>${c.lastContactDate ?? '—'}</dd>
+  <dt>${t(lang, 'col_quarantine_until')}</dt><dd id="quarantine-until">${c.quarantineUntil ?? '—'}</dd>
+  ${c.becameCaseId ? html`<dt>${t(lang, 'became_case')}</dt><dd><a href="/coord/cases/${c.becameCaseId}">${t(lang, 'case_n', { n: c.becameCaseId })}</a></dd>` : ''}
 </dl></section>
-<section class="card"><h2>${ct(lang, 'exposures_n', { n: c.exposures.length })}</h2>
-<table id="contact-exposures"><thead><tr><th>${ct(lang, 'col_case_id')}</th><th>${ct(lang, 'col_name')}</th><th>${ct(lang, 'col_setting')}</th><th>${ct(lang, 'col_last_contact')}</th><th>${ct(lang, 'col_symptoms')}</th></tr></thead><tbody>${c.exposures.map(
-        (e) => html`<tr data-exposure="${e.exposureId}"><td><a href="/coord/cases/${e.caseId}">${e.caseExternalId}</a></td><td>${e.caseName}</td><td>${e.setting ? tKey(lang, `setting_${e.setting}`, e.setting) : '—'}</td><td>${e.lastContactDate ?? '—'}</td><td>${e.hasSymptoms === null ? '—' : e.hasSymptoms ? ct(lang, 'yes') : ct(lang, 'no')}</td></tr>`,
+<section class="card"><h2>${t(lang, 'exposures_n', { n: c.exposures.length })}</h2>
+<table id="contact-exposures"><thead><tr><th>${t(lang, 'col_case_id')}</th><th>${t(lang, 'col_name')}</th><th>${t(lang, 'col_setting')}</th><th>${t(lang, 'col_last_contact')}</th><th>${t(lang, 'col_symptoms')}</th></tr></thead><tbody>${c.exposures.map(
+        (e) => html`<tr data-exposure="${e.exposureId}"><td><a href="/coord/cases/${e.caseId}">${e.caseExternalId}</a></td><td>${e.caseName}</td><td>${e.setting ? tKey(lang, `setting_${e.setting}`, e.setting) : '—'}</td><td>${e.lastContactDate ?? '—'}</td><td>${e.hasSymptoms === null ? '—' : e.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</td></tr>`,
       )}</tbody></table></section>
 </div>`;
       return coordPage(req, reply, { title: c.name, body });
@@ -104,12 +104,12 @@ ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page -
       const lang = req.lang;
       const caseId = z.coerce.number().int().positive().safeParse((req.query as { case?: unknown }).case);
       const graph = chainGraph(ctx.db, { ...(caseId.success ? { caseId: caseId.data } : {}), maxNodes: 400 });
-      const body = html`<div class="flow-head"><h1>${ct(lang, 'chains_title')}</h1>${caseId.success ? html`<a href="/coord/chains">${ct(lang, 'all_chains')}</a>` : ''}<a href="/coord/contacts">${ct(lang, 'all_contacts')}</a></div>
-<p class="muted">${ct(lang, 'chains_intro')}</p>
-<p class="legend chain-legend"><span class="key case">${ct(lang, 'legend_case')}</span> <span class="key contact">${ct(lang, 'legend_contact')}</span> <span class="key became">${ct(lang, 'legend_became')}</span></p>
-${graph.components.length === 0 ? html`<p class="empty">${ct(lang, 'no_chains')}</p>` : html`<div class="chain-box card" id="chains" data-components="${graph.components.length}" data-nodes="${graph.nodes.length}">${chainSvg(graph, { becameCase: ct(lang, 'legend_became') })}</div>`}
-${graph.truncated ? html`<p class="muted small">${ct(lang, 'chains_truncated')}</p>` : ''}`;
-      return coordPage(req, reply, { title: ct(lang, 'chains_title'), body });
+      const body = html`<div class="flow-head"><h1>${t(lang, 'chains_title')}</h1>${caseId.success ? html`<a href="/coord/chains">${t(lang, 'all_chains')}</a>` : ''}<a href="/coord/contacts">${t(lang, 'all_contacts')}</a></div>
+<p class="muted">${t(lang, 'chains_intro')}</p>
+<p class="legend chain-legend"><span class="key case">${t(lang, 'legend_case')}</span> <span class="key contact">${t(lang, 'legend_contact')}</span> <span class="key became">${t(lang, 'legend_became')}</span></p>
+${graph.components.length === 0 ? html`<p class="empty">${t(lang, 'no_chains')}</p>` : html`<div class="chain-box card" id="chains" data-components="${graph.components.length}" data-nodes="${graph.nodes.length}">${chainSvg(graph, { becameCase: t(lang, 'legend_became') })}</div>`}
+${graph.truncated ? html`<p class="muted small">${t(lang, 'chains_truncated')}</p>` : ''}`;
+      return coordPage(req, reply, { title: t(lang, 'chains_title'), body });
     });
   };
 }

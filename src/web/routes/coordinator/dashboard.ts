@@ -5,9 +5,8 @@ import { audit } from '../../../services/audit.js';
 import { dashboard, exportCasesCsv, exportContactsCsv, exportExposuresCsv, startOfLocalDay } from '../../../services/coordinator/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
-import { formatDuration } from '../../i18n.js';
+import { formatDuration, t } from '../../i18n.js';
 import { groupedBars, meter } from '../../views/coordinator/charts.js';
-import { ct } from '../../views/coordinator/strings.js';
 import { coordPage } from './common.js';
 
 const IsoDay = z.string().refine(isIsoDate, 'YYYY-MM-DD');
@@ -49,54 +48,54 @@ export function dashboardRoutes(ctx: WebContext) {
         return `/coord/dashboard?${new URLSearchParams({ from: addDays(end, -(days - 1)), to: end, target: String(target) }).toString()}`;
       };
       const cpc = d.contactsPerCase;
-      const body = html`<div class="flow-head"><h1>${ct(lang, 'dashboard_title')}</h1></div>
+      const body = html`<div class="flow-head"><h1>${t(lang, 'dashboard_title')}</h1></div>
 <form method="get" action="/coord/dashboard" class="grid-form range-form">
-  <label>${ct(lang, 'from')}<input type="date" name="from" value="${d.range.from}"></label>
-  <label>${ct(lang, 'to')}<input type="date" name="to" value="${d.range.to}"></label>
-  <label>${ct(lang, 'contact_target')}<input type="number" class="num" name="target" min="1" max="1000" value="${target}"></label>
-  <button type="submit">${ct(lang, 'show')}</button>
-  <span class="chips"><a class="chip" href="${quick(1)}">${ct(lang, 'today')}</a><a class="chip" href="${quick(7)}">${ct(lang, 'last_n_days', { n: 7 })}</a><a class="chip" href="${quick(28)}">${ct(lang, 'last_n_days', { n: 28 })}</a></span>
+  <label>${t(lang, 'from')}<input type="date" name="from" value="${d.range.from}"></label>
+  <label>${t(lang, 'to')}<input type="date" name="to" value="${d.range.to}"></label>
+  <label>${t(lang, 'contact_target')}<input type="number" class="num" name="target" min="1" max="1000" value="${target}"></label>
+  <button type="submit">${t(lang, 'show')}</button>
+  <span class="chips"><a class="chip" href="${quick(1)}">${t(lang, 'today')}</a><a class="chip" href="${quick(7)}">${t(lang, 'last_n_days', { n: 7 })}</a><a class="chip" href="${quick(28)}">${t(lang, 'last_n_days', { n: 28 })}</a></span>
 </form>
-<p class="muted small">${ct(lang, 'range_note', { from: d.range.from, to: d.range.to, tz: d.range.timezone })}</p>
+<p class="muted small">${t(lang, 'range_note', { from: d.range.from, to: d.range.to, tz: d.range.timezone })}</p>
 <section class="figures">
-  ${figure('confirmed', ct(lang, 'fig_confirmed'), c.confirmed)}
-  ${figure('reached', ct(lang, 'fig_reached'), c.reached, c.confirmed ? pct(c.reached / c.confirmed) : '')}
-  ${figure('completed', ct(lang, 'fig_completed'), c.completed, c.confirmed ? pct(c.completed / c.confirmed) : '')}
-  ${figure('median-hours', ct(lang, 'fig_median_hours'), num(d.medianHoursToInterview), ct(lang, 'hours'))}
-  ${figure('within-24h', ct(lang, 'fig_within_24h'), pct(d.shareCompletedWithin24h), meter({ id: 'meter-24h', value: d.shareCompletedWithin24h, max: 1, text: pct(d.shareCompletedWithin24h), good: (d.shareCompletedWithin24h ?? 0) >= 0.8, target: 0.8 }))}
-  ${figure('contacts-per-case', ct(lang, 'fig_contacts_per_case'), num(cpc.mean, 2), html`${meter({ id: 'meter-contacts', value: cpc.mean, max: Math.max(target * 1.5, cpc.mean ?? 0), target, text: `${num(cpc.mean, 2)} / ${target}`, good: (cpc.mean ?? 0) >= target })}<span>${ct(lang, 'target_line', { target, median: num(cpc.median), meeting: cpc.casesMeetingTarget, of: cpc.interviewedCases })}</span>`)}
-  ${figure('unreachable', ct(lang, 'fig_unreachable'), c.unreachable, ct(lang, 'opted_out_n', { n: c.optedOut }))}
+  ${figure('confirmed', t(lang, 'fig_confirmed'), c.confirmed)}
+  ${figure('reached', t(lang, 'fig_reached'), c.reached, c.confirmed ? pct(c.reached / c.confirmed) : '')}
+  ${figure('completed', t(lang, 'fig_completed'), c.completed, c.confirmed ? pct(c.completed / c.confirmed) : '')}
+  ${figure('median-hours', t(lang, 'fig_median_hours'), num(d.medianHoursToInterview), t(lang, 'hours'))}
+  ${figure('within-24h', t(lang, 'fig_within_24h'), pct(d.shareCompletedWithin24h), meter({ id: 'meter-24h', value: d.shareCompletedWithin24h, max: 1, text: pct(d.shareCompletedWithin24h), good: (d.shareCompletedWithin24h ?? 0) >= 0.8, target: 0.8 }))}
+  ${figure('contacts-per-case', t(lang, 'fig_contacts_per_case'), num(cpc.mean, 2), html`${meter({ id: 'meter-contacts', value: cpc.mean, max: Math.max(target * 1.5, cpc.mean ?? 0), target, text: `${num(cpc.mean, 2)} / ${target}`, good: (cpc.mean ?? 0) >= target })}<span>${t(lang, 'target_line', { target, median: num(cpc.median), meeting: cpc.casesMeetingTarget, of: cpc.interviewedCases })}</span>`)}
+  ${figure('unreachable', t(lang, 'fig_unreachable'), c.unreachable, t(lang, 'opted_out_n', { n: c.optedOut }))}
 </section>
 <section class="charts">
-  ${groupedBars(labels, [{ cls: 's-confirmed', name: ct(lang, 'fig_confirmed') }, { cls: 's-completed', name: ct(lang, 'fig_completed') }, { cls: 's-within', name: ct(lang, 'series_within') }], [d.series.map((p) => p.confirmed), d.series.map((p) => p.completed), d.series.map((p) => p.completedWithin24h)], { title: ct(lang, 'chart_cases') })}
-  ${groupedBars(labels, [{ cls: 's-contacts', name: ct(lang, 'series_contacts') }, { cls: 's-escalations', name: ct(lang, 'series_escalations') }], [d.series.map((p) => p.contactsNamed), d.series.map((p) => p.escalations)], { title: ct(lang, 'chart_contacts') })}
+  ${groupedBars(labels, [{ cls: 's-confirmed', name: t(lang, 'fig_confirmed') }, { cls: 's-completed', name: t(lang, 'fig_completed') }, { cls: 's-within', name: t(lang, 'series_within') }], [d.series.map((p) => p.confirmed), d.series.map((p) => p.completed), d.series.map((p) => p.completedWithin24h)], { title: t(lang, 'chart_cases') })}
+  ${groupedBars(labels, [{ cls: 's-contacts', name: t(lang, 'series_contacts') }, { cls: 's-escalations', name: t(lang, 'series_escalations') }], [d.series.map((p) => p.contactsNamed), d.series.map((p) => p.escalations)], { title: t(lang, 'chart_contacts') })}
 </section>
 <div class="case-grid">
-<section class="card"><h2>${ct(lang, 'escalations_title')}</h2>
+<section class="card"><h2>${t(lang, 'escalations_title')}</h2>
   <section class="figures small-figures">
-    ${figure('esc-open', ct(lang, 'fig_open'), d.escalations.open)}
-    ${figure('esc-pending', ct(lang, 'fig_pending'), d.escalations.pending)}
-    ${figure('esc-median-wait', ct(lang, 'fig_median_wait'), d.escalations.medianWaitingMinutes === null ? '—' : formatDuration(lang, d.escalations.medianWaitingMinutes * 60_000))}
-    ${figure('esc-oldest', ct(lang, 'fig_oldest_wait'), d.escalations.oldestWaitingMinutes === null ? '—' : formatDuration(lang, d.escalations.oldestWaitingMinutes * 60_000))}
-    ${figure('esc-raised', ct(lang, 'fig_raised'), d.escalations.raisedInRange)}
-    ${figure('esc-resolved', ct(lang, 'fig_resolved'), d.escalations.resolvedInRange)}
+    ${figure('esc-open', t(lang, 'fig_open'), d.escalations.open)}
+    ${figure('esc-pending', t(lang, 'fig_pending'), d.escalations.pending)}
+    ${figure('esc-median-wait', t(lang, 'fig_median_wait'), d.escalations.medianWaitingMinutes === null ? '—' : formatDuration(lang, d.escalations.medianWaitingMinutes * 60_000))}
+    ${figure('esc-oldest', t(lang, 'fig_oldest_wait'), d.escalations.oldestWaitingMinutes === null ? '—' : formatDuration(lang, d.escalations.oldestWaitingMinutes * 60_000))}
+    ${figure('esc-raised', t(lang, 'fig_raised'), d.escalations.raisedInRange)}
+    ${figure('esc-resolved', t(lang, 'fig_resolved'), d.escalations.resolvedInRange)}
   </section>
 </section>
-<section class="card"><h2>${ct(lang, 'workload_title')}</h2>
+<section class="card"><h2>${t(lang, 'workload_title')}</h2>
 ${d.tracers.length === 0
-  ? html`<p class="muted">${ct(lang, 'no_tracers')}</p>`
-  : html`<table id="workload"><thead><tr><th>${ct(lang, 'col_tracer')}</th><th>${ct(lang, 'fig_pending')}</th><th>${ct(lang, 'col_assigned_open')}</th><th>${ct(lang, 'fig_resolved')}</th></tr></thead><tbody>${d.tracers.map(
+  ? html`<p class="muted">${t(lang, 'no_tracers')}</p>`
+  : html`<table id="workload"><thead><tr><th>${t(lang, 'col_tracer')}</th><th>${t(lang, 'fig_pending')}</th><th>${t(lang, 'col_assigned_open')}</th><th>${t(lang, 'fig_resolved')}</th></tr></thead><tbody>${d.tracers.map(
       (t) => html`<tr data-user-id="${t.userId}"><td>${t.name}</td><td class="n-pending">${t.pending}</td><td class="n-open">${t.open}</td><td class="n-resolved">${t.resolvedInRange}</td></tr>`,
     )}</tbody></table>`}
 </section>
 </div>
-<section class="card exports"><h2>${ct(lang, 'exports_title')}</h2><p class="muted small">${ct(lang, 'exports_note')}</p>
-  <p class="actions"><a class="button" href="/coord/exports/cases.csv?${qs}" download>${ct(lang, 'export_cases', { from: d.range.from, to: d.range.to })}</a>
-  <a class="button" href="/coord/exports/cases.csv" download>${ct(lang, 'export_all_cases')}</a>
-  <a class="button" href="/coord/exports/contacts.csv" download>${ct(lang, 'export_contacts')}</a>
-  <a class="button" href="/coord/exports/exposures.csv" download>${ct(lang, 'export_exposures')}</a></p>
+<section class="card exports"><h2>${t(lang, 'exports_title')}</h2><p class="muted small">${t(lang, 'exports_note')}</p>
+  <p class="actions"><a class="button" href="/coord/exports/cases.csv?${qs}" download>${t(lang, 'export_cases', { from: d.range.from, to: d.range.to })}</a>
+  <a class="button" href="/coord/exports/cases.csv" download>${t(lang, 'export_all_cases')}</a>
+  <a class="button" href="/coord/exports/contacts.csv" download>${t(lang, 'export_contacts')}</a>
+  <a class="button" href="/coord/exports/exposures.csv" download>${t(lang, 'export_exposures')}</a></p>
 </section>`;
-      return coordPage(req, reply, { title: ct(lang, 'dashboard_title'), body });
+      return coordPage(req, reply, { title: t(lang, 'dashboard_title'), body });
     });
 
     const sendCsv = (req: FastifyRequest, reply: FastifyReply, name: string, csv: string, details: Record<string, unknown>) => {

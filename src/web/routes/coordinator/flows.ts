@@ -20,7 +20,7 @@ import type { WebContext } from '../../context.js';
 import { csrfField, formatTime } from '../../layout.js';
 import { html, trusted, type Html } from '../../html.js';
 import { flowDiagram } from '../../views/coordinator/flow-diagram.js';
-import { ct } from '../../views/coordinator/strings.js';
+import { t } from '../../i18n.js';
 import { coordPage } from './common.js';
 
 export const FlowId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
@@ -66,10 +66,10 @@ steps:
 
 /** The problem list shown under the editor (also sent, rendered, with each check). */
 export function problemList(lang: 'id' | 'en', problems: FlowProblem[], valid: boolean): Html {
-  if (problems.length === 0) return html`<p class="check-ok" data-valid="true">${ct(lang, 'flow_valid')}</p>`;
-  return html`<p class="${valid ? 'check-ok' : 'check-bad'}" data-valid="${valid ? 'true' : 'false'}">${valid ? ct(lang, 'flow_valid_with_warnings') : ct(lang, 'flow_has_errors', { n: problems.filter((p) => p.severity === 'error').length })}</p>
+  if (problems.length === 0) return html`<p class="check-ok" data-valid="true">${t(lang, 'flow_valid')}</p>`;
+  return html`<p class="${valid ? 'check-ok' : 'check-bad'}" data-valid="${valid ? 'true' : 'false'}">${valid ? t(lang, 'flow_valid_with_warnings') : t(lang, 'flow_has_errors', { n: problems.filter((p) => p.severity === 'error').length })}</p>
 <ol class="problems">${problems.map(
-    (p) => html`<li class="problem ${p.severity}" data-line="${p.line}" data-col="${p.col}"><a href="#L${p.line}" class="goto" data-line="${p.line}" data-col="${p.col}">${ct(lang, 'line_col', { line: p.line, col: p.col })}</a>${p.stepId ? html` <code>${p.stepId}</code>` : ''} <span class="sev">${ct(lang, p.severity === 'error' ? 'sev_error' : 'sev_warning')}</span> <span class="pmsg">${p.message}</span></li>`,
+    (p) => html`<li class="problem ${p.severity}" data-line="${p.line}" data-col="${p.col}"><a href="#L${p.line}" class="goto" data-line="${p.line}" data-col="${p.col}">${t(lang, 'line_col', { line: p.line, col: p.col })}</a>${p.stepId ? html` <code>${p.stepId}</code>` : ''} <span class="sev">${t(lang, p.severity === 'error' ? 'sev_error' : 'sev_warning')}</span> <span class="pmsg">${p.message}</span></li>`,
   )}</ol>`;
 }
 
@@ -80,33 +80,33 @@ function flowOf(flowId: string, source: string): { flow: FlowDefinition | null; 
 
 function versionsTable(req: FastifyRequest, ctx: WebContext, flowId: string, versions: FlowVersionInfo[], hasDraft: boolean): Html {
   const lang = req.lang;
-  if (versions.length === 0) return html`<p class="empty">${ct(lang, 'no_versions')}</p>`;
+  if (versions.length === 0) return html`<p class="empty">${t(lang, 'no_versions')}</p>`;
   const latest = versions[0]!.version;
   // Default: what the newest version changed (previous → newest); the draft can be compared too.
   const options = (selected: number) => [
-    ...(hasDraft ? [html`<option value="0">${ct(lang, 'draft')}</option>`] : []),
+    ...(hasDraft ? [html`<option value="0">${t(lang, 'draft')}</option>`] : []),
     ...versions.map((v) => html`<option value="${v.version}"${v.version === selected ? trusted(' selected') : ''}>v${v.version}</option>`),
   ];
   return html`<table class="versions" id="versions">
-<thead><tr><th>${ct(lang, 'col_version')}</th><th>${ct(lang, 'col_published_by')}</th><th>${ct(lang, 'col_published_at')}</th><th>${ct(lang, 'col_origin')}</th><th></th></tr></thead>
+<thead><tr><th>${t(lang, 'col_version')}</th><th>${t(lang, 'col_published_by')}</th><th>${t(lang, 'col_published_at')}</th><th>${t(lang, 'col_origin')}</th><th></th></tr></thead>
 <tbody>${versions.map(
     (v) => html`<tr data-version="${v.version}">
-  <td><strong>v${v.version}</strong>${v.version === latest ? html` <span class="badge live">${ct(lang, 'current')}</span>` : ''}</td>
-  <td>${v.publishedByName ?? html`<span class="muted">${ct(lang, 'system')}</span>`}</td>
+  <td><strong>v${v.version}</strong>${v.version === latest ? html` <span class="badge live">${t(lang, 'current')}</span>` : ''}</td>
+  <td>${v.publishedByName ?? html`<span class="muted">${t(lang, 'system')}</span>`}</td>
   <td>${v.publishedAt ? formatTime(lang, v.publishedAt, ctx.config.TIMEZONE) : ''}</td>
   <td><code>${v.origin ?? ''}</code></td>
   <td><div class="row-actions">
-    <a href="/coord/flows/${flowId}/export?version=${v.version}" download>${ct(lang, 'export_yaml')}</a>
-    ${v.version > 1 ? html`<a href="/coord/flows/${flowId}/diff?from=${v.version - 1}&to=${v.version}">${ct(lang, 'diff_prev')}</a>` : ''}
-    ${v.version !== latest ? html`<form method="post" action="/coord/flows/${flowId}/rollback" class="inline">${csrfField(req)}<input type="hidden" name="version" value="${v.version}"><button type="submit" class="small-btn">${ct(lang, 'rollback_to', { v: v.version })}</button></form>` : ''}
+    <a href="/coord/flows/${flowId}/export?version=${v.version}" download>${t(lang, 'export_yaml')}</a>
+    ${v.version > 1 ? html`<a href="/coord/flows/${flowId}/diff?from=${v.version - 1}&to=${v.version}">${t(lang, 'diff_prev')}</a>` : ''}
+    ${v.version !== latest ? html`<form method="post" action="/coord/flows/${flowId}/rollback" class="inline">${csrfField(req)}<input type="hidden" name="version" value="${v.version}"><button type="submit" class="small-btn">${t(lang, 'rollback_to', { v: v.version })}</button></form>` : ''}
   </div></td>
 </tr>`,
   )}</tbody>
 </table>
 <form method="get" action="/coord/flows/${flowId}/diff" class="grid-form diff-form">
-  <label>${ct(lang, 'diff_from')}<select name="from">${options(versions[1]?.version ?? latest)}</select></label>
-  <label>${ct(lang, 'diff_to')}<select name="to">${options(latest)}</select></label>
-  <button type="submit">${ct(lang, 'show_diff')}</button>
+  <label>${t(lang, 'diff_from')}<select name="from">${options(versions[1]?.version ?? latest)}</select></label>
+  <label>${t(lang, 'diff_to')}<select name="to">${options(latest)}</select></label>
+  <button type="submit">${t(lang, 'show_diff')}</button>
 </form>`;
 }
 
@@ -122,51 +122,51 @@ function editorPage(req: FastifyRequest, ctx: WebContext, flowId: string, o: { s
   const valid = o.valid ?? checked.valid;
   const nextVersion = (latest?.version ?? 0) + 1;
   const status = html`<p class="flow-status">
-  ${latest ? ct(lang, 'latest_version', { v: latest.version, who: latest.publishedByName ?? ct(lang, 'system'), at: latest.publishedAt ? formatTime(lang, latest.publishedAt, ctx.config.TIMEZONE) : '' }) : ct(lang, 'never_published')}
-  ${draft ? html` · <span class="badge draft">${ct(lang, 'draft_saved', { who: draft.savedByName ?? ct(lang, 'system'), at: formatTime(lang, draft.savedAt, ctx.config.TIMEZONE) })}</span>` : ''}
+  ${latest ? t(lang, 'latest_version', { v: latest.version, who: latest.publishedByName ?? t(lang, 'system'), at: latest.publishedAt ? formatTime(lang, latest.publishedAt, ctx.config.TIMEZONE) : '' }) : t(lang, 'never_published')}
+  ${draft ? html` · <span class="badge draft">${t(lang, 'draft_saved', { who: draft.savedByName ?? t(lang, 'system'), at: formatTime(lang, draft.savedAt, ctx.config.TIMEZONE) })}</span>` : ''}
 </p>`;
-  const sources = [html`<option value="editor">${ct(lang, 'sim_from_editor')}</option>`, ...versions.map((v) => html`<option value="${v.version}">v${v.version}</option>`)];
-  const body = html`<div class="flow-head"><h1>${ct(lang, 'flow_title', { id: flowId })}</h1><a href="/coord/flows">${ct(lang, 'all_flows')}</a></div>
+  const sources = [html`<option value="editor">${t(lang, 'sim_from_editor')}</option>`, ...versions.map((v) => html`<option value="${v.version}">v${v.version}</option>`)];
+  const body = html`<div class="flow-head"><h1>${t(lang, 'flow_title', { id: flowId })}</h1><a href="/coord/flows">${t(lang, 'all_flows')}</a></div>
 ${status}
 <div class="editor-grid">
   <section class="editor-col">
     <form method="post" action="/coord/flows/${flowId}/draft" id="flow-form" class="flow-form">
       ${csrfField(req)}
-      <textarea id="flow-source" name="source" rows="32" spellcheck="false" data-check-url="/coord/flows/${flowId}/check" aria-label="${ct(lang, 'flow_source')}">${source}</textarea>
+      <textarea id="flow-source" name="source" rows="32" spellcheck="false" data-check-url="/coord/flows/${flowId}/check" aria-label="${t(lang, 'flow_source')}">${source}</textarea>
       <div class="actions editor-actions">
-        <button type="submit" class="primary" id="publish" formaction="/coord/flows/${flowId}/publish">${ct(lang, 'publish_as', { v: nextVersion })}</button>
-        <button type="submit" id="save-draft">${ct(lang, 'save_draft')}</button>
+        <button type="submit" class="primary" id="publish" formaction="/coord/flows/${flowId}/publish">${t(lang, 'publish_as', { v: nextVersion })}</button>
+        <button type="submit" id="save-draft">${t(lang, 'save_draft')}</button>
         <span id="check-status" class="muted small" aria-live="polite"></span>
       </div>
     </form>
-    ${draft ? html`<form method="post" action="/coord/flows/${flowId}/discard" class="inline discard">${csrfField(req)}<button type="submit" class="danger small-btn">${ct(lang, 'discard_draft')}</button></form>` : ''}
-    <p class="muted small">${ct(lang, 'publish_note')}</p>
+    ${draft ? html`<form method="post" action="/coord/flows/${flowId}/discard" class="inline discard">${csrfField(req)}<button type="submit" class="danger small-btn">${t(lang, 'discard_draft')}</button></form>` : ''}
+    <p class="muted small">${t(lang, 'publish_note')}</p>
     <section id="problems" class="problems-box" aria-live="polite">${problemList(lang, problems, valid)}</section>
   </section>
   <aside class="side-col">
     <nav class="side-tabs" role="tablist">
-      <a href="#tab-sim" class="side-tab on" data-tab="tab-sim">${ct(lang, 'tab_simulator')}</a>
-      <a href="#tab-diagram" class="side-tab" data-tab="tab-diagram">${ct(lang, 'tab_diagram')}</a>
-      <a href="#tab-versions" class="side-tab" data-tab="tab-versions">${ct(lang, 'tab_versions')}</a>
+      <a href="#tab-sim" class="side-tab on" data-tab="tab-sim">${t(lang, 'tab_simulator')}</a>
+      <a href="#tab-diagram" class="side-tab" data-tab="tab-diagram">${t(lang, 'tab_diagram')}</a>
+      <a href="#tab-versions" class="side-tab" data-tab="tab-versions">${t(lang, 'tab_versions')}</a>
     </nav>
     <section id="tab-sim" class="tab-panel card">
       <form method="post" action="/coord/sim/start" id="sim-start" class="sim-start" hx-post="/coord/sim/start" hx-target="#sim-chat" hx-include="#flow-source">
         ${csrfField(req)}<input type="hidden" name="flowId" value="${flowId}">
-        <label>${ct(lang, 'sim_flow')} <select name="from">${sources}</select></label>
-        <label>${ct(lang, 'sim_language')} <select name="lang"><option value="id"${lang === 'id' ? ' selected' : ''}>Bahasa Indonesia</option><option value="en"${lang === 'en' ? ' selected' : ''}>English</option></select></label>
-        <button type="submit" class="primary" id="sim-start-btn">${ct(lang, 'sim_start')}</button>
+        <label>${t(lang, 'sim_flow')} <select name="from">${sources}</select></label>
+        <label>${t(lang, 'sim_language')} <select name="lang"><option value="id"${lang === 'id' ? ' selected' : ''}>Bahasa Indonesia</option><option value="en"${lang === 'en' ? ' selected' : ''}>English</option></select></label>
+        <button type="submit" class="primary" id="sim-start-btn">${t(lang, 'sim_start')}</button>
       </form>
-      <div id="sim-chat" class="sim-chat"><p class="muted small">${ct(lang, 'sim_intro')}</p></div>
+      <div id="sim-chat" class="sim-chat"><p class="muted small">${t(lang, 'sim_intro')}</p></div>
     </section>
     <section id="tab-diagram" class="tab-panel card">
-      <p class="muted small">${ct(lang, 'diagram_intro')}</p>
-      <div id="diagram" class="diagram">${checked.flow ? flowDiagram(checked.flow, lang) : html`<p class="muted">${ct(lang, 'diagram_needs_valid')}</p>`}</div>
+      <p class="muted small">${t(lang, 'diagram_intro')}</p>
+      <div id="diagram" class="diagram">${checked.flow ? flowDiagram(checked.flow, lang) : html`<p class="muted">${t(lang, 'diagram_needs_valid')}</p>`}</div>
     </section>
     <section id="tab-versions" class="tab-panel card">${versionsTable(req, ctx, flowId, versions, Boolean(draft))}</section>
   </aside>
 </div>`;
   return {
-    title: ct(lang, 'flow_title', { id: flowId }),
+    title: t(lang, 'flow_title', { id: flowId }),
     body,
     styles: ['codemirror.css', 'cm-lint.css'],
     scripts: ['codemirror.js', 'cm-yaml.js', 'cm-lint.js'],
@@ -182,17 +182,17 @@ export function flowRoutes(ctx: WebContext) {
     app.get('/coord/flows', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const flows = listFlows(ctx.db);
-      const body = html`<h1>${ct(lang, 'flows_title')}</h1>
-<p class="muted">${ct(lang, 'flows_intro')}</p>
+      const body = html`<h1>${t(lang, 'flows_title')}</h1>
+<p class="muted">${t(lang, 'flows_intro')}</p>
 ${flows.length === 0
-  ? html`<p class="empty">${ct(lang, 'no_flows')}</p>`
-  : html`<table class="flows"><thead><tr><th>${ct(lang, 'col_flow')}</th><th>${ct(lang, 'col_version')}</th><th>${ct(lang, 'col_published_at')}</th><th>${ct(lang, 'draft')}</th></tr></thead>
-<tbody>${flows.map((f) => html`<tr><td><a href="/coord/flows/${f.flowId}">${f.flowId}</a></td><td>${f.latestVersion ? `v${f.latestVersion}` : '—'}</td><td>${f.latestPublishedAt ? formatTime(lang, f.latestPublishedAt, ctx.config.TIMEZONE) : ''}</td><td>${f.hasDraft ? html`<span class="badge draft">${ct(lang, 'draft')}</span>` : ''}</td></tr>`)}</tbody></table>`}
+  ? html`<p class="empty">${t(lang, 'no_flows')}</p>`
+  : html`<table class="flows"><thead><tr><th>${t(lang, 'col_flow')}</th><th>${t(lang, 'col_version')}</th><th>${t(lang, 'col_published_at')}</th><th>${t(lang, 'draft')}</th></tr></thead>
+<tbody>${flows.map((f) => html`<tr><td><a href="/coord/flows/${f.flowId}">${f.flowId}</a></td><td>${f.latestVersion ? `v${f.latestVersion}` : '—'}</td><td>${f.latestPublishedAt ? formatTime(lang, f.latestPublishedAt, ctx.config.TIMEZONE) : ''}</td><td>${f.hasDraft ? html`<span class="badge draft">${t(lang, 'draft')}</span>` : ''}</td></tr>`)}</tbody></table>`}
 <form method="get" action="/coord/flows/new" class="grid-form">
-  <label>${ct(lang, 'new_flow_id')}<input name="id" pattern="[a-z][a-z0-9-]*" required placeholder="contact-follow-up"></label>
-  <button type="submit">${ct(lang, 'new_flow')}</button>
+  <label>${t(lang, 'new_flow_id')}<input name="id" pattern="[a-z][a-z0-9-]*" required placeholder="contact-follow-up"></label>
+  <button type="submit">${t(lang, 'new_flow')}</button>
 </form>`;
-      return coordPage(req, reply, { title: ct(lang, 'flows_title'), body });
+      return coordPage(req, reply, { title: t(lang, 'flows_title'), body });
     });
 
     app.get('/coord/flows/new', { preHandler: coordinator }, async (req, reply) => {
@@ -238,7 +238,7 @@ ${flows.length === 0
         return reply.redirect(`/coord/flows/${id}?${r.changed ? 'ok=published_ok' : 'ok=published_same'}&v=${r.version}`, 303);
       }
       const problems = r.error === 'invalid' ? r.problems : [];
-      return coordPage(req, reply, { ...editorPage(req, ctx, id, { source, problems, valid: false }), status: 422, flash: { kind: 'error', text: ct(req.lang, 'publish_refused') } });
+      return coordPage(req, reply, { ...editorPage(req, ctx, id, { source, problems, valid: false }), status: 422, flash: { kind: 'error', text: t(req.lang, 'publish_refused') } });
     });
 
     app.post('/coord/flows/:id/discard', { preHandler: coordinator }, async (req, reply) => {
@@ -261,8 +261,8 @@ ${flows.length === 0
       const q = z.object({ from: Version, to: Version }).safeParse(req.query);
       const lang = req.lang;
       const d = q.success ? diffVersions(ctx.db, id, q.data.from, q.data.to) : undefined;
-      if (!d) return coordPage(req, reply, { status: 404, title: ct(lang, 'diff_title'), body: html`<p class="flash error">${ct(lang, 'version_not_found')}</p><p><a href="/coord/flows/${id}">${ct(lang, 'back_to_editor')}</a></p>` });
-      const name = (v: number) => (v === 0 ? ct(lang, 'draft') : `v${v}`);
+      if (!d) return coordPage(req, reply, { status: 404, title: t(lang, 'diff_title'), body: html`<p class="flash error">${t(lang, 'version_not_found')}</p><p><a href="/coord/flows/${id}">${t(lang, 'back_to_editor')}</a></p>` });
+      const name = (v: number) => (v === 0 ? t(lang, 'draft') : `v${v}`);
       // Long unchanged stretches fold to three lines of context either side.
       const rows: Html[] = [];
       const lines = d.lines;
@@ -273,7 +273,7 @@ ${flows.length === 0
           if (!near) {
             let j = i;
             while (j < lines.length && lines[j]!.op === ' ' && !lines.slice(Math.max(0, j - 3), j + 4).some((x) => x.op !== ' ')) j++;
-            rows.push(html`<tr class="fold"><td colspan="3">… ${ct(lang, 'unchanged_lines', { n: j - i })}</td></tr>`);
+            rows.push(html`<tr class="fold"><td colspan="3">… ${t(lang, 'unchanged_lines', { n: j - i })}</td></tr>`);
             i = j - 1;
             continue;
           }
@@ -281,10 +281,10 @@ ${flows.length === 0
         const cls = l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'same';
         rows.push(html`<tr class="${cls}"><td class="ln">${l.oldLine ?? ''}</td><td class="ln">${l.newLine ?? ''}</td><td class="code"><span class="op">${l.op}</span>${l.text}</td></tr>`);
       }
-      const body = html`<div class="flow-head"><h1>${ct(lang, 'diff_heading', { id, from: name(d.from), to: name(d.to) })}</h1><a href="/coord/flows/${id}">${ct(lang, 'back_to_editor')}</a></div>
+      const body = html`<div class="flow-head"><h1>${t(lang, 'diff_heading', { id, from: name(d.from), to: name(d.to) })}</h1><a href="/coord/flows/${id}">${t(lang, 'back_to_editor')}</a></div>
 <p id="diff-summary"><span class="add-count">+${d.added}</span> <span class="del-count">−${d.removed}</span></p>
-${d.added + d.removed === 0 ? html`<p class="empty">${ct(lang, 'no_differences')}</p>` : html`<table class="diff"><tbody>${rows}</tbody></table>`}`;
-      return coordPage(req, reply, { title: ct(lang, 'diff_title'), body });
+${d.added + d.removed === 0 ? html`<p class="empty">${t(lang, 'no_differences')}</p>` : html`<table class="diff"><tbody>${rows}</tbody></table>`}`;
+      return coordPage(req, reply, { title: t(lang, 'diff_title'), body });
     });
 
     app.get('/coord/flows/:id/export', { preHandler: coordinator }, async (req, reply) => {

@@ -8,9 +8,12 @@ export interface SimLine {
   from: 'patient' | 'bot' | 'note';
   text: string;
   choices?: OutChoice[];
-  /** For notes: which event (saved, collected, invalid, escalated, completed, opted_out, error, language). */
-  kind?: string;
+  /** For notes: which event. */
+  kind?: SimNoteKind;
 }
+
+/** The engine events a simulated chat shows as notes. */
+export type SimNoteKind = 'saved' | 'collected' | 'invalid' | 'escalated' | 'completed' | 'opted_out' | 'language' | 'error';
 
 /** A simulated conversation held in this process's memory: never written to the database, never sent anywhere. */
 export interface Simulation {

@@ -1,7 +1,8 @@
-import type { UiLang } from '../../i18n.js';
+// Texts of the coordinators' pages (flows, simulator, cases, contacts, import, dashboard). They join the inbox's texts in
+// one catalogue (src/web/i18n.ts), which refuses a key defined in both files.
 
-// The coordinators' pages have their own dictionary (kept apart from the inbox's so the two can grow without colliding).
-const en = {
+/** The coordinators' pages in English: the reference, its keys are the type. */
+export const coordinatorEn = {
   // flows
   flows_title: 'Flows',
   flows_intro: 'The scripts the bot follows. Edit one, try it in the simulator, then publish it: new conversations take the new version, running ones finish on theirs.',
@@ -130,11 +131,9 @@ const en = {
   cases_title: 'Cases',
   search: 'Search',
   search_case_hint: 'name or case id',
-  filter: 'Filter',
   no_cases: 'No case.',
   col_name: 'Name',
   col_area: 'Area',
-  col_status: 'Status',
   col_confirmed: 'Confirmed',
   col_reached: 'First reached',
   col_completed: 'Interview done',
@@ -150,12 +149,11 @@ const en = {
   all_cases: '← All cases',
   new_start_link: 'New start link',
   start_link_once: 'Shown once. The previous link no longer works; this one expires in {days} days.',
-  case_details: 'Details',
+  case_record: 'Details',
   was_contact: 'Named earlier as',
   contact_n: 'contact #{n}',
   show_chain: 'Transmission chain',
-  answers: 'Answers',
-  no_answers: 'No answer yet.',
+  case_no_answers: 'No answer yet.',
   conversations: 'Conversations',
   transcript: 'Transcript',
   no_conversations: 'No conversation yet.',
@@ -164,8 +162,6 @@ const en = {
   col_last_contact: 'Last contact',
   col_symptoms: 'Symptoms',
   no_contacts_named: 'No contact named yet.',
-  yes: 'yes',
-  no: 'no',
   // contacts
   contacts_title: 'Contacts',
   contacts_intro: 'Everyone named by a case, one record per phone number. Quarantine ends {days} days after the last contact.',
@@ -178,7 +174,7 @@ const en = {
   no_phone: 'no phone',
   search_contact_hint: 'name or phone',
   n_contacts: '{n} contacts',
-  no_contacts: 'No contact.',
+  contacts_none: 'No contact.',
   col_exposures: 'Exposures',
   col_quarantine_until: 'Quarantine until',
   became_case: 'became a case',
@@ -241,9 +237,8 @@ const en = {
   export_exposures: 'Exposures',
 };
 
-export type CoordKey = keyof typeof en;
-
-const id: Record<CoordKey, string> = {
+/** The same texts in Bahasa Indonesia (the compiler insists on every key). */
+export const coordinatorId: Record<keyof typeof coordinatorEn, string> = {
   flows_title: 'Alur',
   flows_intro: 'Naskah yang diikuti bot. Ubah, coba di simulator, lalu terbitkan: percakapan baru memakai versi baru, percakapan yang sedang berjalan selesai dengan versinya sendiri.',
   no_flows: 'Belum ada alur.',
@@ -369,11 +364,9 @@ const id: Record<CoordKey, string> = {
   cases_title: 'Kasus',
   search: 'Cari',
   search_case_hint: 'nama atau id kasus',
-  filter: 'Saring',
   no_cases: 'Tidak ada kasus.',
   col_name: 'Nama',
   col_area: 'Wilayah',
-  col_status: 'Status',
   col_confirmed: 'Dikonfirmasi',
   col_reached: 'Pertama terhubung',
   col_completed: 'Wawancara selesai',
@@ -389,12 +382,11 @@ const id: Record<CoordKey, string> = {
   all_cases: '← Semua kasus',
   new_start_link: 'Tautan mulai baru',
   start_link_once: 'Hanya ditampilkan sekali. Tautan sebelumnya tidak berlaku lagi; tautan ini kedaluwarsa dalam {days} hari.',
-  case_details: 'Rincian',
+  case_record: 'Rincian',
   was_contact: 'Sebelumnya disebut sebagai',
   contact_n: 'kontak #{n}',
   show_chain: 'Rantai penularan',
-  answers: 'Jawaban',
-  no_answers: 'Belum ada jawaban.',
+  case_no_answers: 'Belum ada jawaban.',
   conversations: 'Percakapan',
   transcript: 'Transkrip',
   no_conversations: 'Belum ada percakapan.',
@@ -403,8 +395,6 @@ const id: Record<CoordKey, string> = {
   col_last_contact: 'Kontak terakhir',
   col_symptoms: 'Gejala',
   no_contacts_named: 'Belum ada kontak yang disebut.',
-  yes: 'ya',
-  no: 'tidak',
   contacts_title: 'Kontak',
   contacts_intro: 'Semua orang yang disebut oleh kasus, satu catatan per nomor telepon. Karantina berakhir {days} hari setelah kontak terakhir.',
   likely_duplicates: 'Kemungkinan orang yang sama ({n})',
@@ -416,7 +406,7 @@ const id: Record<CoordKey, string> = {
   no_phone: 'tanpa telepon',
   search_contact_hint: 'nama atau telepon',
   n_contacts: '{n} kontak',
-  no_contacts: 'Tidak ada kontak.',
+  contacts_none: 'Tidak ada kontak.',
   col_exposures: 'Paparan',
   col_quarantine_until: 'Karantina sampai',
   became_case: 'menjadi kasus',
@@ -477,19 +467,3 @@ const id: Record<CoordKey, string> = {
   export_contacts: 'Kontak',
   export_exposures: 'Paparan',
 };
-
-const dictionaries: Record<UiLang, Record<CoordKey, string>> = { en, id };
-
-/** True when `key` is one of the coordinators' strings (for keys built at run time, e.g. flash keys from a query). */
-export function ctHas(key: string): key is CoordKey {
-  return Object.prototype.hasOwnProperty.call(en, key);
-}
-
-/**
- * A coordinator-page string in `lang` with `{name}` placeholders filled (plain text; escaping is the template's job). Keys
- * built at run time that are not in the dictionary come back as themselves, so a missing word shows, never crashes.
- */
-export function ct(lang: UiLang, key: string, vars: Record<string, string | number> = {}): string {
-  const text = ctHas(key) ? dictionaries[lang][key] : key;
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-}

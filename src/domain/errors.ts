@@ -1,0 +1,66 @@
+/**
+ * The catalogue of error codes: every failure the system reports (in an API body, an engine `error` event, a log line or
+ * a thrown error) names one of these `area:reason` codes, so an operator can look any of them up here. Expected failures
+ * stay values (`{ ok: false, ... }`); these codes name what went wrong, and `CodedError` carries one when it is thrown.
+ */
+export const ERROR_CODES = {
+  // The flow engine (`src/flow`): a problem inside a coordinator's flow, or a bug in the engine.
+  'flow:step_cap': 'more steps in one turn than the flow allows (max_steps_per_turn): a loop without a question',
+  'flow:unknown_step': 'a jump or a hand-back names a step the flow does not have',
+  'flow:bad_condition': "a step's condition cannot be evaluated",
+  'engine:exception': 'a bug in the engine; the chat went to a tracer with the state from before the turn',
+
+  // HTTP (the web app and the API).
+  'http:bad_request': 'the request is malformed (wrong content type, unreadable body)',
+  'http:invalid': 'the body or query failed validation; `problems` names each field',
+  'http:not_found': 'no such page, route or record',
+  'http:too_many_requests': 'rate limit reached; wait and retry',
+  'http:internal': 'an unexpected error; it was logged with the request id',
+  'auth:unauthorized': 'not signed in, or no valid API token (Authorization: Bearer <token>)',
+  'auth:forbidden': "the user's or token's role cannot use this",
+  'auth:password_change_required': 'the user must choose their own password first',
+  'api:no_outreach_channel': 'writing first needs WhatsApp (or OUTREACH_CHANNEL) enabled',
+
+  // Telegram Bot API calls, by how the call failed.
+  'telegram:network': 'no answer from the Bot API (refused, reset, timeout)',
+  'telegram:rate_limited': 'the Bot API answered 429; retry after the given delay',
+  'telegram:blocked': 'the patient blocked the bot or deleted their account (403)',
+  'telegram:chat_not_found': 'the chat does not exist (400 chat not found)',
+  'telegram:misconfigured': 'the bot token or API root is wrong (401/404): our configuration, not the patient',
+  'telegram:rejected': 'the Bot API refused the request (another 4xx): a bug on our side',
+  'telegram:server_error': 'the Bot API failed (5xx)',
+
+  // The WhatsApp socket.
+  'whatsapp:not_holder': 'this process does not hold the WhatsApp socket lease',
+  'whatsapp:not_open': 'the WhatsApp connection is not open',
+  'whatsapp:already_linked': 'the account is already linked; unlink it on the phone first',
+  'whatsapp:send_failed': 'WhatsApp refused or failed a send',
+} as const satisfies Record<`${string}:${string}`, string>;
+
+/** One code of the catalogue, e.g. `telegram:blocked`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The area of a code (the part before the colon), e.g. `telegram`. */
+export type ErrorArea = ErrorCode extends `${infer A}:${string}` ? A : never;
+
+/** True when `code` is in the catalogue (for codes read from outside, e.g. an engine event stored in the database). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/**
+ * A failure wrapped once at a boundary: the catalogue code, and what was attempted (`sendMessage`, `checkNumber`,
+ * `POST /api/v1/cases`). The message is built from those two and an optional detail; it never carries message text.
+ */
+export class CodedError extends Error {
+  override name = 'CodedError';
+
+  constructor(
+    readonly code: ErrorCode,
+    /** What was attempted: an operation or method name, never user input. */
+    readonly attempted: string,
+    options?: { detail?: string; cause?: unknown },
+  ) {
+    super(`${attempted}: ${code}${options?.detail ? ` (${options.detail})` : ''}`, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
