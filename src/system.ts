@@ -8,7 +8,7 @@ import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
-import { createLiveBus, Outreach, Pipeline, redisConnection, type NumberChecker, type PipelineOptions } from './queue/index.js';
+import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type PipelineOptions } from './queue/index.js';
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
@@ -125,12 +125,13 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger });
     stops.push(() => outreach.close());
 
+    const coordination = createRedisCoordination(redis, `${config.REDIS_PREFIX}:`);
     const channels: Channel[] = [];
     let fakePlatform: FakePlatform | undefined;
     let built: ReturnType<typeof buildChannels> | undefined;
     if (config.roles.has('channels')) {
       // The real channels, explicitly from config; test channels after them.
-      built = buildChannels({ config, logger, redis, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp });
+      built = buildChannels({ config, logger, coordination, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp });
       fakePlatform = built.fakePlatform;
       const started = [...built.made, ...(overrides.channels ?? []).map((channel) => ({ channel, limits: undefined, deferSending: undefined }))];
       for (const { channel, limits, deferSending } of started) {
@@ -169,7 +170,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           telegram: built?.telegram,
           whatsappLink: {
             // This process's channel (whose state mirrors the socket holder's), or what the holder published in Redis.
-            linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(redis, `${config.REDIS_PREFIX}:`, config.WHATSAPP_SESSION)),
+            linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(coordination, config.WHATSAPP_SESSION)),
             ...(whatsapp ? { requestPairingCode: (phone: string) => whatsapp.requestPairingCode(phone) } : {}),
           },
           ...(config.outreachChannel ? { outreach: (ids: number[]) => outreach.request(ids) } : {}),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Channel } from '../domain/channel.js';
+import type { Coordination } from '../domain/coordination.js';
 import type { MessagesRepository } from '../domain/repositories/messages.js';
 import type { WhatsAppAuthRepository } from '../domain/repositories/whatsapp-auth.js';
 import { FakeChannel, FakePlatform } from './fake/index.js';
@@ -30,8 +31,8 @@ export interface MadeChannel {
 export interface ChannelContext {
   config: Config;
   logger: Logger;
-  /** The Redis connection the WhatsApp socket lease uses. */
-  redis: WhatsAppChannelOptions['redis'];
+  /** Leases and shared values across processes (the WhatsApp socket lease and link state). */
+  coordination: Coordination;
   messages: MessagesRepository;
   whatsappAuth: WhatsAppAuthRepository;
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
@@ -79,13 +80,12 @@ function telegramFromConfig({ config, logger }: ChannelContext): (MadeChannel & 
 }
 
 /** The WhatsApp channel, when enabled. */
-function whatsappFromConfig({ config, logger, redis, messages, whatsappAuth, whatsapp }: ChannelContext): (MadeChannel & { channel: WhatsAppChannel }) | undefined {
+function whatsappFromConfig({ config, logger, coordination, messages, whatsappAuth, whatsapp }: ChannelContext): (MadeChannel & { channel: WhatsAppChannel }) | undefined {
   if (!config.WHATSAPP_ENABLED) return undefined;
   const channel = createWhatsAppChannel({
     authStore: whatsappAuth,
     session: config.WHATSAPP_SESSION,
-    redis,
-    redisPrefix: `${config.REDIS_PREFIX}:`,
+    coordination,
     throttle: { perMinute: config.WHATSAPP_RATE_PER_MINUTE, chatIntervalMs: config.WHATSAPP_CHAT_INTERVAL_MS, jitterMs: config.WHATSAPP_JITTER_MS },
     logger: logger.child({ channel: 'whatsapp' }),
     ...(config.WHATSAPP_WS_URL ? { waWebSocketUrl: config.WHATSAPP_WS_URL } : {}),

@@ -6,3 +6,4 @@ export * from './canned-replies.js';
 export * from './mailbox-item.js';
 export * from './ownership.js';
 export * from './errors.js';
+export * from './coordination.js';

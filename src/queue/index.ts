@@ -5,3 +5,4 @@ export { Mailboxes } from './mailbox.js';
 export { QueueNames, outboundQueueName } from './names.js';
 export { Outreach, type NumberChecker, type OutreachOptions } from './outreach.js';
 export { Pipeline, type OutboundLimits, type PipelineOptions } from './pipeline.js';
+export { createRedisCoordination, RedisLease } from './redis-coordination.js';

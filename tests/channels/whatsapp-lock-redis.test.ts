@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { SocketLock } from '../../src/channels/whatsapp/index.js';
+import { RedisLease } from '../../src/queue/index.js';
 import { openDb } from '../../src/db/index.js';
 import { createTestWhatsApp, FakeWaNetwork, type TestWhatsApp } from '../support/fake-wa-socket.js';
 
@@ -74,13 +74,13 @@ describe('whatsapp socket lease (redis)', () => {
     await until(() => net.sockets.length === 2, 'second socket');
   });
 
-  it('SocketLock: only the token holder renews or releases', async () => {
+  it('the socket lease: only the token holder renews or releases', async () => {
     const r1 = new Redis(redisUrl);
     const r2 = new Redis(redisUrl);
     try {
       const key = `test:${randomUUID()}:lock`;
-      const one = new SocketLock(r1, key, 1_000);
-      const two = new SocketLock(r2, key, 1_000);
+      const one = new RedisLease(r1, key, 1_000);
+      const two = new RedisLease(r2, key, 1_000);
       expect(await one.acquire()).toBe(true);
       expect(await two.acquire()).toBe(false);
       expect(await two.renew()).toBe(false);

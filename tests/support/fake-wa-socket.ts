@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
 import { openDb, type Db } from '../../src/db/index.js';
+import { createRedisCoordination } from '../../src/queue/index.js';
 import {
   createWhatsAppChannel,
   type SocketFactory,
@@ -211,16 +212,15 @@ export interface TestWhatsApp {
 /** Build a WhatsApp channel for tests: no real waits (sleep is instant), short lease and reconnect times, silent logs. */
 export function createTestWhatsApp(
   redisUrl: string,
-  overrides: Partial<WhatsAppChannelOptions> & { net?: FakeWaNetwork; prefix?: string; db?: Db } = {},
+  overrides: Partial<WhatsAppChannelOptions> & { net?: FakeWaNetwork; prefix?: string; db?: Db; redis?: Redis } = {},
 ): TestWhatsApp {
-  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, db = openDb(':memory:'), ...rest } = overrides;
-  const redis = rest.redis ?? new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, db = openDb(':memory:'), redis: redisOverride, ...rest } = overrides;
+  const redis = redisOverride ?? new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const printed: string[] = [];
   const channel = createWhatsAppChannel({
     authStore: createWhatsAppAuthRepository(db),
     session: 'test',
-    redis,
-    redisPrefix: prefix,
+    coordination: createRedisCoordination(redis, prefix),
     socketFactory: net.factory,
     throttle: { perMinute: 600_000, chatIntervalMs: 0, jitterMs: 0 },
     logger: pino({ level: 'silent' }),

@@ -1,9 +1,8 @@
 export { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp-channel.js';
-export { LinkState, linkStateKey, readPublishedLinkState, reconnectDelay, type LinkStatus } from './link-state.js';
+export { LinkState, linkStateName, readPublishedLinkState, reconnectDelay, socketLeaseName, type LinkStatus } from './link-state.js';
 export { WhatsAppUnavailableError } from './errors.js';
 export { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 export { Throttle, type ThrottleDeps, type ThrottleLimits } from './throttle.js';
-export { SocketLock } from './socket-lock.js';
 export { jidForPhone, phoneFromJid } from './jid.js';
 export { normaliseInbound } from './inbound.js';
 export { parseVCard, type VCardContact } from './vcard.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Coordination } from '../../domain/coordination.js';
 import { z } from 'zod';
 
 /** Where the WhatsApp link stands, for the admin page that shows the QR code. */
@@ -23,14 +23,19 @@ export function reconnectDelay(attempt: number, initialMs: number, maxMs: number
   return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
 }
 
-/** The Redis key where the socket holder publishes its link state (`redisPrefix` ends with its separator). */
-export function linkStateKey(redisPrefix: string, session: string): string {
-  return `${redisPrefix}whatsapp:${session}:link`;
+/** The shared-value name under which the socket holder publishes its link state. */
+export function linkStateName(session: string): string {
+  return `whatsapp:${session}:link`;
+}
+
+/** The name of the lease that says which process holds the session's socket. */
+export function socketLeaseName(session: string): string {
+  return `whatsapp:${session}:lock`;
 }
 
 /** The link state the socket holder last published, for a process without the socket (e.g. web only); undefined when none. */
-export async function readPublishedLinkState(redis: Redis, redisPrefix: string, session: string): Promise<LinkState | undefined> {
-  const raw = await redis.get(linkStateKey(redisPrefix, session));
+export async function readPublishedLinkState(coordination: Coordination, session: string): Promise<LinkState | undefined> {
+  const raw = await coordination.value(linkStateName(session)).get();
   if (raw === null) return undefined;
   let json: unknown;
   try {

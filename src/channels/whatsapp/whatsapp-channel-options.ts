@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Coordination } from '../../domain/coordination.js';
 import type { Logger } from 'pino';
 import type { WhatsAppAuthRepository } from '../../domain/repositories/whatsapp-auth.js';
 import type { ThrottleLimits } from './throttle.js';
@@ -8,10 +8,10 @@ import type { SocketFactory } from './wa-socket.js';
 export interface WhatsAppChannelOptions {
   /** Where the session's credentials and keys are stored. */
   authStore: WhatsAppAuthRepository;
-  /** Names the linked account: its auth rows and its Redis lock. */
+  /** Names the linked account: its auth rows and its lease. */
   session: string;
-  redis: Redis;
-  redisPrefix: string;
+  /** The socket lease and the shared link state (Redis in production). */
+  coordination: Coordination;
   throttle: ThrottleLimits;
   logger: Logger;
   /** Defaults to the real baileys socket. */

@@ -75,7 +75,7 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
     if (this.holder) {
       this.holder = false;
       // Drop our published link state first (nobody else can publish before the lease is released).
-      await this.options.redis.del(this.linkKey).catch(() => undefined);
+      await this.linkValue.delete().catch(() => undefined);
       await this.lock.release().catch((err: unknown) => logEvent(this.log, 'warn', 'whatsapp lock release failed', errorFields(err)));
     }
     this.wakeOpenWaiters();

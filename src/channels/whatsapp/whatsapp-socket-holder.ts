@@ -5,8 +5,8 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { errorFields, logEvent, logId } from '../../domain/log-event.js';
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
-import { LinkState, linkStateKey, reconnectDelay } from './link-state.js';
-import { SocketLock } from './socket-lock.js';
+import type { Lease, SharedValue } from '../../domain/coordination.js';
+import { LinkState, linkStateName, reconnectDelay, socketLeaseName } from './link-state.js';
 import type { WhatsAppChannelOptions } from './whatsapp-channel-options.js';
 import { createBaileysSocketFactory, type SocketFactory, type WaEventMap, type WaSocket } from './wa-socket.js';
 
@@ -22,8 +22,8 @@ export abstract class WhatsAppSocketHolder {
   protected readonly now: () => number;
   protected readonly sleep: (ms: number) => Promise<void>;
   protected readonly factory: SocketFactory;
-  protected readonly lock: SocketLock;
-  protected readonly linkKey: string;
+  protected readonly lock: Lease;
+  protected readonly linkValue: SharedValue;
   protected readonly ttlMs: number;
   protected readonly retryMs: number;
   protected readonly emitter = new EventEmitter();
@@ -66,11 +66,10 @@ export abstract class WhatsAppSocketHolder {
         logger: options.logger,
         ...(options.waWebSocketUrl ? { waWebSocketUrl: options.waWebSocketUrl } : {}),
       });
-    const base = `${options.redisPrefix}whatsapp:${options.session}`;
     this.ttlMs = options.lock?.ttlMs ?? 30_000;
     this.retryMs = options.lock?.retryMs ?? 5_000;
-    this.lock = new SocketLock(options.redis, `${base}:lock`, this.ttlMs);
-    this.linkKey = linkStateKey(options.redisPrefix, options.session);
+    this.lock = options.coordination.lease(socketLeaseName(options.session), this.ttlMs);
+    this.linkValue = options.coordination.value(linkStateName(options.session));
     this.link = { status: 'disconnected', updatedAt: this.now() };
   }
 
@@ -287,14 +286,14 @@ export abstract class WhatsAppSocketHolder {
 
   protected publishLink(): void {
     if (!this.holder) return;
-    this.options.redis
-      .set(this.linkKey, JSON.stringify(this.link), 'PX', this.ttlMs * 2)
+    this.linkValue
+      .set(JSON.stringify(this.link), this.ttlMs * 2)
       .catch((err: unknown) => logEvent(this.log, 'warn', 'whatsapp link state publish failed', errorFields(err)));
   }
 
   /** A non-holder (e.g. the web process) shows the holder's link state, read from Redis. */
   protected async mirrorLink(): Promise<void> {
-    const raw = await this.options.redis.get(this.linkKey);
+    const raw = await this.linkValue.get();
     if (raw === null) {
       if (this.link.status !== 'disconnected') this.setLink({ status: 'disconnected' }, false);
       return;
