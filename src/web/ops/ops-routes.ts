@@ -2,9 +2,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Queue } from 'bullmq';
 import type { Db } from '../../db/index.js';
 import type { Metrics } from '../../services/metrics.js';
+
+/** A queue as Bull Board takes it (the pipeline's BullMQ queues; the web layer never imports bullmq itself). */
+type Queue = ConstructorParameters<typeof BullMQAdapter>[0];
 
 export interface OpsDeps {
   db: Db;
