@@ -84,7 +84,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     await checkEvictionPolicy(redis, logger);
 
     const stores = createRepositories(db);
-    const flows = new FlowRegistry(db);
+    const flows = new FlowRegistry(createRepositories(db));
     try {
       const r = flows.syncDirectory(path.resolve(config.FLOWS_DIR), clock());
       if (r.published.length) logger.info({ flows: r.published }, 'published changed flow files');

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/index.js';
-import { openDb } from '../../src/db/index.js';
+import { createRepositories, openDb } from '../../src/db/index.js';
 import type { PipelinePort } from '../../src/domain/index.js';
 import { getUser, startSession } from '../../src/services/accounts/index.js';
 import { createMemoryLiveBus } from '../../src/queue/index.js';
@@ -115,9 +115,9 @@ export async function runScaleBench(o: ScaleOptions, log: (line: string) => void
     if (!address || typeof address === 'string') throw new Error('the web server has no TCP address');
     const port = address.port;
 
-    const user = getUser(db, seed.benchTracerId);
+    const user = getUser(createRepositories(db), seed.benchTracerId);
     if (!user) throw new Error(`seeded tracer ${seed.benchTracerId} is missing`);
-    const { token } = startSession(db, user, Date.now(), '127.0.0.1');
+    const { token } = startSession(createRepositories(db), user, Date.now(), '127.0.0.1');
     const cookie = `tb_sid=${encodeURIComponent(app.signCookie(token))}`;
     client = new PageClient(port, cookie, size.concurrency);
     const check = await client.get('/inbox', 'warmup:check');

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { openDb, type Db } from '../../src/db/index.js';
+import { createRepositories, openDb, type Db } from '../../src/db/index.js';
 import { hashPassword } from '../../src/services/accounts/index.js';
 import { FlowRegistry } from '../../src/services/index.js';
 import { prng } from '../../src/runtime/index.js';
@@ -73,7 +73,7 @@ async function load(db: Db, size: ScaleSize, o: { flowsDir: string; now: number;
   const rnd = prng(o.seed ?? 6);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const now = o.now;
-  const flows = new FlowRegistry(db);
+  const flows = new FlowRegistry(createRepositories(db));
   flows.syncDirectory(o.flowsDir, now);
   const flowVersion = flows.latest('case-interview')?.version ?? 1;
   const c = db.$client;

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/index.js';
-import { openDb } from '../db/index.js';
+import { closeDb, createRepositories, openDb } from '../db/index.js';
 import { createApiToken } from '../services/api-tokens.js';
 
 const usage = `usage: npm run cli -- <command>
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
           process.stderr.write(`${usage}\n`);
           return 2;
         }
-        const { token } = createApiToken(db, name, role, Date.now());
+        const { token } = createApiToken(createRepositories(db), name, role, Date.now());
         process.stdout.write(`API token for ${name} (${role}); store it now, it is not shown again:\n${token}\n`);
         return 0;
       }
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
         return command ? 2 : 0;
     }
   } finally {
-    db.$client.close();
+    closeDb(db);
   }
 }
 

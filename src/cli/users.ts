@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Db } from '../db/index.js';
+import { createRepositories, type Db } from '../db/index.js';
 import { createUser, findUserByEmail, listUsers, resetPassword, ROLES, updateUser, type UserRole } from '../services/accounts/index.js';
 
 export interface UsersCommandDeps {
@@ -19,6 +19,7 @@ const usage = `usage: npm run cli -- users <command>
 
 /** `users ...` sub-commands; returns the process exit code (0 ok, 1 refused, 2 usage). */
 export async function runUsersCommand(args: string[], deps: UsersCommandDeps): Promise<number> {
+  const repos = createRepositories(deps.db);
   const [sub, ...rest] = args;
   const actor = { id: null, ip: null };
   let parsed;
@@ -42,7 +43,7 @@ export async function runUsersCommand(args: string[], deps: UsersCommandDeps): P
         return 2;
       }
       const language = values.lang === 'en' ? 'en' : 'id';
-      const res = await createUser(deps.db, { email, name: values.name, role, language, maxChats: values['max-chats'] ? Number(values['max-chats']) : 5 }, actor, deps.now);
+      const res = await createUser(repos, { email, name: values.name, role, language, maxChats: values['max-chats'] ? Number(values['max-chats']) : 5 }, actor, deps.now);
       if (!res.ok) {
         deps.err.write(res.error === 'email_taken' ? `an account for ${email} already exists\n` : `invalid: ${res.detail ?? ''}\n`);
         return 1;
@@ -51,7 +52,7 @@ export async function runUsersCommand(args: string[], deps: UsersCommandDeps): P
       return 0;
     }
     case 'list': {
-      for (const u of listUsers(deps.db)) {
+      for (const u of listUsers(repos)) {
         deps.out.write(`${u.id}\t${u.email}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.name}\n`);
       }
       return 0;
@@ -59,16 +60,16 @@ export async function runUsersCommand(args: string[], deps: UsersCommandDeps): P
     case 'reset-password':
     case 'deactivate':
     case 'activate': {
-      const user = email ? findUserByEmail(deps.db, email) : undefined;
+      const user = email ? findUserByEmail(repos, email) : undefined;
       if (!user) {
         deps.err.write(email ? `no account for ${email}\n` : `${usage}\n`);
         return email ? 1 : 2;
       }
       if (sub === 'reset-password') {
-        const password = await resetPassword(deps.db, user.id, actor, deps.now);
+        const password = await resetPassword(repos, user.id, actor, deps.now);
         deps.out.write(`new one-time password for ${user.email}:\n${password}\n`);
       } else {
-        updateUser(deps.db, user.id, { active: sub === 'activate' }, actor, deps.now);
+        updateUser(repos, user.id, { active: sub === 'activate' }, actor, deps.now);
         deps.out.write(`${user.email} ${sub}d\n`);
       }
       return 0;

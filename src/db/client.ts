@@ -30,3 +30,13 @@ export function tx<T>(db: Db, fn: () => T): T {
 }
 
 export { schema };
+
+/** Throw unless the database answers a trivial query (readiness checks). */
+export function pingDb(db: Db): void {
+  db.$client.prepare('SELECT 1').get();
+}
+
+/** Close the connection (command-line tools, at exit). */
+export function closeDb(db: Db): void {
+  db.$client.close();
+}

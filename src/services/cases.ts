@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { schema, tx, type Db } from '../db/index.js';
+import type { Repositories } from '../domain/repositories/index.js';
 import { parseAnswer } from '../flow/answers/index.js';
 import { hashStartCode } from './turn/index.js';
 
@@ -100,53 +99,37 @@ export function newStartCode(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** What creating cases and start codes needs. */
+export type CaseStore = Pick<Repositories, 'cases' | 'transactions'>;
+
 /**
  * Insert valid cases in ONE transaction; a case whose external id exists already is returned as is (idempotent). A person
  * named earlier as a contact (same phone) is linked to that contact, so transmission chains connect.
  */
-export function createCases(db: Db, cases: ValidCase[], opts: { now: number; startCodeTtlMs: number }): CreatedCase[] {
-  return tx(db, () => {
-    const existing = new Map(
-      cases.length
-        ? db
-            .select({ id: schema.cases.id, externalId: schema.cases.externalId })
-            .from(schema.cases)
-            .where(inArray(schema.cases.externalId, cases.map((c) => c.externalId)))
-            .all()
-            .map((r) => [r.externalId, r.id] as const)
-        : [],
-    );
-    const contactByPhone = db.$client.prepare(`SELECT id FROM contacts WHERE phone = ? AND merged_into_id IS NULL`);
-    // A statement prepared once: imports of tens of thousands of rows spend their time here.
-    const insert = db.$client.prepare(
-      `INSERT INTO cases (external_id, name, phone, date_of_birth, test_date, confirmed_at, language, area, source_contact_id,
-         start_code_hash, start_code_expires_at, created_at, updated_at)
-       VALUES (@externalId, @name, @phone, @dateOfBirth, @testDate, @confirmedAt, @language, @area, @sourceContactId,
-         @startCodeHash, @startCodeExpiresAt, @now, @now) RETURNING id`,
-    );
+export function createCases(repos: CaseStore, cases: ValidCase[], opts: { now: number; startCodeTtlMs: number }): CreatedCase[] {
+  return repos.transactions.transaction(() => {
+    const existing = repos.cases.idsByExternalId(cases.map((c) => c.externalId));
     return cases.map((c) => {
       const id = existing.get(c.externalId);
       if (id !== undefined) return { id, externalId: c.externalId, created: false };
       const code = newStartCode();
-      const sourceContactId = c.phone ? ((contactByPhone.get(c.phone) as { id: number } | undefined)?.id ?? null) : null;
-      const row = insert.get({
+      const sourceContactId = c.phone ? (repos.cases.activeContactIdByPhone(c.phone) ?? null) : null;
+      // The insert is a statement prepared once: imports of tens of thousands of rows spend their time here.
+      const newId = repos.cases.insert({
         ...c,
         sourceContactId,
         startCodeHash: hashStartCode(code),
         startCodeExpiresAt: opts.now + opts.startCodeTtlMs,
         now: opts.now,
-      }) as { id: number };
-      existing.set(c.externalId, row.id);
-      return { id: row.id, externalId: c.externalId, created: true, startCode: code };
+      });
+      existing.set(c.externalId, newId);
+      return { id: newId, externalId: c.externalId, created: true, startCode: code };
     });
   });
 }
 
 /** Replace a case's start code (the old link stops working); returns the new code. */
-export function renewStartCode(db: Db, caseId: number, opts: { now: number; startCodeTtlMs: number }): string | undefined {
+export function renewStartCode(repos: Pick<Repositories, 'cases'>, caseId: number, opts: { now: number; startCodeTtlMs: number }): string | undefined {
   const code = newStartCode();
-  const r = db.$client
-    .prepare(`UPDATE cases SET start_code_hash = ?, start_code_expires_at = ?, start_code_used_at = NULL, updated_at = ? WHERE id = ?`)
-    .run(hashStartCode(code), opts.now + opts.startCodeTtlMs, opts.now, caseId);
-  return r.changes ? code : undefined;
+  return repos.cases.replaceStartCode(caseId, hashStartCode(code), opts.now + opts.startCodeTtlMs, opts.now) ? code : undefined;
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, desc, eq } from 'drizzle-orm';
-import { schema, type Db } from '../db/index.js';
+import type { Repositories } from '../domain/repositories/index.js';
 import type { FlowDefinition } from '../flow/definition.js';
 import { loadFlowSource } from '../flow/load.js';
 import { formatProblem, type FlowProblem } from '../flow/problems.js';
@@ -32,7 +31,7 @@ export class FlowRegistry {
    *   editor) may have published, and new conversations must pick that up without a restart.
    */
   constructor(
-    private readonly db: Db,
+    private readonly repos: Pick<Repositories, 'flowVersions'>,
     private readonly latestTtlMs = 2000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -42,13 +41,9 @@ export class FlowRegistry {
     const k = `${flowId}@${version}`;
     const cached = this.byVersion.get(k);
     if (cached) return cached;
-    const row = this.db
-      .select({ definition: schema.flowVersions.definition })
-      .from(schema.flowVersions)
-      .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.version, version)))
-      .get();
-    if (!row) return undefined;
-    const flow = JSON.parse(row.definition) as FlowDefinition; // written by publish() from a validated definition
+    const definition = this.repos.flowVersions.definition(flowId, version);
+    if (definition === undefined) return undefined;
+    const flow = JSON.parse(definition) as FlowDefinition; // written by publish() from a validated definition
     this.byVersion.set(k, flow);
     return flow;
   }
@@ -57,17 +52,11 @@ export class FlowRegistry {
   latest(flowId: string): PublishedFlow | undefined {
     const cached = this.latestCache.get(flowId);
     if (cached && this.clock() - cached.checkedAt < this.latestTtlMs) return cached;
-    const row = this.db
-      .select({ version: schema.flowVersions.version })
-      .from(schema.flowVersions)
-      .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.status, 'published')))
-      .orderBy(desc(schema.flowVersions.version))
-      .limit(1)
-      .get();
-    if (!row) return undefined;
-    const flow = this.get(flowId, row.version);
+    const version = this.repos.flowVersions.latestPublished(flowId);
+    if (version === undefined) return undefined;
+    const flow = this.get(flowId, version);
     if (!flow) return undefined;
-    const published = { flowId, version: row.version, flow };
+    const published = { flowId, version, flow };
     this.latestCache.set(flowId, { ...published, checkedAt: this.clock() });
     return published;
   }
@@ -81,32 +70,29 @@ export class FlowRegistry {
   publish(source: string, file: string, opts: { origin: string; userId?: number | null; now: number }): PublishResult {
     const loaded = loadFlowSource(source, file);
     if (!loaded.ok) return { ok: false, problems: loaded.problems };
-    const flow = loaded.flow;
+    return this.publishValidated(loaded.flow, source, opts);
+  }
+
+  /**
+   * Publish a definition the caller has just validated from `source` (parsed once, by the caller) as a new version unless
+   * the source equals the latest's. The stored definition is this one, and it is the one `get` returns from then on.
+   */
+  publishValidated(flow: FlowDefinition, source: string, opts: { origin: string; userId?: number | null; now: number }): { ok: true; version: number; changed: boolean } {
     const hash = sha256(source);
     const current = this.latest(flow.id);
-    if (current) {
-      const row = this.db
-        .select({ sha256: schema.flowVersions.sha256 })
-        .from(schema.flowVersions)
-        .where(and(eq(schema.flowVersions.flowId, flow.id), eq(schema.flowVersions.version, current.version)))
-        .get();
-      if (row?.sha256 === hash) return { ok: true, version: current.version, changed: false };
-    }
+    if (current && this.repos.flowVersions.sha256(flow.id, current.version) === hash) return { ok: true, version: current.version, changed: false };
     const version = (current?.version ?? 0) + 1;
-    this.db
-      .insert(schema.flowVersions)
-      .values({
-        flowId: flow.id,
-        version,
-        source,
-        definition: JSON.stringify(flow),
-        sha256: hash,
-        status: 'published',
-        publishedBy: opts.userId ?? null,
-        publishedAt: opts.now,
-        origin: opts.origin,
-      })
-      .run();
+    this.repos.flowVersions.insertPublished({
+      flowId: flow.id,
+      version,
+      source,
+      definition: JSON.stringify(flow),
+      sha256: hash,
+      publishedBy: opts.userId ?? null,
+      publishedAt: opts.now,
+      origin: opts.origin,
+    });
+    this.byVersion.set(`${flow.id}@${version}`, flow);
     this.latestCache.delete(flow.id);
     return { ok: true, version, changed: true };
   }

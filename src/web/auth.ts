@@ -4,7 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Db } from '../db/index.js';
+import { createRepositories, type Db } from '../db/index.js';
 import { logEvent, logId } from '../domain/log-event.js';
 import { findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
 import { langFromHeader, t, type UiLang } from './i18n.js';
@@ -119,7 +119,7 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
     if (req.url.startsWith('/assets/')) return;
     const token = readSigned(req, SESSION_COOKIE);
     if (!token) return;
-    const found = findSession(opts.db, token, opts.clock());
+    const found = findSession(createRepositories(opts.db), token, opts.clock());
     if (!found) return;
     req.auth = found;
     req.lang = found.user.language;

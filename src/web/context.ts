@@ -3,6 +3,7 @@ import type pino from 'pino';
 import type { FakePlatform } from '../channels/fake/index.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
+import type { Repositories } from '../domain/repositories/index.js';
 import type { FlowStepOption } from '../services/inbox/index.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { LiveBus } from '../domain/live-events.js';
@@ -47,4 +48,6 @@ export interface WebContext extends Required<Omit<WebDeps, 'fakePlatform' | 'plu
   deepLink: WebDeps['deepLink'];
   outreach: WebDeps['outreach'];
   streams: LiveStreams;
+  /** The repositories over `db`, built once for every route module. */
+  repos: Repositories;
 }

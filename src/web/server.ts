@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { FlowRegistry } from '../services/flow-registry.js';
 import { flowStepsFromDb, DEFAULT_CANNED_REPLIES } from '../services/inbox/index.js';
+import { createRepositories } from '../db/index.js';
 import { assetRoutes } from './assets.js';
 import { installAuth } from './auth.js';
 import type { WebContext, WebDeps } from './context.js';
@@ -25,21 +26,23 @@ declare module 'fastify' {
 /** Build the web app (inbox, accounts, admin, patient phone, plus the given plugins). Not listening: the caller listens. */
 export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? Date.now;
+  const repos = createRepositories(deps.db);
   const ctx: WebContext = {
     config: deps.config,
     db: deps.db,
+    repos,
     logger: deps.logger,
     live: deps.live,
     pipeline: deps.pipeline,
     fakePlatform: deps.fakePlatform,
     clock,
-    flowSteps: deps.flowSteps ?? ((flowId, version) => flowStepsFromDb(deps.db, flowId, version)),
+    flowSteps: deps.flowSteps ?? ((flowId, version) => flowStepsFromDb(repos, flowId, version)),
     cannedReplies: deps.cannedReplies ?? DEFAULT_CANNED_REPLIES,
     loginRateLimit: deps.loginRateLimit ?? 20,
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     reconnectMs: deps.reconnectMs ?? 2_000,
     streams: new LiveStreams(clock),
-    flows: deps.flows ?? new FlowRegistry(deps.db),
+    flows: deps.flows ?? new FlowRegistry(repos),
     deepLink: deps.deepLink,
     outreach: deps.outreach,
     outreachOnCreate: deps.outreachOnCreate ?? false,

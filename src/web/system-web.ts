@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FakePlatform } from '../channels/fake/index.js';
 import type { Config } from '../config/index.js';
-import type { Db } from '../db/index.js';
+import { createRepositories, type Db } from '../db/index.js';
 import type { LiveBus } from '../domain/live-events.js';
 import type { PipelinePort } from '../domain/pipeline-port.js';
 import { verifyApiToken } from '../services/api-tokens.js';
@@ -46,7 +46,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (bearer) {
-      const token = verifyApiToken(db, bearer[1]!, clock());
+      const token = verifyApiToken(createRepositories(db), bearer[1]!, clock());
       if (token?.role === 'admin') return;
       await reply.code(token ? 403 : 401).send(errorBody(token ? 'auth:forbidden' : 'auth:unauthorized'));
       return;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRepositories } from '../../src/db/index.js';
 import { createApiToken, revokeApiToken } from '../../src/services/api-tokens.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
@@ -11,8 +12,8 @@ describe('REST API and operations routes', () => {
 
   beforeAll(async () => {
     sys = await startTestSystem(inject('redisUrl'));
-    token = createApiToken(sys.db, 'lab import', 'coordinator', Date.now()).token;
-    adminToken = createApiToken(sys.db, 'ops', 'admin', Date.now()).token;
+    token = createApiToken(createRepositories(sys.db), 'lab import', 'coordinator', Date.now()).token;
+    adminToken = createApiToken(createRepositories(sys.db), 'ops', 'admin', Date.now()).token;
   });
   afterAll(async () => {
     await sys.stop();
@@ -37,9 +38,9 @@ describe('REST API and operations routes', () => {
   it('refuses calls without a valid token, and a revoked one', async () => {
     expect((await call('GET', '/api/v1/escalations', undefined, null)).status).toBe(401);
     expect((await call('GET', '/api/v1/escalations', undefined, 'tb_wrong')).status).toBe(401);
-    const { id, token: t } = createApiToken(sys.db, 'temp', 'coordinator', Date.now());
+    const { id, token: t } = createApiToken(createRepositories(sys.db), 'temp', 'coordinator', Date.now());
     expect((await call('GET', '/api/v1/escalations', undefined, t)).status).toBe(200);
-    revokeApiToken(sys.db, id, Date.now());
+    revokeApiToken(createRepositories(sys.db), id, Date.now());
     expect((await call('GET', '/api/v1/escalations', undefined, t)).status).toBe(401);
   });
 

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
-import { createCases } from '../../src/services/cases.js';
 import { createRepositories } from '../../src/db/index.js';
+import { createCases } from '../../src/services/cases.js';
 import { StructuredRecords } from '../../src/services/structured-records.js';
 import { launchBrowser, logIn } from '../support/browser.js';
 import { seedUser } from '../support/seed.js';
@@ -63,7 +63,7 @@ const botSaid = (user: string, n: number) => eventually(() => (phone.inbox(user)
 
 /** A case with a start code, and its patient opening the link: the interview starts on the then-latest version. */
 async function patientStarts(user: string, externalId: string): Promise<void> {
-  const [c] = createCases(sys.db, [{ externalId, name: `Patient ${externalId}`, phone: null, dateOfBirth: null, testDate: null, confirmedAt: Date.now(), language: 'en', area: null }], {
+  const [c] = createCases(createRepositories(sys.db), [{ externalId, name: `Patient ${externalId}`, phone: null, dateOfBirth: null, testDate: null, confirmedAt: Date.now(), language: 'en', area: null }], {
     now: Date.now(),
     startCodeTtlMs: 86_400_000,
   });
@@ -191,7 +191,7 @@ describe('case import in a browser', () => {
     const dewi = await coordinator('Dewi');
     const page = await newPage();
     await login(page, dewi.email, dewi.password);
-    createCases(sys.db, [{ externalId: 'IMP-OLD', name: 'Already Here', phone: null, dateOfBirth: null, testDate: null, confirmedAt: Date.now(), language: 'id', area: null }], { now: Date.now(), startCodeTtlMs: 86_400_000 });
+    createCases(createRepositories(sys.db), [{ externalId: 'IMP-OLD', name: 'Already Here', phone: null, dateOfBirth: null, testDate: null, confirmedAt: Date.now(), language: 'id', area: null }], { now: Date.now(), startCodeTtlMs: 86_400_000 });
     const csv = [
       'id_kasus;nama;no_hp;tanggal_lahir;tanggal_tes;bahasa;wilayah',
       'IMP-1;Siti Rahma;0812-3456-7801;14/02/1985;2021-07-10;id;Tebet',
@@ -248,7 +248,7 @@ describe('case import in a browser', () => {
   it('shows two cases naming the same phone as one contact with two exposures, and the chain when the contact becomes a case', async () => {
     const eka = await coordinator('Eka');
     const now = Date.now();
-    const created = createCases(sys.db, [
+    const created = createCases(createRepositories(sys.db), [
       { externalId: 'REG-A', name: 'Agus Salim', phone: null, dateOfBirth: null, testDate: null, confirmedAt: now, language: 'id', area: 'Tebet' },
       { externalId: 'REG-B', name: 'Bambang Wijaya', phone: null, dateOfBirth: null, testDate: null, confirmedAt: now, language: 'id', area: 'Tebet' },
     ], { now, startCodeTtlMs: 86_400_000 });
@@ -262,7 +262,7 @@ describe('case import in a browser', () => {
     const contact = row<{ id: number }>(`SELECT id FROM contacts WHERE phone = '+6281311112222'`)!;
     expect(count(`SELECT count(*) AS n FROM contacts WHERE phone = '+6281311112222'`)).toBe(1);
     // Later Citra is confirmed herself: her case is linked to the contact record.
-    sys.db.$client.prepare(`UPDATE cases SET source_contact_id = ? WHERE id = ?`).run(contact.id, createCases(sys.db, [{ externalId: 'REG-C', name: 'Citra Dewi', phone: '+6281311112222', dateOfBirth: null, testDate: null, confirmedAt: now, language: 'id', area: 'Tebet' }], { now, startCodeTtlMs: 86_400_000 })[0]!.id);
+    sys.db.$client.prepare(`UPDATE cases SET source_contact_id = ? WHERE id = ?`).run(contact.id, createCases(createRepositories(sys.db), [{ externalId: 'REG-C', name: 'Citra Dewi', phone: '+6281311112222', dateOfBirth: null, testDate: null, confirmedAt: now, language: 'id', area: 'Tebet' }], { now, startCodeTtlMs: 86_400_000 })[0]!.id);
 
     const page = await newPage();
     await login(page, eka.email, eka.password);

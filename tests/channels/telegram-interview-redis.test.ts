@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeTelegramApi } from '../support/fake-telegram-api.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
@@ -18,7 +19,7 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
       TELEGRAM_API_ROOT: api.apiRoot,
       ...env,
     });
-    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+    token = createApiToken(createRepositories(sys.db), 'test', 'coordinator', Date.now()).token;
   };
   const http = apiClient(() => sys.address, () => token);
   const createCase = async (externalId: string) => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { CHOICE_HINT } from '../../src/channels/whatsapp/index.js';
+import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
@@ -34,7 +35,7 @@ describe('a patient interviewed on WhatsApp (fake socket, full system)', () => {
       { ...WHATSAPP_TEST_ENV, OUTREACH_ON_CREATE: 'false' },
       { whatsapp: { socketFactory: net.factory, sleep: async () => {}, printQr: () => {}, lock: { ttlMs: 3_000, retryMs: 50 } } },
     );
-    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+    token = createApiToken(createRepositories(sys.db), 'test', 'coordinator', Date.now()).token;
   });
   afterEach(async () => {
     await sys?.stop();

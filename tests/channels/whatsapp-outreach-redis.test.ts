@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
 import { useSqliteAuthState, type WhatsAppChannel } from '../../src/channels/whatsapp/index.js';
+import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
@@ -27,7 +28,7 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
   const start = async (env: Record<string, string> = {}) => {
     net = new FakeWaNetwork();
     sys = await startTestSystem(inject('redisUrl'), { ...ENV, ...env }, fakeSocket(net));
-    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+    token = createApiToken(createRepositories(sys.db), 'test', 'coordinator', Date.now()).token;
   };
   const http = apiClient(() => sys.address, () => token);
   const createCase = async (externalId: string, phone = '0812-1111-2222') => {

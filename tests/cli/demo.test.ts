@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
 import { tempDb } from '../support/temp-db.js';
-import type { Db } from '../../src/db/index.js';
+import { createRepositories, type Db } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { chainGraph, dashboard, likelyDuplicates } from '../../src/services/coordinator/index.js';
 
@@ -39,15 +39,15 @@ describe('demo data', () => {
     expect(reasons).toContain('patient_asked');
     // Several patients named the same person: one contact, two exposures.
     expect(one(db, `SELECT count(*) AS n FROM (SELECT contact_id FROM exposures GROUP BY contact_id HAVING count(*) > 1)`)).toBeGreaterThanOrEqual(2);
-    expect(likelyDuplicates(db).length).toBeGreaterThanOrEqual(1);
-    expect(chainGraph(db).components.length).toBeGreaterThanOrEqual(2);
+    expect(likelyDuplicates(createRepositories(db)).length).toBeGreaterThanOrEqual(1);
+    expect(chainGraph(createRepositories(db)).components.length).toBeGreaterThanOrEqual(2);
     // Transcripts exist and nothing is left to send to these made-up numbers.
     expect(one(db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`)).toBeGreaterThan(200);
     expect(one(db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`)).toBe(0);
     expect(one(db, `SELECT count(*) AS n FROM messages WHERE status = 'queued'`)).toBe(0);
     expect(one(db, `SELECT count(*) AS n FROM answers WHERE key = 'consent'`)).toBeGreaterThan(30);
 
-    const d = dashboard(db, { from: '2026-03-03', to: '2026-03-10', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
+    const d = dashboard(createRepositories(db), { from: '2026-03-03', to: '2026-03-10', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
     expect(d.cases.confirmed).toBe(60);
     expect(d.medianHoursToInterview).toBeGreaterThan(0);
     expect(d.shareCompletedWithin24h).toBeGreaterThan(0);
@@ -78,7 +78,7 @@ describe('demo data', () => {
     const { db } = tempDb();
     const tracer = (db.$client.prepare(`INSERT INTO users (email, name, role, password_hash, max_chats) VALUES ('ani@example.org', 'Ani', 'tracer', 'x', 50) RETURNING id`).get() as { id: number }).id;
     const source = readFileSync(new URL('../../flows/case-interview.yaml', import.meta.url), 'utf8');
-    const registry = new FlowRegistry(db);
+    const registry = new FlowRegistry(createRepositories(db));
     registry.publish(source, 'case-interview.yaml', { origin: 'file:case-interview.yaml', now: NOW - 10 * 86_400_000 });
     registry.publish(source.replace('Semoga lekas sembuh!', 'Semoga cepat sembuh!'), 'case-interview.yaml', { origin: 'editor', now: NOW - 9 * 86_400_000 });
     const r = runDemo(db, { now: NOW, seed: 42 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRepositories } from '../../src/db/index.js';
 import { authenticate, createUser, findSession, hashPassword, startSession, verifyPassword } from '../../src/services/accounts/index.js';
 import { tempDb } from '../support/seed.js';
 
@@ -15,23 +16,25 @@ describe('accounts', () => {
 
   it('unlocks after the lockout window and forgets failures after a successful login', async () => {
     const { db } = tempDb();
-    const created = await createUser(db, { email: 'lock@example.org', role: 'tracer' }, { id: null }, 0);
+    const repos = createRepositories(db);
+    const created = await createUser(repos, { email: 'lock@example.org', role: 'tracer' }, { id: null }, 0);
     if (!created.ok) throw new Error('create failed');
     const t0 = 1_000_000;
-    for (let i = 0; i < 5; i++) await authenticate(db, 'lock@example.org', 'nope', t0 + i);
-    expect(await authenticate(db, 'lock@example.org', created.password, t0 + 10)).toEqual({ ok: false, reason: 'locked' });
+    for (let i = 0; i < 5; i++) await authenticate(repos, 'lock@example.org', 'nope', t0 + i);
+    expect(await authenticate(repos, 'lock@example.org', created.password, t0 + 10)).toEqual({ ok: false, reason: 'locked' });
     const later = t0 + 16 * 60 * 1000;
-    const ok = await authenticate(db, 'lock@example.org', created.password, later);
+    const ok = await authenticate(repos, 'lock@example.org', created.password, later);
     expect(ok.ok).toBe(true);
   });
 
   it('finds a session by its token until it expires', async () => {
     const { db } = tempDb();
-    const created = await createUser(db, { email: 's@example.org', role: 'admin' }, { id: null }, 0);
+    const repos = createRepositories(db);
+    const created = await createUser(repos, { email: 's@example.org', role: 'admin' }, { id: null }, 0);
     if (!created.ok) throw new Error('create failed');
-    const { token } = startSession(db, created.user, 1000, null, 60_000);
-    expect(findSession(db, token, 2000)?.user.email).toBe('s@example.org');
-    expect(findSession(db, token, 61_001)).toBeUndefined();
-    expect(findSession(db, `${token}x`, 2000)).toBeUndefined();
+    const { token } = startSession(repos, created.user, 1000, null, 60_000);
+    expect(findSession(repos, token, 2000)?.user.email).toBe('s@example.org');
+    expect(findSession(repos, token, 61_001)).toBeUndefined();
+    expect(findSession(repos, `${token}x`, 2000)).toBeUndefined();
   });
 });

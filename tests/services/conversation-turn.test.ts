@@ -13,7 +13,7 @@ const PHONE = '+6281234567001';
 
 function setUp(): { db: Db; turn: (text: string, at?: number) => ReturnType<ConversationService['handle']> } {
   const db = openDb(':memory:');
-  const flows = new FlowRegistry(db);
+  const flows = new FlowRegistry(createRepositories(db));
   const published = flows.publish(readFileSync(FLOW, 'utf8'), FLOW, { origin: 'test', now: NOW - 1000 });
   if (!published.ok) throw new Error('fixture flow did not publish');
   db.$client.prepare(`INSERT INTO cases (id, external_id, name, phone, confirmed_at) VALUES (1, 'C-1', 'Siti', ?, ?)`).run(PHONE, NOW - 86_400_000);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../src/db/index.js';
+import { createRepositories, openDb } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 
 const source = readFileSync(new URL('../../flows/case-interview.yaml', import.meta.url), 'utf8');
@@ -8,7 +8,7 @@ const source = readFileSync(new URL('../../flows/case-interview.yaml', import.me
 describe('published flow versions', () => {
   it('publishes a changed file as a new version and leaves an unchanged one alone', () => {
     const db = openDb(':memory:');
-    const flows = new FlowRegistry(db);
+    const flows = new FlowRegistry(createRepositories(db));
     expect(flows.publish(source, 'case-interview.yaml', { origin: 'file', now: 1 })).toEqual({ ok: true, version: 1, changed: true });
     expect(flows.publish(source, 'case-interview.yaml', { origin: 'file', now: 2 })).toEqual({ ok: true, version: 1, changed: false });
     const edited = source.replace('Are you willing to answer a few questions now?', 'Can we ask you a few questions now?');
@@ -19,7 +19,7 @@ describe('published flow versions', () => {
   });
 
   it('refuses a broken flow with its problems, so it never reaches a patient', () => {
-    const flows = new FlowRegistry(openDb(':memory:'));
+    const flows = new FlowRegistry(createRepositories(openDb(':memory:')));
     const r = flows.publish(source.replace('type: branch', 'type: brnch'), 'case-interview.yaml', { origin: 'file', now: 1 });
     expect(r.ok).toBe(false);
     expect(flows.latest('case-interview')).toBeUndefined();
@@ -27,9 +27,10 @@ describe('published flow versions', () => {
 
   it('sees a version another process published once its short cache expires', () => {
     const db = openDb(':memory:');
+    const repos = createRepositories(db);
     let now = 0;
-    const worker = new FlowRegistry(db, 2000, () => now);
-    const editor = new FlowRegistry(db, 2000, () => now);
+    const worker = new FlowRegistry(repos, 2000, () => now);
+    const editor = new FlowRegistry(repos, 2000, () => now);
     editor.publish(source, 'a.yaml', { origin: 'file', now });
     expect(worker.latest('case-interview')?.version).toBe(1);
     editor.publish(source.replace('Are you willing', 'Are you ready'), 'a.yaml', { origin: 'editor', now });

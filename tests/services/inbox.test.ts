@@ -55,11 +55,11 @@ describe('inbox services', () => {
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
     const early = seedEscalated(db, { waitingSince: 1_000 });
     seedEscalated(db, { waitingSince: 5_000 });
-    expect(claim(db, early.conversationId, { id: ani.id, role: 'tracer' }, 6_000).ok).toBe(true);
-    expect(release(db, early.conversationId, { id: ani.id, role: 'tracer' }, 7_000).ok).toBe(true);
-    const queue = listQueue(db, { view: 'unassigned', status: 'open', userId: ani.id });
+    expect(claim(createRepositories(db), early.conversationId, { id: ani.id, role: 'tracer' }, 6_000).ok).toBe(true);
+    expect(release(createRepositories(db), early.conversationId, { id: ani.id, role: 'tracer' }, 7_000).ok).toBe(true);
+    const queue = listQueue(createRepositories(db), { view: 'unassigned', status: 'open', userId: ani.id });
     expect(queue.map((q) => q.conversationId)[0]).toBe(early.conversationId);
-    const next = claimNext(db, { id: ani.id, role: 'tracer' }, 8_000);
+    const next = claimNext(createRepositories(db), { id: ani.id, role: 'tracer' }, 8_000);
     expect(next).toMatchObject({ ok: true, conversationId: early.conversationId });
   });
 
@@ -67,11 +67,11 @@ describe('inbox services', () => {
     const { db } = tempDb();
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
     const c = seedConversation(db);
-    expect(reply(db, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 1)).toMatchObject({ ok: false, error: 'not_with_tracer' });
-    expect(claim(db, c.conversationId, { id: ani.id, role: 'tracer' }, 2).ok).toBe(true);
-    expect(reply(db, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 3).ok).toBe(true);
-    expect(handBack(db, c.conversationId, null, { id: ani.id, role: 'tracer' }, 4).ok).toBe(true);
-    expect(reply(db, c.conversationId, 'again', { id: ani.id, role: 'tracer' }, 5)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+    expect(reply(createRepositories(db), c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 1)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+    expect(claim(createRepositories(db), c.conversationId, { id: ani.id, role: 'tracer' }, 2).ok).toBe(true);
+    expect(reply(createRepositories(db), c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 3).ok).toBe(true);
+    expect(handBack(createRepositories(db), c.conversationId, null, { id: ani.id, role: 'tracer' }, 4).ok).toBe(true);
+    expect(reply(createRepositories(db), c.conversationId, 'again', { id: ani.id, role: 'tracer' }, 5)).toMatchObject({ ok: false, error: 'not_with_tracer' });
   });
 
   it('lets a coordinator resolve a chat someone else holds; a tracer may not', async () => {
@@ -80,9 +80,9 @@ describe('inbox services', () => {
     const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer' });
     const coord = await seedUser(db, { email: 'coord@example.org', role: 'coordinator' });
     const chat = seedEscalated(db);
-    claim(db, chat.conversationId, { id: ani.id, role: 'tracer' }, 1);
-    expect(resolve(db, chat.conversationId, 'other', { id: budi.id, role: 'tracer' }, 2)).toMatchObject({ ok: false, error: 'not_assignee', by: { name: 'Ani' } });
-    expect(resolve(db, chat.conversationId, 'refused', { id: coord.id, role: 'coordinator' }, 3).ok).toBe(true);
-    expect(claim(db, chat.conversationId, { id: budi.id, role: 'tracer' }, 4)).toMatchObject({ ok: false, error: 'closed' });
+    claim(createRepositories(db), chat.conversationId, { id: ani.id, role: 'tracer' }, 1);
+    expect(resolve(createRepositories(db), chat.conversationId, 'other', { id: budi.id, role: 'tracer' }, 2)).toMatchObject({ ok: false, error: 'not_assignee', by: { name: 'Ani' } });
+    expect(resolve(createRepositories(db), chat.conversationId, 'refused', { id: coord.id, role: 'coordinator' }, 3).ok).toBe(true);
+    expect(claim(createRepositories(db), chat.conversationId, { id: budi.id, role: 'tracer' }, 4)).toMatchObject({ ok: false, error: 'closed' });
   });
 });

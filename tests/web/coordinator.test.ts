@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../src/db/index.js';
 import { loadFlowSource } from '../../src/flow/load.js';
 import { createCases } from '../../src/services/cases.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
@@ -17,7 +18,7 @@ afterEach(async () => {
 async function setup(o: Parameters<typeof buildTestWeb>[0] = {}) {
   const flows = o.flows ?? undefined;
   web = await buildTestWeb({ clock: () => NOW, ...o });
-  (flows ?? new FlowRegistry(web.db)).publish(FLOW, 'case-interview.yaml', { origin: 'file:case-interview.yaml', now: NOW });
+  (flows ?? new FlowRegistry(createRepositories(web.db))).publish(FLOW, 'case-interview.yaml', { origin: 'file:case-interview.yaml', now: NOW });
   const coord = await seedUser(web.db, { email: 'citra@example.org', role: 'coordinator', name: 'Citra' });
   const tracer = await seedUser(web.db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
   return { w: web, coord: { ...coord, s: await injectLogin(web.app, coord.email, coord.password) }, tracer: { ...tracer, s: await injectLogin(web.app, tracer.email, tracer.password) } };
@@ -128,7 +129,7 @@ describe('the flow editor', () => {
 
   it('refreshes the registry the pipeline uses, so new conversations take the new version at once', async () => {
     const base = await buildTestWeb({ clock: () => NOW });
-    const flows = new FlowRegistry(base.db);
+    const flows = new FlowRegistry(createRepositories(base.db));
     await base.app.close();
     const { w, coord } = await setup({ db: base.db, flows });
     expect(flows.latest('case-interview')!.version).toBe(1); // cached by the "pipeline"
@@ -212,7 +213,7 @@ describe('case import', () => {
 describe('cases and contacts', () => {
   it('gives a case a new start link shown once (the old one stops working) and escapes what patients wrote', async () => {
     const { w, coord } = await setup({ deepLink: async (code) => `https://t.me/test_bot?start=${code}` });
-    const [c] = createCases(w.db, [{ externalId: 'K-1', name: '<img src=x onerror=alert(1)>', phone: '+6281234567890', dateOfBirth: null, testDate: null, confirmedAt: NOW, language: 'id', area: null }], { now: NOW, startCodeTtlMs: 86_400_000 });
+    const [c] = createCases(createRepositories(w.db), [{ externalId: 'K-1', name: '<img src=x onerror=alert(1)>', phone: '+6281234567890', dateOfBirth: null, testDate: null, confirmedAt: NOW, language: 'id', area: null }], { now: NOW, startCodeTtlMs: 86_400_000 });
     const page = await get(w, `/coord/cases/${c!.id}`, coord.s.cookie);
     expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page.body).not.toContain('<img src=x');
@@ -229,7 +230,7 @@ describe('cases and contacts', () => {
 
   it('offers likely duplicates and merges them only when asked, recorded in the audit log', async () => {
     const { w, coord } = await setup();
-    const [k] = createCases(w.db, [{ externalId: 'M-1', name: 'Case', phone: null, dateOfBirth: null, testDate: null, confirmedAt: NOW, language: 'id', area: null }], { now: NOW, startCodeTtlMs: 1 });
+    const [k] = createCases(createRepositories(w.db), [{ externalId: 'M-1', name: 'Case', phone: null, dateOfBirth: null, testDate: null, confirmedAt: NOW, language: 'id', area: null }], { now: NOW, startCodeTtlMs: 1 });
     const contact = (name: string, phone: string | null) => (w.db.$client.prepare(`INSERT INTO contacts (name, phone, area) VALUES (?, ?, 'Tebet') RETURNING id`).get(name, phone) as { id: number }).id;
     const a = contact('Siti Rahmawati', '+6281200000001');
     const b = contact('Siti Rahmawati', null);

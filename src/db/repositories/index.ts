@@ -10,6 +10,15 @@ import { createMessagesRepository } from './messages-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
 import { createWhatsAppAuthRepository } from './whatsapp-auth-repository.js';
 // --- end core ---
+// --- data ---
+import { createApiTokenRepository, createSessionRepository, createUserRepository } from './accounts-repository.js';
+import { createAuditRepository } from './audit-repository.js';
+import { createContactRegistryRepository } from './contact-registry-repository.js';
+import { createDemoRepository } from './demo-repository.js';
+import { createFlowVersionRepository } from './flow-versions-repository.js';
+import { createInboxRepository } from './inbox-repository.js';
+import { createReportRepository } from './reports-repository.js';
+// --- end data ---
 
 /** The SQLite transaction runner over one connection. */
 export function createTransactionRunner(db: Db): TransactionRunner {
@@ -18,9 +27,16 @@ export function createTransactionRunner(db: Db): TransactionRunner {
   };
 }
 
-/** Every repository over one database (statements are prepared here, once). */
+const byConnection = new WeakMap<Db, Repositories>();
+
+/**
+ * Every repository over one database (statements are prepared once per connection). Built once per connection and cached,
+ * so web routes, the CLI and tests that each ask with the connection they hold share the same prepared statements.
+ */
 export function createRepositories(db: Db): Repositories {
-  return {
+  const cached = byConnection.get(db);
+  if (cached) return cached;
+  const repos: Repositories = {
     transactions: createTransactionRunner(db),
     // --- core ---
     answers: createAnswersRepository(db),
@@ -32,7 +48,20 @@ export function createRepositories(db: Db): Repositories {
     outbox: createOutboxRepository(db),
     whatsappAuth: createWhatsAppAuthRepository(db),
     // --- end core ---
+    // --- data ---
+    users: createUserRepository(db),
+    sessions: createSessionRepository(db),
+    apiTokens: createApiTokenRepository(db),
+    audit: createAuditRepository(db),
+    flowVersions: createFlowVersionRepository(db),
+    contactRegistry: createContactRegistryRepository(db),
+    reports: createReportRepository(db),
+    demo: createDemoRepository(db),
+    inbox: createInboxRepository(db),
+    // --- end data ---
   };
+  byConnection.set(db, repos);
+  return repos;
 }
 
 // --- core ---

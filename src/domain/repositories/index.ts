@@ -6,6 +6,15 @@ import type { EscalationsRepository } from './escalations.js';
 import type { MessagesRepository } from './messages.js';
 import type { OutboxRepository } from './outbox.js';
 import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
+// --- data: imports ---
+import type { ApiTokenRepository, SessionRepository, UserRepository } from './accounts.js';
+import type { AuditRepository } from './audit.js';
+import type { ContactRegistryRepository } from './contact-registry.js';
+import type { DemoRepository } from './demo.js';
+import type { FlowVersionRepository } from './flows.js';
+import type { InboxRepository } from './inbox.js';
+import type { ReportRepository } from './reports.js';
+// --- end data: imports ---
 
 /**
  * Ports for persistence: every service reads and writes through these interfaces, never through drizzle or SQL.
@@ -28,6 +37,16 @@ export type * from './outbox.js';
 export type * from './whatsapp-auth.js';
 // --- end core ---
 
+// --- data: repositories outside the pipeline core ---
+export type * from './accounts.js';
+export type * from './audit.js';
+export type * from './contact-registry.js';
+export type * from './demo.js';
+export type * from './flows.js';
+export type * from './inbox.js';
+export type * from './reports.js';
+// --- end data ---
+
 /** Every repository, built over one database by `createRepositories` in src/db/repositories. */
 export interface Repositories {
   transactions: TransactionRunner;
@@ -41,4 +60,15 @@ export interface Repositories {
   outbox: OutboxRepository;
   whatsappAuth: WhatsAppAuthRepository;
   // --- end core ---
+  // --- data ---
+  users: UserRepository;
+  sessions: SessionRepository;
+  apiTokens: ApiTokenRepository;
+  audit: AuditRepository;
+  flowVersions: FlowVersionRepository;
+  contactRegistry: ContactRegistryRepository;
+  reports: ReportRepository;
+  demo: DemoRepository;
+  inbox: InboxRepository;
+  // --- end data ---
 }

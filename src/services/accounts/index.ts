@@ -20,5 +20,6 @@ export {
   type CreateUserResult,
   type PasswordChangeResult,
   type UserChanges,
+  type AccountStore,
 } from './users.js';
-export { startSession, findSession, endSession, hashToken, SESSION_TTL_MS, type Session } from './sessions.js';
+export { startSession, findSession, endSession, hashToken, SESSION_TTL_MS, type Session, type SessionStore } from './sessions.js';

@@ -1,5 +1,4 @@
-import { inArray } from 'drizzle-orm';
-import { schema, tx, type Db } from '../../db/index.js';
+import type { Repositories } from '../../domain/repositories/index.js';
 import { parseAnswer } from '../../flow/answers/index.js';
 import { audit } from '../audit.js';
 import { createCases, validateCases, type CaseInput, type ValidCase } from '../cases.js';
@@ -79,7 +78,7 @@ const ALIAS_TO_FIELD = new Map<string, ImportField>(
  * Read a CSV of confirmed cases and list every row's problems (missing fields, bad phone, bad or future date, bad language,
  * case id already in the database or twice in the file, malformed row). Writes nothing.
  */
-export function previewImport(db: Db, csvText: string, opts: ImportOptions): ImportPreview {
+export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: string, opts: ImportOptions): ImportPreview {
   const tz = opts.timezone ?? 'Asia/Jakarta';
   const { delimiter, records } = parseCsv(csvText);
   const fileProblems: string[] = [];
@@ -123,7 +122,7 @@ export function previewImport(db: Db, csvText: string, opts: ImportOptions): Imp
     rows.push(checkRow(r.line, values, opts, tz));
   }
 
-  markDuplicates(db, rows);
+  markDuplicates(repos, rows);
   // The authoritative check is the API's own: run it on the rows that passed, so the preview never promises what commit refuses.
   const candidates = rows.filter((r) => r.input && r.problems.length === 0);
   const checked = validateCases(candidates.map((r) => r.input), opts);
@@ -148,7 +147,7 @@ export interface ImportResult {
  * requests cannot smuggle bad data; a case id imported meanwhile is skipped, not duplicated. Audited when an actor is given.
  */
 export function commitImport(
-  db: Db,
+  repos: Pick<Repositories, 'cases' | 'audit' | 'transactions'>,
   preview: ImportPreview,
   opts: ImportOptions & { startCodeTtlMs: number; actor?: { kind: 'user' | 'token'; id: number | null; ip?: string | null } },
 ): ImportResult {
@@ -172,11 +171,11 @@ export function commitImport(
     else result.skipped.push({ line: row.line, externalId: row.values.externalId ?? null, reasons: bad.get(k) ?? ['invalid'] });
   });
 
-  tx(db, () => {
+  repos.transactions.transaction(() => {
     // Chunks keep each `IN (...)` under SQLite's variable limit; they are savepoints inside this one transaction.
     for (let i = 0; i < toCreate.length; i += 1000) {
       const chunk = toCreate.slice(i, i + 1000);
-      const created = createCases(db, chunk.map((c) => c.value), { now: opts.now, startCodeTtlMs: opts.startCodeTtlMs });
+      const created = createCases(repos, chunk.map((c) => c.value), { now: opts.now, startCodeTtlMs: opts.startCodeTtlMs });
       created.forEach((c, k) => {
         const row = chunk[k]!.row;
         if (c.created && c.startCode) result.imported.push({ line: row.line, caseId: c.id, externalId: c.externalId, startCode: c.startCode });
@@ -185,7 +184,7 @@ export function commitImport(
     }
     if (opts.actor) {
       audit(
-        db,
+        repos,
         {
           actorKind: opts.actor.kind,
           actorId: opts.actor.id,
@@ -270,7 +269,7 @@ export function parseCsvTimestamp(text: string, tz: string): number | null {
   return zonedToEpoch(date, tz, h, mi, s);
 }
 
-function markDuplicates(db: Db, rows: PreviewRow[]): void {
+function markDuplicates(repos: Pick<Repositories, 'cases'>, rows: PreviewRow[]): void {
   const firstLine = new Map<string, number>();
   for (const r of rows) {
     const id = r.values.externalId;
@@ -279,12 +278,7 @@ function markDuplicates(db: Db, rows: PreviewRow[]): void {
     if (first !== undefined) r.problems.push({ field: 'externalId', code: 'duplicate_in_file', message: `case id ${id} is also on line ${first}` });
     else firstLine.set(id, r.line);
   }
-  const ids = [...firstLine.keys()];
-  const existing = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    for (const row of db.select({ externalId: schema.cases.externalId }).from(schema.cases).where(inArray(schema.cases.externalId, chunk)).all()) existing.add(row.externalId);
-  }
+  const existing = repos.cases.idsByExternalId([...firstLine.keys()]);
   for (const r of rows) {
     if (r.values.externalId && existing.has(r.values.externalId)) {
       r.problems.push({ field: 'externalId', code: 'duplicate_in_db', message: `case id ${r.values.externalId} is already in the database` });

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import type { Repositories } from '../../domain/repositories/index.js';
 
 export type ChainNode =
   | { id: string; kind: 'case'; refId: number; label: string; externalId: string; status: string; area: string | null; confirmedAt: number }
@@ -26,19 +26,10 @@ const contactNode = (id: number) => `contact:${id}`;
  * contact later became that case). With `caseId`, the connected component of that case (empty if the case does not exist);
  * without, every component that contains a chain (at least one contact who became a case), largest first, up to `maxNodes`.
  */
-export function chainGraph(db: Db, opts: { caseId?: number; maxNodes?: number } = {}): ChainGraph {
-  const c = db.$client;
+export function chainGraph(repos: Pick<Repositories, 'reports'>, opts: { caseId?: number; maxNodes?: number } = {}): ChainGraph {
   const maxNodes = opts.maxNodes ?? 2000;
-  const exposures = c
-    .prepare(
-      `SELECT e.case_id AS caseId, e.contact_id AS contactId, e.setting, e.last_contact_date AS lastContactDate
-       FROM exposures e JOIN contacts ct ON ct.id = e.contact_id WHERE ct.merged_into_id IS NULL ORDER BY e.id`,
-    )
-    .all() as { caseId: number; contactId: number; setting: string | null; lastContactDate: string | null }[];
-  const became = c.prepare(`SELECT id AS caseId, source_contact_id AS contactId FROM cases WHERE source_contact_id IS NOT NULL ORDER BY id`).all() as {
-    caseId: number;
-    contactId: number;
-  }[];
+  const exposures = repos.reports.chainExposures();
+  const became = repos.reports.becameCase();
 
   const edges: ChainEdge[] = [
     ...exposures.map((e) => ({ from: caseNode(e.caseId), to: contactNode(e.contactId), kind: 'exposure' as const, setting: e.setting, lastContactDate: e.lastContactDate })),
@@ -67,8 +58,7 @@ export function chainGraph(db: Db, opts: { caseId?: number; maxNodes?: number } 
 
   let components: string[][];
   if (opts.caseId !== undefined) {
-    const exists = c.prepare(`SELECT 1 FROM cases WHERE id = ?`).get(opts.caseId);
-    components = exists ? [componentOf(caseNode(opts.caseId), new Set())] : [];
+    components = repos.reports.caseExists(opts.caseId) ? [componentOf(caseNode(opts.caseId), new Set())] : [];
   } else {
     const seen = new Set<string>();
     components = [];
@@ -92,12 +82,8 @@ export function chainGraph(db: Db, opts: { caseId?: number; maxNodes?: number } 
   const included = new Set(kept.flat());
   const caseIds = [...included].filter((n) => n.startsWith('case:')).map((n) => Number(n.slice(5)));
   const contactIds = [...included].filter((n) => n.startsWith('contact:')).map((n) => Number(n.slice(8)));
-  const caseRows = c
-    .prepare(`SELECT id, external_id AS externalId, name, status, area, confirmed_at AS confirmedAt FROM cases WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-    .all(JSON.stringify(caseIds)) as { id: number; externalId: string; name: string; status: string; area: string | null; confirmedAt: number }[];
-  const contactRows = c
-    .prepare(`SELECT id, name, phone, area FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-    .all(JSON.stringify(contactIds)) as { id: number; name: string; phone: string | null; area: string | null }[];
+  const caseRows = repos.reports.chainCases(caseIds);
+  const contactRows = repos.reports.chainContacts(contactIds);
   const nodes: ChainNode[] = [
     ...caseRows.map((r) => ({ id: caseNode(r.id), kind: 'case' as const, refId: r.id, label: r.name, externalId: r.externalId, status: r.status, area: r.area, confirmedAt: r.confirmedAt })),
     ...contactRows.map((r) => ({ id: contactNode(r.id), kind: 'contact' as const, refId: r.id, label: r.name, phoneKnown: r.phone !== null, area: r.area })),

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import type { Repositories } from '../../domain/repositories/index.js';
 import { addDays, isIsoDate, localDate } from '../../flow/answers/index.js';
 import { startOfLocalDay } from './zoned-time.js';
 
@@ -66,35 +66,25 @@ export function median(values: readonly number[]): number | null {
  * time to interview, contacts named per interviewed case against the target, the escalation queue as it stands at `now`,
  * per-tracer workload and a per-day series for charts. Read-only.
  */
-export function dashboard(db: Db, q: DashboardQuery): Dashboard {
+export function dashboard(repos: Pick<Repositories, 'reports'>, q: DashboardQuery): Dashboard {
   if (!isIsoDate(q.from) || !isIsoDate(q.to) || q.from > q.to) throw new RangeError(`bad day range ${q.from}..${q.to}`);
   const days: string[] = [];
   for (let d = q.from; d <= q.to && days.length < MAX_DAYS; d = addDays(d, 1)) days.push(d);
   const startMs = startOfLocalDay(q.from, q.timezone);
   const endMs = startOfLocalDay(addDays(days.at(-1)!, 1), q.timezone);
-  const c = db.$client;
+  const r = repos.reports;
 
-  const cases = c
-    .prepare(
-      `SELECT cs.id, cs.confirmed_at AS confirmedAt, cs.first_reached_at AS reachedAt, cs.interview_completed_at AS completedAt, cs.status,
-              (SELECT count(*) FROM exposures e WHERE e.case_id = cs.id) AS contacts
-       FROM cases cs WHERE cs.confirmed_at >= ? AND cs.confirmed_at < ?`,
-    )
-    .all(startMs, endMs) as { id: number; confirmedAt: number; reachedAt: number | null; completedAt: number | null; status: string; contacts: number }[];
+  const cases = r.casesConfirmed(startMs, endMs);
 
   const completed = cases.filter((x) => x.completedAt !== null);
   const within24 = (x: (typeof cases)[number]) => x.completedAt !== null && x.completedAt - x.confirmedAt <= 24 * HOUR;
   const hours = completed.map((x) => (x.completedAt! - x.confirmedAt) / HOUR);
   const named = completed.map((x) => x.contacts);
 
-  const escalationQueue = c
-    .prepare(`SELECT status, assignee_id AS assigneeId, waiting_since AS waitingSince FROM escalations WHERE status IN ('open', 'pending')`)
-    .all() as { status: 'open' | 'pending'; assigneeId: number | null; waitingSince: number }[];
+  const escalationQueue = r.escalationQueue();
   const openWaits = escalationQueue.filter((e) => e.status === 'open').map((e) => Math.max(0, q.now - e.waitingSince) / 60_000);
-  const raised = c.prepare(`SELECT created_at AS at FROM escalations WHERE created_at >= ? AND created_at < ?`).all(startMs, endMs) as { at: number }[];
-  const resolved = c
-    .prepare(`SELECT assignee_id AS assigneeId FROM escalations WHERE status = 'resolved' AND resolved_at >= ? AND resolved_at < ?`)
-    .all(startMs, endMs) as { assigneeId: number | null }[];
+  const raised = r.escalationsRaised(startMs, endMs);
+  const resolved = r.escalationsResolved(startMs, endMs);
 
   const series = new Map<string, DayPoint>(days.map((d) => [d, { date: d, confirmed: 0, reached: 0, completed: 0, completedWithin24h: 0, contactsNamed: 0, escalations: 0 }]));
   const dayOf = (ms: number) => series.get(localDate(ms, q.timezone));
@@ -106,7 +96,7 @@ export function dashboard(db: Db, q: DashboardQuery): Dashboard {
     if (x.completedAt !== null) p.completed++;
     if (within24(x)) p.completedWithin24h++;
   }
-  for (const e of c.prepare(`SELECT created_at AS at FROM exposures WHERE created_at >= ? AND created_at < ?`).all(startMs, endMs) as { at: number }[]) {
+  for (const e of r.exposuresRecorded(startMs, endMs)) {
     const p = dayOf(e.at);
     if (p) p.contactsNamed++;
   }
@@ -141,13 +131,16 @@ export function dashboard(db: Db, q: DashboardQuery): Dashboard {
       raisedInRange: raised.length,
       resolvedInRange: resolved.length,
     },
-    tracers: tracerLoad(db, escalationQueue, resolved),
+    tracers: tracerLoad(r.users(), escalationQueue, resolved),
     series: [...series.values()],
   };
 }
 
-function tracerLoad(db: Db, queue: { status: string; assigneeId: number | null }[], resolved: { assigneeId: number | null }[]): TracerLoad[] {
-  const users = db.$client.prepare(`SELECT id, name, role, active FROM users ORDER BY name, id`).all() as { id: number; name: string; role: string; active: number }[];
+function tracerLoad(
+  users: { id: number; name: string; role: string; active: number }[],
+  queue: { status: string; assigneeId: number | null }[],
+  resolved: { assigneeId: number | null }[],
+): TracerLoad[] {
   const rows = new Map<number, TracerLoad>();
   for (const u of users) rows.set(u.id, { userId: u.id, name: u.name, role: u.role, pending: 0, open: 0, resolvedInRange: 0 });
   for (const e of queue) {

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import type { Repositories } from '../../domain/repositories/index.js';
 import { addDays } from '../../flow/answers/index.js';
 import { toCsv } from '../csv.js';
 
@@ -18,14 +18,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const yesNo = (v: number | null) => (v === null ? null : v ? 'yes' : 'no');
 
 /** Cases (optionally those confirmed in [fromMs, toMs)) as CSV with CASE_COLUMNS; times ISO 8601 UTC. */
-export function exportCasesCsv(db: Db, range: { fromMs?: number; toMs?: number } = {}): string {
-  const rows = db.$client
-    .prepare(
-      `SELECT cs.id AS case_id, cs.external_id, cs.name, cs.phone, cs.date_of_birth, cs.language, cs.area, cs.test_date, cs.confirmed_at, cs.status,
-              cs.first_reached_at, cs.interview_completed_at, (SELECT count(*) FROM exposures e WHERE e.case_id = cs.id) AS contacts_named, cs.source_contact_id
-       FROM cases cs WHERE cs.confirmed_at >= ? AND cs.confirmed_at < ? ORDER BY cs.id`,
-    )
-    .all(range.fromMs ?? Number.MIN_SAFE_INTEGER, range.toMs ?? Number.MAX_SAFE_INTEGER) as Row<typeof CASE_COLUMNS>[];
+export function exportCasesCsv(repos: Pick<Repositories, 'reports'>, range: { fromMs?: number; toMs?: number } = {}): string {
+  const rows = repos.reports.exportCases(range.fromMs ?? Number.MIN_SAFE_INTEGER, range.toMs ?? Number.MAX_SAFE_INTEGER) as Row<typeof CASE_COLUMNS>[];
   for (const r of rows) {
     r.confirmed_at = iso(r.confirmed_at as number | null);
     r.first_reached_at = iso(r.first_reached_at as number | null);
@@ -35,15 +29,8 @@ export function exportCasesCsv(db: Db, range: { fromMs?: number; toMs?: number }
 }
 
 /** Active (not merged) contacts as CSV with CONTACT_COLUMNS; quarantine ends `quarantineDays` after the latest last contact. */
-export function exportContactsCsv(db: Db, opts: { quarantineDays: number }): string {
-  const rows = db.$client
-    .prepare(
-      `SELECT ct.id AS contact_id, ct.name, ct.phone, ct.area, ct.has_symptoms, count(e.id) AS exposures, max(e.last_contact_date) AS last_contact_date,
-              NULL AS quarantine_until, (SELECT min(cs.id) FROM cases cs WHERE cs.source_contact_id = ct.id) AS became_case_id
-       FROM contacts ct LEFT JOIN exposures e ON e.contact_id = ct.id
-       WHERE ct.merged_into_id IS NULL GROUP BY ct.id ORDER BY ct.id`,
-    )
-    .all() as Row<typeof CONTACT_COLUMNS>[];
+export function exportContactsCsv(repos: Pick<Repositories, 'reports'>, opts: { quarantineDays: number }): string {
+  const rows = repos.reports.exportContacts() as Row<typeof CONTACT_COLUMNS>[];
   for (const r of rows) {
     r.has_symptoms = yesNo(r.has_symptoms as number | null);
     r.quarantine_until = typeof r.last_contact_date === 'string' ? addDays(r.last_contact_date, opts.quarantineDays) : null;
@@ -52,14 +39,8 @@ export function exportContactsCsv(db: Db, opts: { quarantineDays: number }): str
 }
 
 /** Every exposure (case -> contact) as CSV with EXPOSURE_COLUMNS, pointing at the contact that survives merges. */
-export function exportExposuresCsv(db: Db): string {
-  const rows = db.$client
-    .prepare(
-      `SELECT e.id AS exposure_id, e.case_id, cs.external_id AS case_external_id, e.contact_id, ct.name AS contact_name, ct.phone AS contact_phone,
-              e.setting, e.last_contact_date, e.has_symptoms, e.created_at AS recorded_at
-       FROM exposures e JOIN cases cs ON cs.id = e.case_id JOIN contacts ct ON ct.id = e.contact_id ORDER BY e.id`,
-    )
-    .all() as Row<typeof EXPOSURE_COLUMNS>[];
+export function exportExposuresCsv(repos: Pick<Repositories, 'reports'>): string {
+  const rows = repos.reports.exportExposures() as Row<typeof EXPOSURE_COLUMNS>[];
   for (const r of rows) {
     r.has_symptoms = yesNo(r.has_symptoms as number | null);
     r.recorded_at = iso(r.recorded_at as number | null);

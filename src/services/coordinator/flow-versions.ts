@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
-import { tx, type Db } from '../../db/index.js';
+import type { FlowSummary, FlowVersionInfo, Repositories, StoredDraft } from '../../domain/repositories/index.js';
+import type { FlowDefinition } from '../../flow/definition.js';
 import { loadFlowSource } from '../../flow/load.js';
 import type { FlowProblem } from '../../flow/problems.js';
 import { audit } from '../audit.js';
 import type { FlowRegistry } from '../flow-registry.js';
 import { lineDiff, type DiffLine } from './line-diff.js';
 
-export interface FlowVersionInfo {
-  version: number;
-  status: 'published' | 'retired';
-  publishedBy: number | null;
-  publishedByName: string | null;
-  publishedAt: number | null;
-  origin: string | null;
-  sha256: string;
-}
+export type { FlowSummary, FlowVersionInfo } from '../../domain/repositories/index.js';
+
+/** What the flow editor needs: stored versions, the audit log, and a transaction around them. */
+export type FlowStore = Pick<Repositories, 'flowVersions' | 'audit' | 'transactions'>;
 
 export interface FlowDraft {
   flowId: string;
@@ -27,56 +23,41 @@ export interface FlowDraft {
   valid: boolean;
 }
 
-export interface FlowSummary {
-  flowId: string;
-  latestVersion: number | null;
-  latestPublishedAt: number | null;
-  hasDraft: boolean;
-}
-
 const DRAFT = 0;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The name problems are reported against: what a coordinator would call the file. */
 export const flowFileName = (flowId: string) => `${flowId}.yaml`;
 
 /** Every flow with a published version or a draft: its newest version and whether a draft is waiting. */
-export function listFlows(db: Db): FlowSummary[] {
-  const rows = db.$client
-    .prepare(
-      `SELECT flow_id AS flowId, max(CASE WHEN version > 0 THEN version END) AS latestVersion,
-              max(CASE WHEN version > 0 THEN published_at END) AS latestPublishedAt, max(version = 0) AS hasDraft
-       FROM flow_versions GROUP BY flow_id ORDER BY flow_id`,
-    )
-    .all() as { flowId: string; latestVersion: number | null; latestPublishedAt: number | null; hasDraft: number }[];
-  return rows.map((r) => ({ ...r, hasDraft: r.hasDraft === 1 }));
+export function listFlows(repos: Pick<Repositories, 'flowVersions'>): FlowSummary[] {
+  return repos.flowVersions.listFlows();
 }
 
 /** The published versions of a flow, newest first, with who published each, when and where from. */
-export function listVersions(db: Db, flowId: string): FlowVersionInfo[] {
-  return db.$client
-    .prepare(
-      `SELECT f.version, f.status, f.published_by AS publishedBy, u.name AS publishedByName, f.published_at AS publishedAt, f.origin, f.sha256
-       FROM flow_versions f LEFT JOIN users u ON u.id = f.published_by
-       WHERE f.flow_id = ? AND f.version > 0 ORDER BY f.version DESC`,
-    )
-    .all(flowId) as FlowVersionInfo[];
+export function listVersions(repos: Pick<Repositories, 'flowVersions'>, flowId: string): FlowVersionInfo[] {
+  return repos.flowVersions.listVersions(flowId);
 }
 
 /** The YAML source of a published version, or undefined. */
-export function versionSource(db: Db, flowId: string, version: number): string | undefined {
+export function versionSource(repos: Pick<Repositories, 'flowVersions'>, flowId: string, version: number): string | undefined {
   if (version === DRAFT) return undefined;
-  const row = db.$client.prepare(`SELECT source FROM flow_versions WHERE flow_id = ? AND version = ?`).get(flowId, version) as { source: string } | undefined;
-  return row?.source;
+  return repos.flowVersions.source(flowId, version);
 }
 
 /** A version as a downloadable YAML file (`<flow>.v<N>.yaml`), or undefined. */
-export function exportVersionYaml(db: Db, flowId: string, version: number): { filename: string; source: string } | undefined {
-  const source = versionSource(db, flowId, version);
+export function exportVersionYaml(repos: Pick<Repositories, 'flowVersions'>, flowId: string, version: number): { filename: string; source: string } | undefined {
+  const source = versionSource(repos, flowId, version);
   return source === undefined ? undefined : { filename: `${flowId}.v${version}.yaml`, source };
 }
 
-/** Validate a draft's source as `flows:check` would, adding an error when its `id:` is not the flow being edited. */
-export function checkDraft(flowId: string, source: string): { valid: boolean; problems: FlowProblem[]; definition: string } {
+/** A draft's check: the problems, and when valid the validated definition (object, and JSON as stored). */
+export type DraftCheck = { valid: true; problems: FlowProblem[]; flow: FlowDefinition; definition: string } | { valid: false; problems: FlowProblem[]; definition: 'null' };
+
+/**
+ * Validate a draft's source as `flows:check` would (parsing it once), adding an error when its `id:` is not the flow being
+ * edited.
+ */
+export function checkDraft(flowId: string, source: string): DraftCheck {
   const file = flowFileName(flowId);
   const loaded = loadFlowSource(source, file);
   if (!loaded.ok) return { valid: false, problems: loaded.problems, definition: 'null' };
@@ -91,42 +72,36 @@ export function checkDraft(flowId: string, source: string): { valid: boolean; pr
       definition: 'null',
     };
   }
-  return { valid: true, problems: loaded.warnings, definition: JSON.stringify(loaded.flow) };
+  return { valid: true, problems: loaded.warnings, flow: loaded.flow, definition: JSON.stringify(loaded.flow) };
 }
 
 /**
  * Save the working draft of a flow (one per flow, stored as version 0, replaced on each save). A draft may be invalid: it is
  * stored anyway (work is never lost) and its problems are returned. `definition` holds the validated flow or `null`.
  */
-export function saveDraft(db: Db, flowId: string, source: string, opts: { userId: number | null; now: number }): FlowDraft {
-  const checked = checkDraft(flowId, source);
-  db.$client
-    .prepare(
-      `INSERT INTO flow_versions (flow_id, version, source, definition, sha256, status, published_by, published_at, origin, created_at)
-       VALUES (?, 0, ?, ?, ?, 'draft', ?, NULL, 'editor', ?)
-       ON CONFLICT (flow_id, version) DO UPDATE SET source = excluded.source, definition = excluded.definition, sha256 = excluded.sha256,
-         published_by = excluded.published_by, created_at = excluded.created_at`,
-    )
-    .run(flowId, source, checked.definition, sha256(source), opts.userId, opts.now);
-  return getDraft(db, flowId)!;
+export function saveDraft(repos: Pick<Repositories, 'flowVersions'>, flowId: string, source: string, opts: { userId: number | null; now: number }): FlowDraft {
+  return storeDraft(repos, flowId, source, checkDraft(flowId, source), opts);
+}
+
+function storeDraft(repos: Pick<Repositories, 'flowVersions'>, flowId: string, source: string, checked: DraftCheck, opts: { userId: number | null; now: number }): FlowDraft {
+  repos.flowVersions.saveDraft({ flowId, source, definition: checked.definition, sha256: sha256(source), savedBy: opts.userId, savedAt: opts.now });
+  return toDraft(flowId, repos.flowVersions.getDraft(flowId)!, checked);
 }
 
 /** The working draft with its current problems, or undefined when there is none. */
-export function getDraft(db: Db, flowId: string): FlowDraft | undefined {
-  const row = db.$client
-    .prepare(
-      `SELECT f.source, f.published_by AS savedBy, u.name AS savedByName, f.created_at AS savedAt
-       FROM flow_versions f LEFT JOIN users u ON u.id = f.published_by WHERE f.flow_id = ? AND f.version = 0`,
-    )
-    .get(flowId) as { source: string; savedBy: number | null; savedByName: string | null; savedAt: number } | undefined;
-  if (!row) return undefined;
-  const checked = checkDraft(flowId, row.source);
-  return { flowId, ...row, problems: checked.problems, valid: checked.valid };
+export function getDraft(repos: Pick<Repositories, 'flowVersions'>, flowId: string): FlowDraft | undefined {
+  const stored = repos.flowVersions.getDraft(flowId);
+  return stored ? toDraft(flowId, stored, checkDraft(flowId, stored.source)) : undefined;
+}
+
+function toDraft(flowId: string, stored: StoredDraft, checked: DraftCheck): FlowDraft {
+  const { source, savedBy, savedByName, savedAt } = stored;
+  return { flowId, source, savedBy, savedByName, savedAt, problems: checked.problems, valid: checked.valid };
 }
 
 /** Throw away the working draft; true when there was one. */
-export function discardDraft(db: Db, flowId: string): boolean {
-  return db.$client.prepare(`DELETE FROM flow_versions WHERE flow_id = ? AND version = 0`).run(flowId).changes > 0;
+export function discardDraft(repos: Pick<Repositories, 'flowVersions'>, flowId: string): boolean {
+  return repos.flowVersions.deleteDraft(flowId);
 }
 
 export type PublishOutcome =
@@ -138,18 +113,32 @@ export type PublishOutcome =
  * Publish the draft as a new version (origin `editor`): new conversations take it, running ones finish on theirs. The draft is
  * removed once published; a draft equal to the latest version publishes nothing. Audited.
  */
-export function publishDraft(db: Db, registry: FlowRegistry, flowId: string, opts: { userId: number | null; now: number }): PublishOutcome {
-  return tx(db, () => {
-    const draft = getDraft(db, flowId);
-    if (!draft) return { ok: false, error: 'no_draft' } as const;
-    if (!draft.valid) return { ok: false, error: 'invalid', problems: draft.problems } as const;
-    registry.refresh();
-    const r = registry.publish(draft.source, flowFileName(flowId), { origin: 'editor', userId: opts.userId, now: opts.now });
-    if (!r.ok) return { ok: false, error: 'invalid', problems: r.problems } as const;
-    discardDraft(db, flowId);
-    if (r.changed) auditFlow(db, 'flow.publish', flowId, { version: r.version, origin: 'editor' }, opts);
-    return { ok: true, version: r.version, changed: r.changed } as const;
+export function publishDraft(repos: FlowStore, registry: FlowRegistry, flowId: string, opts: { userId: number | null; now: number }): PublishOutcome {
+  return repos.transactions.transaction(() => {
+    const stored = repos.flowVersions.getDraft(flowId);
+    if (!stored) return { ok: false, error: 'no_draft' } as const;
+    return publishChecked(repos, registry, flowId, stored.source, checkDraft(flowId, stored.source), opts);
   });
+}
+
+/**
+ * The editor's Publish button: save the text as the draft (whatever happens next, the coordinator's work is kept), then
+ * publish it as `publishDraft` does. The text is parsed and validated once for both.
+ */
+export function publishSource(repos: FlowStore, registry: FlowRegistry, flowId: string, source: string, opts: { userId: number | null; now: number }): PublishOutcome {
+  const checked = checkDraft(flowId, source);
+  storeDraft(repos, flowId, source, checked, opts);
+  return repos.transactions.transaction(() => publishChecked(repos, registry, flowId, source, checked, opts));
+}
+
+/** Publish a checked draft: the definition validated here is the one stored and served. Call inside a transaction. */
+function publishChecked(repos: FlowStore, registry: FlowRegistry, flowId: string, source: string, checked: DraftCheck, opts: { userId: number | null; now: number }): PublishOutcome {
+  if (!checked.valid) return { ok: false, error: 'invalid', problems: checked.problems };
+  registry.refresh();
+  const r = registry.publishValidated(checked.flow, source, { origin: 'editor', userId: opts.userId, now: opts.now });
+  repos.flowVersions.deleteDraft(flowId);
+  if (r.changed) auditFlow(repos, 'flow.publish', flowId, { version: r.version, origin: 'editor' }, opts);
+  return { ok: true, version: r.version, changed: r.changed };
 }
 
 export type RollbackOutcome = { ok: true; version: number; changed: boolean } | { ok: false; error: 'not_found' } | { ok: false; error: 'invalid'; problems: FlowProblem[] };
@@ -158,15 +147,15 @@ export type RollbackOutcome = { ok: true; version: number; changed: boolean } | 
  * Publish an old version's source again as a NEW version with origin `rollback:N` (history is never rewritten, and
  * conversations on other versions are untouched). Rolling back to the current version changes nothing. Audited.
  */
-export function rollback(db: Db, registry: FlowRegistry, flowId: string, version: number, opts: { userId: number | null; now: number }): RollbackOutcome {
-  return tx(db, () => {
-    const source = versionSource(db, flowId, version);
+export function rollback(repos: FlowStore, registry: FlowRegistry, flowId: string, version: number, opts: { userId: number | null; now: number }): RollbackOutcome {
+  return repos.transactions.transaction(() => {
+    const source = versionSource(repos, flowId, version);
     if (source === undefined) return { ok: false, error: 'not_found' } as const;
     // The registry caches "latest"; another process may have published since.
     registry.refresh();
     const r = registry.publish(source, flowFileName(flowId), { origin: `rollback:${version}`, userId: opts.userId, now: opts.now });
     if (!r.ok) return { ok: false, error: 'invalid', problems: r.problems } as const;
-    if (r.changed) auditFlow(db, 'flow.rollback', flowId, { version: r.version, from: version }, opts);
+    if (r.changed) auditFlow(repos, 'flow.rollback', flowId, { version: r.version, from: version }, opts);
     return { ok: true, version: r.version, changed: r.changed } as const;
   });
 }
@@ -181,8 +170,8 @@ export interface VersionDiff {
 }
 
 /** A line diff between two versions of a flow (0 = the draft), or undefined when either does not exist. */
-export function diffVersions(db: Db, flowId: string, from: number, to: number): VersionDiff | undefined {
-  const src = (v: number) => (v === DRAFT ? getDraft(db, flowId)?.source : versionSource(db, flowId, v));
+export function diffVersions(repos: Pick<Repositories, 'flowVersions'>, flowId: string, from: number, to: number): VersionDiff | undefined {
+  const src = (v: number) => repos.flowVersions.source(flowId, v);
   const a = src(from);
   const b = src(to);
   if (a === undefined || b === undefined) return undefined;
@@ -190,6 +179,6 @@ export function diffVersions(db: Db, flowId: string, from: number, to: number): 
   return { flowId, from, to, lines, added: lines.filter((l) => l.op === '+').length, removed: lines.filter((l) => l.op === '-').length };
 }
 
-function auditFlow(db: Db, action: string, flowId: string, details: Record<string, unknown>, opts: { userId: number | null; now: number }): void {
-  audit(db, { actorKind: opts.userId === null ? 'system' : 'user', actorId: opts.userId, action, entityType: 'flow', entityId: flowId, details }, opts.now);
+function auditFlow(repos: Pick<Repositories, 'audit'>, action: string, flowId: string, details: Record<string, unknown>, opts: { userId: number | null; now: number }): void {
+  audit(repos, { actorKind: opts.userId === null ? 'system' : 'user', actorId: opts.userId, action, entityType: 'flow', entityId: flowId, details }, opts.now);
 }

@@ -2,7 +2,7 @@
 export { previewImport, commitImport, parseCsvDate, parseCsvTimestamp, HEADER_ALIASES, type ImportField, type ImportOptions, type ImportPreview, type ImportProblem, type ImportResult, type PreviewRow } from './case-import.js';
 export { parseCsv, type CsvParseResult, type CsvRecord } from './csv-parse.js';
 export { dashboard, median, type Dashboard, type DashboardQuery, type DayPoint, type TracerLoad } from './dashboard.js';
-export { listRegistry, getContact, likelyDuplicates, mergeContacts, type ContactExposure, type DuplicatePair, type MergeResult, type RegistryContact, type RegistryQuery } from './contacts-registry.js';
+export { listRegistry, getContact, likelyDuplicates, mergeContacts, mergedInto, type ContactExposure, type DuplicatePair, type MergeResult, type RegistryContact, type RegistryQuery } from './contacts-registry.js';
 export { normaliseName, jaroWinkler } from './name-match.js';
 export { chainGraph, type ChainEdge, type ChainGraph, type ChainNode } from './chains.js';
 export { exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from './exports.js';
@@ -16,10 +16,13 @@ export {
   getDraft,
   discardDraft,
   publishDraft,
+  publishSource,
   rollback,
   diffVersions,
   flowFileName,
+  type DraftCheck,
   type FlowDraft,
+  type FlowStore,
   type FlowSummary,
   type FlowVersionInfo,
   type PublishOutcome,

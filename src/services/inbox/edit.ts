@@ -1,11 +1,10 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import type { ConversationRecord } from '../../domain/repositories/index.js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { schema, tx, type Db } from '../../db/index.js';
 import type { AnswerValue } from '../../flow/types.js';
 import { hasRole } from '../accounts/index.js';
 import { audit } from '../audit.js';
-import { heldBy, loadConversation, type ConversationRow } from './ownership-store.js';
+import { heldBy, type InboxStores } from './stores.js';
 import type { InboxActor, InboxRefusal, InboxResult } from './types.js';
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'true', '1']);
@@ -39,9 +38,9 @@ export function parseLike(old: AnswerValue, text: string, country: string): { ok
   return { ok: true, value: t };
 }
 
-function mayEdit(db: Db, conv: ConversationRow, actor: InboxActor): InboxRefusal | null {
+function mayEdit(s: InboxStores, conv: ConversationRecord, actor: InboxActor): InboxRefusal | null {
   if (hasRole(actor.role, 'coordinator') || (conv.owner === 'tracer' && conv.assigneeId === actor.id)) return null;
-  return conv.assigneeId === null ? { ok: false, error: 'not_with_tracer' } : heldBy(db, 'not_assignee', conv.assigneeId);
+  return conv.assigneeId === null ? { ok: false, error: 'not_with_tracer' } : heldBy(s, 'not_assignee', conv.assigneeId);
 }
 
 const StateAnswers = z.object({ answers: z.record(z.string(), z.unknown()) }).passthrough();
@@ -50,27 +49,23 @@ const StateAnswers = z.object({ answers: z.record(z.string(), z.unknown()) }).pa
  * Correct one saved answer (the holder, or a coordinator/admin): the answers row and the engine state's copy change
  * together, so a bot resumed later sees the correction; audited with the old and new value.
  */
-export function editAnswer(db: Db, conversationId: number, key: string, text: string, actor: InboxActor, now: number, country = 'ID'): InboxResult {
-  return tx(db, () => {
-    const conv = loadConversation(db, conversationId);
+export function editAnswer(s: InboxStores, conversationId: number, key: string, text: string, actor: InboxActor, now: number, country = 'ID'): InboxResult {
+  return s.transactions.transaction(() => {
+    const conv = s.conversations.byId(conversationId);
     if (!conv) return { ok: false, error: 'not_found' } as const;
-    const denied = mayEdit(db, conv, actor);
+    const denied = mayEdit(s, conv, actor);
     if (denied) return denied;
-    const a = schema.answers;
-    const row = db.select().from(a).where(and(eq(a.conversationId, conv.id), eq(a.key, key))).get();
+    const row = s.inbox.answer(conv.id, key);
     if (!row) return { ok: false, error: 'not_found' } as const;
     const old = JSON.parse(row.value) as AnswerValue;
     const parsed = parseLike(old, text, country);
     if (!parsed.ok) return { ok: false, error: 'invalid', detail: key } as const;
     if (JSON.stringify(parsed.value) === row.value) return { ok: true, events: [] };
-    db.update(a).set({ value: JSON.stringify(parsed.value), updatedBy: actor.id, updatedAt: now }).where(eq(a.id, row.id)).run();
+    s.inbox.updateAnswer(row.id, JSON.stringify(parsed.value), actor.id, now);
     const state = StateAnswers.safeParse(safeJson(conv.state));
     const extra = state.success && key in state.data.answers ? { state: JSON.stringify({ ...state.data, answers: { ...state.data.answers, [key]: parsed.value } }) } : {};
-    db.update(schema.conversations)
-      .set({ ...extra, revision: sql`${schema.conversations.revision} + 1`, updatedAt: now })
-      .where(eq(schema.conversations.id, conv.id))
-      .run();
-    audit(db, { actorKind: 'user', actorId: actor.id, action: 'edit_answer', entityType: 'conversation', entityId: conv.id, details: { key, old, new: parsed.value }, ip: actor.ip }, now);
+    s.inbox.touchConversation(conv.id, now, extra);
+    audit(s, { actorKind: 'user', actorId: actor.id, action: 'edit_answer', entityType: 'conversation', entityId: conv.id, details: { key, old, new: parsed.value }, ip: actor.ip }, now);
     return { ok: true, events: [{ type: 'conversation.updated' as const, conversationId: conv.id, at: now }] };
   });
 }
@@ -97,23 +92,18 @@ export type ExposureEdit = z.infer<typeof ExposureEdit>;
  * Correct a collected contact and its exposure (the holder, or a coordinator/admin); the phone is normalised to E.164 and
  * must not belong to another contact; audited with old and new values of each changed field.
  */
-export function editExposure(db: Db, conversationId: number, exposureId: number, input: ExposureEdit, actor: InboxActor, now: number, country = 'ID'): InboxResult {
+export function editExposure(s: InboxStores, conversationId: number, exposureId: number, input: ExposureEdit, actor: InboxActor, now: number, country = 'ID'): InboxResult {
   const parsedInput = ExposureEdit.safeParse(input);
   if (!parsedInput.success) return { ok: false, error: 'invalid', detail: parsedInput.error.issues.map((i) => i.path.join('.')).join(',') };
   const fields = parsedInput.data;
-  return tx(db, () => {
-    const conv = loadConversation(db, conversationId);
+  return s.transactions.transaction(() => {
+    const conv = s.conversations.byId(conversationId);
     if (!conv) return { ok: false, error: 'not_found' } as const;
-    const denied = mayEdit(db, conv, actor);
+    const denied = mayEdit(s, conv, actor);
     if (denied) return denied;
-    const x = schema.exposures;
-    const exp = db
-      .select()
-      .from(x)
-      .where(and(eq(x.id, exposureId), conv.caseId === null ? eq(x.conversationId, conv.id) : or(eq(x.conversationId, conv.id), eq(x.caseId, conv.caseId))))
-      .get();
+    const exp = s.inbox.exposureIn(exposureId, conv.id, conv.caseId);
     if (!exp) return { ok: false, error: 'not_found' } as const;
-    const contact = db.select().from(schema.contacts).where(eq(schema.contacts.id, exp.contactId)).get();
+    const contact = s.inbox.contact(exp.contactId);
     if (!contact) return { ok: false, error: 'not_found' } as const;
     const yesNo = (v: string | undefined) => (v === undefined ? undefined : v === '' ? null : v === 'yes');
     const empty = (v: string | undefined) => (v === undefined ? undefined : v === '' ? null : v);
@@ -121,8 +111,8 @@ export function editExposure(db: Db, conversationId: number, exposureId: number,
     if (phone) {
       phone = normalisePhone(phone, country);
       if (!phone) return { ok: false, error: 'invalid', detail: 'phone' } as const;
-      const other = db.select({ id: schema.contacts.id }).from(schema.contacts).where(and(eq(schema.contacts.phone, phone), sql`${schema.contacts.mergedIntoId} IS NULL`)).get();
-      if (other && other.id !== contact.id) return { ok: false, error: 'phone_taken', detail: String(other.id) } as const;
+      const other = s.inbox.activeContactIdByPhone(phone);
+      if (other !== undefined && other !== contact.id) return { ok: false, error: 'phone_taken', detail: String(other) } as const;
     }
     const contactNext = { name: fields.name, phone, area: empty(fields.area), hasSymptoms: yesNo(fields.hasSymptoms) };
     const exposureNext = { setting: empty(fields.setting), lastContactDate: empty(fields.lastContactDate), hasSymptoms: yesNo(fields.hasSymptoms) };
@@ -144,10 +134,10 @@ export function editExposure(db: Db, conversationId: number, exposureId: number,
       }
     }
     if (!Object.keys(changes).length) return { ok: true, events: [] };
-    if (Object.keys(contactSet).length) db.update(schema.contacts).set({ ...contactSet, updatedAt: now }).where(eq(schema.contacts.id, contact.id)).run();
-    if (Object.keys(exposureSet).length) db.update(x).set({ ...exposureSet, updatedAt: now }).where(eq(x.id, exp.id)).run();
-    db.update(schema.conversations).set({ revision: sql`${schema.conversations.revision} + 1`, updatedAt: now }).where(eq(schema.conversations.id, conv.id)).run();
-    audit(db, { actorKind: 'user', actorId: actor.id, action: 'edit_contact', entityType: 'exposure', entityId: exp.id, details: { conversationId: conv.id, contactId: contact.id, changes }, ip: actor.ip }, now);
+    if (Object.keys(contactSet).length) s.inbox.updateContact(contact.id, contactSet, now);
+    if (Object.keys(exposureSet).length) s.inbox.updateExposure(exp.id, exposureSet, now);
+    s.inbox.touchConversation(conv.id, now);
+    audit(s, { actorKind: 'user', actorId: actor.id, action: 'edit_contact', entityType: 'exposure', entityId: exp.id, details: { conversationId: conv.id, contactId: contact.id, changes }, ip: actor.ip }, now);
     return { ok: true, events: [{ type: 'conversation.updated' as const, conversationId: conv.id, at: now }] };
   });
 }

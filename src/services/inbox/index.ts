@@ -19,4 +19,5 @@ export {
   type FlowStepOption,
 } from './queries.js';
 export { DEFAULT_CANNED_REPLIES } from './canned-replies.js';
+export type { InboxStores } from './stores.js';
 export { RESOLVE_OUTCOMES, type ResolveOutcome, type InboxActor, type InboxRefusal, type InboxResult } from './types.js';

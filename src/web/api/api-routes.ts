@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
+import { createRepositories, type Db } from '../../db/index.js';
+import type { Repositories } from '../../domain/repositories/index.js';
 import { localDate } from '../../flow/answers/index.js';
 import { verifyApiToken } from '../../services/api-tokens.js';
 import { CaseInput, createCases, renewStartCode, validateCases } from '../../services/cases.js';
@@ -59,10 +60,10 @@ const caseBodySchema = {
 };
 
 /** Bearer-token guard: a valid, unrevoked API token with at least the coordinator role. */
-function bearer(db: Db, clock: () => number) {
+function bearer(repos: Repositories, clock: () => number) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const token = m ? verifyApiToken(db, m[1]!, clock()) : undefined;
+    const token = m ? verifyApiToken(repos, m[1]!, clock()) : undefined;
     if (!token) {
       await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody('auth:unauthorized', { message: 'send Authorization: Bearer <token> (npm run cli -- tokens create <name>)' }));
       return;
@@ -78,6 +79,7 @@ function bearer(db: Db, clock: () => number) {
 /** The REST API under /api/v1 (bearer tokens), documented as OpenAPI at /api/docs. */
 export function apiRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance): Promise<void> => {
+    const repos = createRepositories(deps.db);
     const { default: swagger } = await import('@fastify/swagger');
     const { default: swaggerUi } = await import('@fastify/swagger-ui');
     await app.register(swagger, {
@@ -91,7 +93,7 @@ export function apiRoutes(deps: ApiDeps) {
 
     await app.register(
       async (api) => {
-        api.addHook('onRequest', bearer(deps.db, deps.clock));
+        api.addHook('onRequest', bearer(repos, deps.clock));
         const today = () => localDate(deps.clock(), deps.timezone);
 
         api.post(
@@ -107,7 +109,7 @@ export function apiRoutes(deps: ApiDeps) {
             const { valid, problems } = validateCases(raw, { defaultCountry: deps.defaultCountry, now: deps.clock(), today: today() });
             // All or nothing: a batch with any bad record writes nothing.
             if (problems.length) return reply.code(400).send(errorBody('http:invalid', { problems }));
-            const created = createCases(deps.db, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
+            const created = createCases(repos, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
             const cases = await Promise.all(created.map(async (c) => ({ ...c, ...(c.startCode ? await startLink(deps.deepLink, c.startCode) : {}) })));
             const fresh = created.filter((c) => c.created).map((c) => c.id);
             if (deps.outreach && deps.outreachOnCreate && fresh.length) await deps.outreach(fresh);
@@ -117,21 +119,21 @@ export function apiRoutes(deps: ApiDeps) {
 
         api.get('/cases/:ref', { schema: { summary: 'A case with its status, answers, contacts and transcript', tags: ['cases'] } }, async (req, reply) => {
           const ref = String((req.params as { ref: string }).ref);
-          const id = findCaseId(deps.db, ref);
-          const detail = id === undefined ? undefined : caseDetail(deps.db, id);
+          const id = findCaseId(repos, ref);
+          const detail = id === undefined ? undefined : caseDetail(repos, id);
           if (!detail) return reply.code(404).send(errorBody('http:not_found', { message: `no case ${ref}` }));
           return detail;
         });
 
         api.post('/cases/:ref/start-code', { schema: { summary: 'Issue a new single-use start code (the old link stops working)', tags: ['cases'] } }, async (req, reply) => {
-          const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
-          const code = id === undefined ? undefined : renewStartCode(deps.db, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
+          const id = findCaseId(repos, String((req.params as { ref: string }).ref));
+          const code = id === undefined ? undefined : renewStartCode(repos, id, { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });
           if (!code) return reply.code(404).send(errorBody('http:not_found'));
           return { startCode: code, ...(await startLink(deps.deepLink, code)) };
         });
 
         api.post('/cases/:ref/outreach', { schema: { summary: 'Write first to the case on the outreach channel (WhatsApp)', tags: ['cases'] } }, async (req, reply) => {
-          const id = findCaseId(deps.db, String((req.params as { ref: string }).ref));
+          const id = findCaseId(repos, String((req.params as { ref: string }).ref));
           if (id === undefined) return reply.code(404).send(errorBody('http:not_found'));
           if (!deps.outreach) return reply.code(409).send(errorBody('api:no_outreach_channel'));
           await deps.outreach([id]);
@@ -141,7 +143,7 @@ export function apiRoutes(deps: ApiDeps) {
         api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {
           const q = ContactQuery.safeParse(req.query);
           if (!q.success) return reply.code(400).send(errorBody('http:invalid', { problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }));
-          const rows = listContacts(deps.db, q.data.limit);
+          const rows = listContacts(repos, q.data.limit);
           const wantsCsv = q.data.format === 'csv' || (!q.data.format && /text\/csv/.test(req.headers.accept ?? ''));
           if (wantsCsv) {
             return reply
@@ -155,7 +157,7 @@ export function apiRoutes(deps: ApiDeps) {
         api.get('/escalations', { schema: { summary: 'Escalations, oldest and most urgent first', tags: ['escalations'] } }, async (req, reply) => {
           const q = EscalationQuery.safeParse(req.query);
           if (!q.success) return reply.code(400).send(errorBody('http:invalid', { problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }));
-          return { escalations: listEscalations(deps.db, q.data.status, q.data.limit) };
+          return { escalations: listEscalations(repos, q.data.status, q.data.limit) };
         });
       },
       { prefix: '/api/v1' },

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/index.js';
+import { pingDb, type Db } from '../../db/index.js';
 import type { Metrics } from '../../services/metrics.js';
 
 /** A queue as Bull Board takes it (the pipeline's BullMQ queues; the web layer never imports bullmq itself). */
@@ -24,7 +24,7 @@ export function opsRoutes(deps: OpsDeps) {
     app.get('/readyz', async (_req, reply) => {
       const checks: Record<string, 'ok' | 'down'> = { sqlite: 'down', redis: 'down' };
       try {
-        deps.db.$client.prepare('SELECT 1').get();
+        pingDb(deps.db);
         checks.sqlite = 'ok';
       } catch {
         /* reported below */

@@ -71,12 +71,12 @@ export function accountRoutes(ctx: WebContext) {
         // Double-submit check: a cross-site form cannot read or set our signed cookie.
         if (!sameToken(body.data._csrf, readSigned(req, PRELOGIN_COOKIE))) return sendHtml(reply, 403, loginPage(req, token, next, t(req.lang, 'csrf_failed')));
         const now = ctx.clock();
-        const res = await authenticate(ctx.db, body.data.email, body.data.password, now, req.ip);
+        const res = await authenticate(ctx.repos, body.data.email, body.data.password, now, req.ip);
         if (!res.ok) {
           req.log.info({ reason: res.reason }, 'login refused');
           return sendHtml(reply, res.reason === 'locked' ? 429 : 401, loginPage(req, token, next, t(req.lang, res.reason === 'locked' ? 'login_locked' : 'login_invalid')));
         }
-        const { token: sessionToken } = startSession(ctx.db, res.user, now, req.ip);
+        const { token: sessionToken } = startSession(ctx.repos, res.user, now, req.ip);
         setSessionCookie(reply, req, ctx.config, sessionToken, SESSION_TTL_MS);
         reply.clearCookie(PRELOGIN_COOKIE, { path: '/login' });
         req.log.info({ userId: res.user.id }, 'login');
@@ -85,7 +85,7 @@ export function accountRoutes(ctx: WebContext) {
     );
 
     app.post('/logout', { config: { beforePasswordChange: true } }, async (req, reply) => {
-      if (req.auth) endSession(ctx.db, req.auth.session, ctx.clock(), req.ip);
+      if (req.auth) endSession(ctx.repos, req.auth.session, ctx.clock(), req.ip);
       clearSessionCookie(reply);
       return reply.redirect('/login', 303);
     });
@@ -99,7 +99,7 @@ export function accountRoutes(ctx: WebContext) {
       const auth = req.auth!;
       if (!body.success) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, 'invalid') }));
       if (body.data.next !== body.data.confirm) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, 'pw_mismatch') }));
-      const res = await changePassword(ctx.db, auth.user.id, body.data.current, body.data.next, ctx.clock(), req.ip);
+      const res = await changePassword(ctx.repos, auth.user.id, body.data.current, body.data.next, ctx.clock(), req.ip);
       if (!res.ok) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, `pw_${res.error}` as MsgKey) }));
       return reply.redirect('/inbox?ok=password_changed', 303);
     });
@@ -107,7 +107,7 @@ export function accountRoutes(ctx: WebContext) {
     app.post('/account/language', { preHandler: app.requireRole('tracer'), config: { beforePasswordChange: true } }, async (req, reply) => {
       const body = LanguageBody.safeParse(req.body);
       if (!body.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
-      updateUser(ctx.db, req.auth!.user.id, { language: body.data.language }, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
+      updateUser(ctx.repos, req.auth!.user.id, { language: body.data.language }, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
       const back = req.headers.referer ? new URL(req.headers.referer, 'http://x').pathname + new URL(req.headers.referer, 'http://x').search : '/inbox';
       return reply.redirect(safeNext(back), 303);
     });

@@ -30,7 +30,7 @@ export function adminRoutes(ctx: WebContext) {
     function usersPage(req: FastifyRequest, reply: FastifyReply, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
       const lang = req.lang;
       const me = req.auth!.user;
-      const rows = listUsers(ctx.db).map(
+      const rows = listUsers(ctx.repos).map(
         (u) => html`<tr class="${u.active ? '' : 'muted'}" data-user-id="${u.id}">
   <td>${u.email}</td><td>${u.name}</td>
   <td><form method="post" action="/admin/users/${u.id}" class="inline">${csrfField(req)}<select name="role" aria-label="${t(lang, 'role')}">${ROLES.map((r) => html`<option value="${r}" ${u.role === r ? 'selected' : ''}>${t(lang, `role_${r}`)}</option>`)}</select>
@@ -60,7 +60,7 @@ export function adminRoutes(ctx: WebContext) {
     app.post('/admin/users', { preHandler: admin }, async (req, reply) => {
       const body = NewUserBody.safeParse(req.body);
       if (!body.success) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, 'invalid') });
-      const res = await createUser(ctx.db, body.data, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
+      const res = await createUser(ctx.repos, body.data, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
       if (!res.ok) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, res.error === 'email_taken' ? 'email_taken' : 'invalid') });
       return usersPage(req, reply, 200, { kind: 'ok', text: t(req.lang, 'one_time_password', { email: res.user.email, password: res.password }) });
     });
@@ -76,15 +76,15 @@ export function adminRoutes(ctx: WebContext) {
         active: self || body.data.active === undefined ? undefined : body.data.active === 'true',
         maxChats: body.data.maxChats,
       };
-      if (!updateUser(ctx.db, p.data.id, changes, { id: req.auth!.user.id, ip: req.ip }, ctx.clock())) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+      if (!updateUser(ctx.repos, p.data.id, changes, { id: req.auth!.user.id, ip: req.ip }, ctx.clock())) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
       return reply.redirect('/admin/users', 303);
     });
 
     app.post('/admin/users/:id/reset', { preHandler: admin }, async (req, reply) => {
       const p = UserParams.safeParse(req.params);
-      const user = p.success ? getUser(ctx.db, p.data.id) : undefined;
+      const user = p.success ? getUser(ctx.repos, p.data.id) : undefined;
       if (!user) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-      const password = await resetPassword(ctx.db, user.id, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
+      const password = await resetPassword(ctx.repos, user.id, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
       return usersPage(req, reply, 200, { kind: 'ok', text: t(req.lang, 'one_time_password', { email: user.email, password: password ?? '' }) });
     });
 
@@ -92,8 +92,8 @@ export function adminRoutes(ctx: WebContext) {
       const lang = req.lang;
       const q = AuditQuery.safeParse(req.query);
       const f = q.success ? q.data : {};
-      const actorUser = f.actor ? (/^\d+$/.test(f.actor) ? getUser(ctx.db, Number(f.actor)) : listUsers(ctx.db).find((u) => u.email === f.actor?.toLowerCase())) : undefined;
-      const rows = listAudit(ctx.db, {
+      const actorUser = f.actor ? (/^\d+$/.test(f.actor) ? getUser(ctx.repos, Number(f.actor)) : listUsers(ctx.repos).find((u) => u.email === f.actor?.toLowerCase())) : undefined;
+      const rows = listAudit(ctx.repos, {
         action: f.action || undefined,
         actorId: f.actor ? (actorUser?.id ?? -1) : undefined,
         entityType: f.entityType || undefined,

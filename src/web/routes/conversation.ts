@@ -82,26 +82,26 @@ export function conversationRoutes(ctx: WebContext) {
 
     app.post('/inbox/c/:id/claim', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
-      return act(req, reply, id, () => claim(ctx.db, id, actor(req), ctx.clock()), 'claimed_ok');
+      return act(req, reply, id, () => claim(ctx.repos, id, actor(req), ctx.clock()), 'claimed_ok');
     });
 
     app.post('/inbox/c/:id/release', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
-      return act(req, reply, id, () => release(ctx.db, id, actor(req), ctx.clock()), 'released_ok', undefined, '/inbox?ok=released_ok');
+      return act(req, reply, id, () => release(ctx.repos, id, actor(req), ctx.clock()), 'released_ok', undefined, '/inbox?ok=released_ok');
     });
 
     app.post('/inbox/c/:id/transfer', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const body = TransferBody.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'unknown_user' });
-      return act(req, reply, id, () => transfer(ctx.db, id, body.data.to, actor(req), ctx.clock()), 'transferred_ok');
+      return act(req, reply, id, () => transfer(ctx.repos, id, body.data.to, actor(req), ctx.clock()), 'transferred_ok');
     });
 
     app.post('/inbox/c/:id/hand-back', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const body = HandBackBody.safeParse(req.body);
       const stepId = body.success && body.data.stepId && StepIdPattern.test(body.data.stepId) ? body.data.stepId : null;
-      return act(req, reply, id, () => handBack(ctx.db, id, stepId, actor(req), ctx.clock()), 'handed_back_ok', async () => {
+      return act(req, reply, id, () => handBack(ctx.repos, id, stepId, actor(req), ctx.clock()), 'handed_back_ok', async () => {
         try {
           await ctx.pipeline.resume(id, stepId ?? undefined);
         } catch (err) {
@@ -115,14 +115,14 @@ export function conversationRoutes(ctx: WebContext) {
       const { id } = IdParams.parse(req.params);
       const body = ResolveBody.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'invalid' });
-      return act(req, reply, id, () => resolve(ctx.db, id, body.data.outcome, actor(req), ctx.clock()), 'resolved_ok', undefined, '/inbox?view=mine&ok=resolved_ok');
+      return act(req, reply, id, () => resolve(ctx.repos, id, body.data.outcome, actor(req), ctx.clock()), 'resolved_ok', undefined, '/inbox?view=mine&ok=resolved_ok');
     });
 
     app.post('/inbox/c/:id/reply', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const body = TextBody.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'invalid' });
-      return act(req, reply, id, () => sendReply(ctx.db, id, body.data.text, actor(req), ctx.clock()), 'saved_ok', async () => {
+      return act(req, reply, id, () => sendReply(ctx.repos, id, body.data.text, actor(req), ctx.clock()), 'saved_ok', async () => {
         try {
           await ctx.pipeline.flushOutbox();
         } catch (err) {
@@ -136,21 +136,21 @@ export function conversationRoutes(ctx: WebContext) {
       const { id } = IdParams.parse(req.params);
       const body = TextBody.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'invalid' });
-      return act(req, reply, id, () => addNote(ctx.db, id, body.data.text, actor(req), ctx.clock()), 'saved_ok', undefined, `/inbox/c/${id}`);
+      return act(req, reply, id, () => addNote(ctx.repos, id, body.data.text, actor(req), ctx.clock()), 'saved_ok', undefined, `/inbox/c/${id}`);
     });
 
     app.post('/inbox/c/:id/answer', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const body = AnswerBody.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'invalid' });
-      return act(req, reply, id, () => editAnswer(ctx.db, id, body.data.key, body.data.value, actor(req), ctx.clock(), ctx.config.DEFAULT_COUNTRY), 'saved_ok');
+      return act(req, reply, id, () => editAnswer(ctx.repos, id, body.data.key, body.data.value, actor(req), ctx.clock(), ctx.config.DEFAULT_COUNTRY), 'saved_ok');
     });
 
     app.post('/inbox/c/:id/exposure/:exposureId', { preHandler: tracer }, async (req, reply) => {
       const { id, exposureId } = ExposureParams.parse(req.params);
       const body = ExposureEdit.safeParse(req.body);
       if (!body.success) return refused(req, reply, id, { ok: false, error: 'invalid' });
-      return act(req, reply, id, () => editExposure(ctx.db, id, exposureId, body.data, actor(req), ctx.clock(), ctx.config.DEFAULT_COUNTRY), 'saved_ok');
+      return act(req, reply, id, () => editExposure(ctx.repos, id, exposureId, body.data, actor(req), ctx.clock(), ctx.config.DEFAULT_COUNTRY), 'saved_ok');
     });
   };
 }

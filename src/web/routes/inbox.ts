@@ -21,9 +21,9 @@ function queueUrl(view: QueueView, status: QueueStatus, fragment = false): strin
 export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView, status: QueueStatus): Html {
   const lang = req.lang;
   const me = req.auth!.user;
-  const items = listQueue(ctx.db, { view, status, userId: me.id });
+  const items = listQueue(ctx.repos, { view, status, userId: me.id });
   const now = ctx.clock();
-  const counts = queueCounts(ctx.db, me.id);
+  const counts = queueCounts(ctx.repos, me.id);
   const row = (i: QueueItem) => html`<tr class="prio-${i.priority}" data-conversation-id="${i.conversationId}">
     <td><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${i.lastInboundAt && i.lastInboundAt > (i.lastOutboundAt ?? 0) && i.status !== 'resolved' ? html` <span class="badge new" title="${t(lang, 'col_last_message')}">●</span>` : ''}</td>
     <td>${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${i.detail}</div>` : ''}</td>
@@ -82,7 +82,7 @@ ${queueList(req, ctx, view, status)}
 
     app.post('/inbox/next', { preHandler: tracer }, async (req, reply) => {
       const me = req.auth!.user;
-      const res = claimNext(ctx.db, { id: me.id, role: me.role, ip: req.ip }, ctx.clock());
+      const res = claimNext(ctx.repos, { id: me.id, role: me.role, ip: req.ip }, ctx.clock());
       if (!res.ok) {
         const text = res.error === 'queue_empty' ? t(req.lang, 'queue_empty') : res.error === 'at_cap' ? t(req.lang, 'at_cap', { n: me.maxChats }) : refusalText(req.lang, res);
         const body = html`<p><a href="/inbox">${t(req.lang, 'back_to_queue')}</a></p>`;

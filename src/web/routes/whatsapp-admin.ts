@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { WhatsAppUnavailableError, type LinkState, type LinkStatus} from '../../channels/whatsapp/index.js';
-import type { Db } from '../../db/index.js';
+import { createRepositories, type Db } from '../../db/index.js';
 import { audit } from '../../services/audit.js';
 import { html, type Html } from '../html.js';
 import type { UiLang } from '../i18n.js';
@@ -176,7 +176,7 @@ ${pairingForm}`;
       try {
         const code = await deps.requestPairingCode(parsed.number);
         // The number is the health office's own account, not a patient's; the audit row still keeps only who asked.
-        audit(deps.db, { actorKind: 'user', actorId: req.auth!.user.id, action: 'whatsapp_pairing_code', entityType: 'whatsapp', ip: req.ip }, deps.clock());
+        audit(createRepositories(deps.db), { actorKind: 'user', actorId: req.auth!.user.id, action: 'whatsapp_pairing_code', entityType: 'whatsapp', ip: req.ip }, deps.clock());
         return whatsappPage(req, reply, 200, { kind: 'ok', text: w(lang, 'pairing_code', { code: formatCode(code) }) });
       } catch (error) {
         if (error instanceof WhatsAppUnavailableError) {

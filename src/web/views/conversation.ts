@@ -47,7 +47,7 @@ function messageBody(lang: UiLang, m: TranscriptMessage): Html {
 /** The transcript: both directions, bot messages marked, tracers named, notes set apart, delivery status on replies. */
 export function transcriptPart(req: FastifyRequest, ctx: WebContext, conversationId: number): Html {
   const lang = req.lang;
-  const msgs = listMessages(ctx.db, conversationId);
+  const msgs = listMessages(ctx.repos, conversationId);
   if (!msgs.length) return html`<p class="empty">${t(lang, 'no_items')}</p>`;
   return html`${msgs.map((m) => {
     const who =
@@ -95,7 +95,7 @@ export async function headPart(req: FastifyRequest, ctx: WebContext, v: Conversa
   if (c.owner === 'bot') actions.push(action('claim', t(lang, 'take_over'), 'primary'));
   if (c.owner === 'tracer' && c.assigneeId === null) actions.push(action('claim', t(lang, 'claim'), 'primary'));
   if (c.owner === 'tracer' && c.assigneeId !== null && (mine || coordinator)) {
-    const users = listActiveUsers(ctx.db).filter((u) => u.id !== c.assigneeId);
+    const users = listActiveUsers(ctx.repos).filter((u) => u.id !== c.assigneeId);
     if (users.length) {
       actions.push(
         action('transfer', t(lang, 'transfer'), '', html`<select name="to" aria-label="${t(lang, 'transfer_to')}">${users.map((u) => html`<option value="${u.id}">${u.name} (${tKey(lang, `role_${u.role}`, u.role)})</option>`)}</select>`),
@@ -215,8 +215,8 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
 
 /** One live region of the page, or undefined when the conversation does not exist. */
 export async function renderPart(req: FastifyRequest, ctx: WebContext, conversationId: number, part: Part): Promise<Html | undefined> {
-  if (part === 'transcript') return getConversationView(ctx.db, conversationId) ? transcriptPart(req, ctx, conversationId) : undefined;
-  const v = getConversationView(ctx.db, conversationId);
+  if (part === 'transcript') return getConversationView(ctx.repos, conversationId) ? transcriptPart(req, ctx, conversationId) : undefined;
+  const v = getConversationView(ctx.repos, conversationId);
   if (!v) return undefined;
   if (part === 'head') return headPart(req, ctx, v);
   if (part === 'composer') return composerPart(req, ctx, v);
@@ -225,7 +225,7 @@ export async function renderPart(req: FastifyRequest, ctx: WebContext, conversat
 
 /** The whole conversation page body: each region carries the URL it refreshes from when a live event concerns this chat. */
 export async function conversationBody(req: FastifyRequest, ctx: WebContext, conversationId: number): Promise<Html | undefined> {
-  const v = getConversationView(ctx.db, conversationId);
+  const v = getConversationView(ctx.repos, conversationId);
   if (!v) return undefined;
   const region = (part: Part, inner: Html, tag = 'div') =>
     html`<${trustedTag(tag)} id="conv-${part}" class="region-${part}" data-live="${part}" hx-get="/inbox/c/${conversationId}/part/${part}" hx-trigger="live-refresh" hx-swap="innerHTML">${inner}</${trustedTag(tag)}>`;

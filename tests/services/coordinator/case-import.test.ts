@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRepositories } from '../../../src/db/index.js';
 import { describe, expect, it } from 'vitest';
 import { commitImport, parseCsv, parseCsvDate, parseCsvTimestamp, previewImport } from '../../../src/services/coordinator/index.js';
 import { count, insertCase } from './support.js';
@@ -63,7 +64,7 @@ describe('case import', () => {
   it('previews every row problem, writes nothing, then imports only the valid rows in one go', () => {
     const { db } = tempDb();
     insertCase(db, { externalId: 'JKT-OLD', confirmedAt: NOW - 86_400_000 });
-    const preview = previewImport(db, fixture('cases-with-problems.csv'), OPTS);
+    const preview = previewImport(createRepositories(db), fixture('cases-with-problems.csv'), OPTS);
     expect(count(db, 'cases')).toBe(1);
     expect(preview.fileProblems).toEqual([]);
     const byLine = Object.fromEntries(preview.rows.map((r) => [r.line, r.problems.map((p) => p.code)]));
@@ -85,7 +86,7 @@ describe('case import', () => {
     expect(preview.rows[0]!.parsed).toMatchObject({ externalId: 'JKT-001', phone: '+6281234567890', dateOfBirth: '1985-05-12', testDate: '2026-03-08', language: 'id', area: 'Tebet' });
     expect(preview.rows.find((r) => r.line === 11)!.parsed).toMatchObject({ language: 'en', testDate: '2026-03-07' });
 
-    const result = commitImport(db, preview, { ...OPTS, startCodeTtlMs: TTL, actor: { kind: 'user', id: null } });
+    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL, actor: { kind: 'user', id: null } });
     expect(result.imported.map((r) => [r.line, r.externalId])).toEqual([
       [2, 'JKT-001'],
       [11, 'JKT-010'],
@@ -100,7 +101,7 @@ describe('case import', () => {
   it('takes Indonesian headers, semicolons, day-first dates and a confirmation time', () => {
     const { db } = tempDb();
     const csv = 'No_HP;Nama;ID Kasus;Tanggal Lahir;Bahasa;Kecamatan;Confirmed At\r\n0812-1111-2222;Dewi Lestari;DKI-9;03/04/1990;Indonesia;Cakung;09/03/2026 08:30\r\n';
-    const preview = previewImport(db, csv, OPTS);
+    const preview = previewImport(createRepositories(db), csv, OPTS);
     expect(preview.columns.map((c) => c.field)).toEqual(['phone', 'name', 'externalId', 'dateOfBirth', 'language', 'area', 'confirmedAt']);
     expect(preview.rows[0]!.problems).toEqual([]);
     expect(preview.rows[0]!.parsed).toMatchObject({ phone: '+6281211112222', dateOfBirth: '1990-04-03', language: 'id', area: 'Cakung', confirmedAt: Date.parse('2026-03-09T01:30:00Z') });
@@ -108,7 +109,7 @@ describe('case import', () => {
 
   it('skips a title line above the header and empty spreadsheet rows', () => {
     const { db } = tempDb();
-    const preview = previewImport(db, 'Daftar kasus 10 Maret 2026;;\nid;nama;hp\nA1;Ani;081234567890\n;;\n;;\nA2;Budi;081298765432\n', OPTS);
+    const preview = previewImport(createRepositories(db), 'Daftar kasus 10 Maret 2026;;\nid;nama;hp\nA1;Ani;081234567890\n;;\n;;\nA2;Budi;081298765432\n', OPTS);
     expect(preview.fileProblems).toEqual([]);
     expect(preview.rows.map((r) => [r.line, r.problems.length])).toEqual([
       [3, 0],
@@ -118,21 +119,21 @@ describe('case import', () => {
 
   it('refuses a file without a case id column and imports nothing from it', () => {
     const { db } = tempDb();
-    const preview = previewImport(db, 'name,phone\nAni,081234567890\n', OPTS);
+    const preview = previewImport(createRepositories(db), 'name,phone\nAni,081234567890\n', OPTS);
     expect(preview.fileProblems[0]).toMatch(/no column for externalId/);
     expect(preview.summary.valid).toBe(0);
-    const result = commitImport(db, preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported).toEqual([]);
     expect(count(db, 'cases')).toBe(0);
   });
 
   it('re-validates a preview at commit, and skips a case imported meanwhile', () => {
     const { db } = tempDb();
-    const preview = previewImport(db, 'id,name,phone\nA1,Ani,081234567890\nA2,Budi,081298765432\n', OPTS);
+    const preview = previewImport(createRepositories(db), 'id,name,phone\nA1,Ani,081234567890\nA2,Budi,081298765432\n', OPTS);
     // Someone edits the kept preview, and someone else imports A2 in between.
     preview.rows[0]!.input = { ...preview.rows[0]!.input!, phone: 'not a phone' };
     insertCase(db, { externalId: 'A2', confirmedAt: NOW });
-    const result = commitImport(db, preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported).toEqual([]);
     expect(result.skipped).toEqual([
       { line: 2, externalId: 'A1', reasons: ['phone: not a valid phone number'] },
@@ -152,12 +153,12 @@ describe('case import', () => {
     }
     // CPU time, not wall time: the suite shares the machine with other work.
     const started = process.cpuUsage();
-    const preview = previewImport(db, lines.join('\n'), OPTS);
+    const preview = previewImport(createRepositories(db), lines.join('\n'), OPTS);
     const used = process.cpuUsage(started);
     const previewSeconds = (used.user + used.system) / 1e6;
     expect(preview.summary).toMatchObject({ rows: lines.length - 1, invalid: 0 });
     expect(previewSeconds).toBeLessThan(20);
-    const result = commitImport(db, preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported.length).toBe(lines.length - 1);
     expect(count(db, 'cases')).toBe(lines.length - 1);
   }, 240_000);

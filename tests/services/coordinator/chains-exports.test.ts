@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRepositories } from '../../../src/db/index.js';
 import { createCases } from '../../../src/services/cases.js';
 import { parseCsv, chainGraph, exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from '../../../src/services/coordinator/index.js';
 import { insertCase, insertContact, insertExposure } from './support.js';
@@ -16,7 +17,7 @@ function chainFixture() {
   insertExposure(db, { caseId: a, contactId: dewi, setting: 'household', lastContactDate: '2026-03-04' });
   insertExposure(db, { caseId: a, contactId: eko, setting: 'workplace' });
   const [b] = createCases(
-    db,
+    createRepositories(db),
     [{ externalId: 'B', name: 'Dewi', phone: '+6281234567890', dateOfBirth: null, testDate: null, confirmedAt: NOW, language: 'id', area: null }],
     { now: NOW, startCodeTtlMs: 1000 },
   );
@@ -30,7 +31,7 @@ function chainFixture() {
 describe('transmission chains', () => {
   it("links a contact who became a case, and returns a case's whole component", () => {
     const { db, a, b, dewi, eko, fajar } = chainFixture();
-    const g = chainGraph(db, { caseId: b });
+    const g = chainGraph(createRepositories(db), { caseId: b });
     expect(g.nodes.map((n) => n.id).sort()).toEqual([`case:${a}`, `case:${b}`, `contact:${dewi}`, `contact:${eko}`, `contact:${fajar}`].sort());
     expect(g.edges).toContainEqual({ from: `contact:${dewi}`, to: `case:${b}`, kind: 'became_case' });
     expect(g.edges).toContainEqual({ from: `case:${a}`, to: `contact:${dewi}`, kind: 'exposure', setting: 'household', lastContactDate: '2026-03-04' });
@@ -41,18 +42,20 @@ describe('transmission chains', () => {
 
   it('without a case, shows only components that contain a chain', () => {
     const { db, c } = chainFixture();
-    const g = chainGraph(db);
+    const repos = createRepositories(db);
+    const g = chainGraph(repos);
     expect(g.components).toHaveLength(1);
     expect(g.nodes).toHaveLength(5);
     expect(g.nodes.some((n) => n.id === `case:${c}`)).toBe(false);
-    expect(chainGraph(db, { caseId: 12345 }).nodes).toEqual([]);
+    expect(chainGraph(repos, { caseId: 12345 }).nodes).toEqual([]);
   });
 });
 
 describe('exports', () => {
   it('writes cases, contacts and exposures as CSV with stable columns', () => {
     const { db, b } = chainFixture();
-    const cases = parseCsv(exportCasesCsv(db)).records;
+    const repos = createRepositories(db);
+    const cases = parseCsv(exportCasesCsv(repos)).records;
     expect(cases[0]!.fields).toEqual([...CASE_COLUMNS]);
     expect(cases).toHaveLength(4);
     const rowB = cases.find((r) => r.fields[1] === 'B')!.fields;
@@ -61,13 +64,13 @@ describe('exports', () => {
     expect(rowB[CASE_COLUMNS.indexOf('contacts_named')]).toBe('1');
     expect(rowB[0]).toBe(String(b));
 
-    const contacts = parseCsv(exportContactsCsv(db, { quarantineDays: 14 })).records;
+    const contacts = parseCsv(exportContactsCsv(repos, { quarantineDays: 14 })).records;
     expect(contacts[0]!.fields).toEqual([...CONTACT_COLUMNS]);
     const dewi = contacts.find((r) => r.fields[1] === 'Dewi')!.fields;
     expect(dewi[CONTACT_COLUMNS.indexOf('quarantine_until')]).toBe('2026-03-18');
     expect(dewi[CONTACT_COLUMNS.indexOf('became_case_id')]).toBe(String(b));
 
-    const exposures = parseCsv(exportExposuresCsv(db)).records;
+    const exposures = parseCsv(exportExposuresCsv(repos)).records;
     expect(exposures[0]!.fields).toEqual([...EXPOSURE_COLUMNS]);
     expect(exposures).toHaveLength(5);
   });
@@ -75,7 +78,7 @@ describe('exports', () => {
   it('neutralises spreadsheet formulas in names', () => {
     const { db } = tempDb();
     insertCase(db, { externalId: 'X', name: '=HYPERLINK("http://evil")', confirmedAt: NOW });
-    const row = parseCsv(exportCasesCsv(db)).records[1]!.fields;
+    const row = parseCsv(exportCasesCsv(createRepositories(db))).records[1]!.fields;
     expect(row[CASE_COLUMNS.indexOf('name')]).toBe(`'=HYPERLINK("http://evil")`);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRepositories } from '../../../src/db/index.js';
 import { dashboard, median } from '../../../src/services/coordinator/index.js';
 import { NOW, at, fixture } from './dashboard-fixture.js';
 import { tempDb } from '../../support/temp-db.js';
@@ -7,7 +8,7 @@ describe('dashboard', () => {
   it('matches the hand-computed figures for two Jakarta days', () => {
     const { db } = tempDb();
     const { ani, budi } = fixture(db);
-    const d = dashboard(db, { from: '2026-03-08', to: '2026-03-09', timezone: 'Asia/Jakarta', contactTarget: 2, now: NOW });
+    const d = dashboard(createRepositories(db), { from: '2026-03-08', to: '2026-03-09', timezone: 'Asia/Jakarta', contactTarget: 2, now: NOW });
     expect(d.range).toMatchObject({ startMs: at('2026-03-07T17:00:00Z'), endMs: at('2026-03-09T17:00:00Z') });
     expect(d.cases).toEqual({ confirmed: 5, reached: 4, completed: 3, unreachable: 1, optedOut: 0 });
     expect(d.medianHoursToInterview).toBe(12);
@@ -26,7 +27,7 @@ describe('dashboard', () => {
 
   it('gives nulls, not zeros or NaN, for an empty range', () => {
     const { db } = tempDb();
-    const d = dashboard(db, { from: '2026-01-01', to: '2026-01-01', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
+    const d = dashboard(createRepositories(db), { from: '2026-01-01', to: '2026-01-01', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
     expect(d.medianHoursToInterview).toBeNull();
     expect(d.shareCompletedWithin24h).toBeNull();
     expect(d.contactsPerCase.mean).toBeNull();
@@ -35,7 +36,7 @@ describe('dashboard', () => {
   });
 
   it('refuses a reversed range', () => {
-    expect(() => dashboard(tempDb().db, { from: '2026-03-09', to: '2026-03-08', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW })).toThrow(RangeError);
+    expect(() => dashboard(createRepositories(tempDb().db), { from: '2026-03-09', to: '2026-03-08', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW })).toThrow(RangeError);
   });
 
   it('takes the median of an even count as the mean of the middle two', () => {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../../db/index.js';
 import { audit } from '../../../services/audit.js';
 import { caseDetail } from '../../../services/case-queries.js';
 import { renewStartCode } from '../../../services/cases.js';
@@ -16,32 +15,6 @@ const ListQuery = z.object({ q: z.string().max(100).optional(), status: CaseStat
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const OutreachBody = z.object({ ids: z.string().regex(/^\d+(,\d+)*$/).max(200_000) });
 
-interface CaseRow {
-  id: number;
-  externalId: string;
-  name: string;
-  area: string | null;
-  status: string;
-  confirmedAt: number;
-  firstReachedAt: number | null;
-  interviewCompletedAt: number | null;
-  contacts: number;
-}
-
-/** The newest cases (up to 300), optionally by status or a name / case id fragment. */
-function recentCases(db: Db, q: { q?: string; status?: string }): CaseRow[] {
-  const like = q.q ? `%${q.q.trim().toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%` : null;
-  return db.$client
-    .prepare(
-      `SELECT cs.id, cs.external_id AS externalId, cs.name, cs.area, cs.status, cs.confirmed_at AS confirmedAt, cs.first_reached_at AS firstReachedAt,
-              cs.interview_completed_at AS interviewCompletedAt, (SELECT count(*) FROM exposures e WHERE e.case_id = cs.id) AS contacts
-       FROM cases cs
-       WHERE (? IS NULL OR cs.status = ?) AND (? IS NULL OR lower(cs.name) LIKE ? ESCAPE '\\' OR lower(cs.external_id) LIKE ? ESCAPE '\\')
-       ORDER BY cs.confirmed_at DESC, cs.id DESC LIMIT 300`,
-    )
-    .all(q.status ?? null, q.status ?? null, like, like, like) as CaseRow[];
-}
-
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -55,7 +28,7 @@ export function caseRoutes(ctx: WebContext) {
       const lang = req.lang;
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : {};
-      const rows = recentCases(ctx.db, q);
+      const rows = ctx.repos.cases.listRecent({ status: q.status, search: q.q });
       const body = html`<div class="flow-head"><h1>${t(lang, 'cases_title')}</h1><a class="button primary" href="/coord/import">${t(lang, 'import_title')}</a></div>
 <form method="get" action="/coord/cases" class="grid-form">
   <label>${t(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${t(lang, 'search_case_hint')}"></label>
@@ -71,11 +44,10 @@ ${rows.length === 0
 
     const casePage = async (req: FastifyRequest, reply: FastifyReply, id: number, fresh?: { code: string }) => {
       const lang = req.lang;
-      const d = caseDetail(ctx.db, id);
+      const d = caseDetail(ctx.repos, id);
       if (!d) return coordPage(req, reply, { status: 404, title: t(lang, 'cases_title'), body: html`<p class="flash error">${t(lang, 'case_not_found')}</p>` });
       const link = fresh ? await startLink(ctx.deepLink, fresh.code) : undefined;
-      const contacts = d.contacts as { contactId: number; name: string; phone: string | null; setting: string | null; lastContactDate: string | null; hasSymptoms: number | null }[];
-      const conversations = d.conversations as unknown as { id: number; channel: string; flowId: string; flowVersion: number; stepId: string | null; owner: string; closedReason: string | null; createdAt: number }[];
+      const { contacts, conversations } = d;
       const answers = Object.entries(d.answers);
       const status = str(d.status);
       const field = (k: MsgKey, v: Html | string) => html`<dt>${t(lang, k)}</dt><dd>${v}</dd>`;
@@ -112,9 +84,9 @@ ${fresh
     app.post('/coord/cases/:id/start-link', { preHandler: coordinator }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const now = ctx.clock();
-      const code = renewStartCode(ctx.db, id, { now, startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000 });
+      const code = renewStartCode(ctx.repos, id, { now, startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000 });
       if (!code) return casePage(req, reply, id);
-      audit(ctx.db, { actorKind: 'user', actorId: req.auth!.user.id, action: 'case.start_link', entityType: 'case', entityId: id, ip: req.ip }, now);
+      audit(ctx.repos, { actorKind: 'user', actorId: req.auth!.user.id, action: 'case.start_link', entityType: 'case', entityId: id, ip: req.ip }, now);
       return casePage(req, reply, id, { code });
     });
 
@@ -128,7 +100,7 @@ ${fresh
         return fragmentOrPage(req, reply, frag, () => ({ title: t(lang, 'start_outreach'), body: frag }), 409);
       }
       await ctx.outreach(ids);
-      audit(ctx.db, { actorKind: 'user', actorId: req.auth!.user.id, action: 'case.outreach', entityType: 'case', details: { caseIds: ids.slice(0, 1000) }, ip: req.ip }, ctx.clock());
+      audit(ctx.repos, { actorKind: 'user', actorId: req.auth!.user.id, action: 'case.outreach', entityType: 'case', details: { caseIds: ids.slice(0, 1000) }, ip: req.ip }, ctx.clock());
       if (back.success && !req.headers['hx-request']) return reply.redirect(`/coord/cases/${back.data}?ok=outreach_requested`, 303);
       const frag = html`<p class="flash ok" id="outreach-started">${t(lang, 'outreach_started', { n: ids.length })}</p>`;
       return fragmentOrPage(req, reply, frag, () => ({ title: t(lang, 'start_outreach'), body: frag }));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { chainGraph, getContact, likelyDuplicates, listRegistry, mergeContacts, type ContactExposure, type RegistryContact } from '../../../services/coordinator/index.js';
+import { chainGraph, getContact, likelyDuplicates, listRegistry, mergeContacts, mergedInto, type ContactExposure, type RegistryContact } from '../../../services/coordinator/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, tKey } from '../../layout.js';
@@ -38,8 +38,8 @@ export function contactRoutes(ctx: WebContext) {
       const lang = req.lang;
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : { page: 1 };
-      const { total, contacts } = listRegistry(ctx.db, { quarantineDays: days(), ...(q.q ? { search: q.q } : {}), limit: PAGE, offset: (q.page - 1) * PAGE });
-      const dups = q.page === 1 && !q.q ? likelyDuplicates(ctx.db, { limit: 50 }) : [];
+      const { total, contacts } = listRegistry(ctx.repos, { quarantineDays: days(), ...(q.q ? { search: q.q } : {}), limit: PAGE, offset: (q.page - 1) * PAGE });
+      const dups = q.page === 1 && !q.q ? likelyDuplicates(ctx.repos, { limit: 50 }) : [];
       const person = (p: { id: number; name: string; phone: string | null; area: string | null }) =>
         html`<a href="/coord/contacts/${p.id}">${p.name}</a> <span class="muted small">${p.phone ?? t(lang, 'no_phone')} · ${p.area ?? '—'}</span>`;
       const mergeForm = (keep: number, merge: number, label: string) =>
@@ -69,10 +69,10 @@ ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page -
     app.get('/coord/contacts/:id', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const { id } = IdParams.parse(req.params);
-      const c = getContact(ctx.db, id, days());
+      const c = getContact(ctx.repos, id, days());
       if (!c) {
-        const merged = ctx.db.$client.prepare(`SELECT merged_into_id AS mergedInto FROM contacts WHERE id = ?`).get(id) as { mergedInto: number | null } | undefined;
-        if (merged?.mergedInto) return reply.redirect(`/coord/contacts/${merged.mergedInto}`, 303);
+        const into = mergedInto(ctx.repos, id);
+        if (into) return reply.redirect(`/coord/contacts/${into}`, 303);
         return coordPage(req, reply, { status: 404, title: t(lang, 'contacts_title'), body: html`<p class="flash error">${t(lang, 'contact_not_found')}</p>` });
       }
       const body = html`<div class="flow-head"><h1>${c.name}</h1><a href="/coord/contacts">${t(lang, 'all_contacts')}</a></div>
@@ -94,7 +94,7 @@ ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page -
 
     app.post('/coord/contacts/merge', { preHandler: coordinator }, async (req, reply) => {
       const { keep, merge } = MergeBody.parse(req.body);
-      const r = mergeContacts(ctx.db, keep, merge, req.auth!.user.id, ctx.clock());
+      const r = mergeContacts(ctx.repos, keep, merge, req.auth!.user.id, ctx.clock());
       if (!r.ok) return reply.redirect(`/coord/contacts?err=merge_${r.error}`, 303);
       req.log.info({ keepId: keep, mergedId: merge, userId: req.auth!.user.id }, 'contacts merged');
       return reply.redirect(`/coord/contacts?ok=merged_ok&n=${r.movedExposures}`, 303);
@@ -103,7 +103,7 @@ ${pages > 1 ? html`<nav class="pager">${q.page > 1 ? html`<a href="${qs(q.page -
     app.get('/coord/chains', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const caseId = z.coerce.number().int().positive().safeParse((req.query as { case?: unknown }).case);
-      const graph = chainGraph(ctx.db, { ...(caseId.success ? { caseId: caseId.data } : {}), maxNodes: 400 });
+      const graph = chainGraph(ctx.repos, { ...(caseId.success ? { caseId: caseId.data } : {}), maxNodes: 400 });
       const body = html`<div class="flow-head"><h1>${t(lang, 'chains_title')}</h1>${caseId.success ? html`<a href="/coord/chains">${t(lang, 'all_chains')}</a>` : ''}<a href="/coord/contacts">${t(lang, 'all_contacts')}</a></div>
 <p class="muted">${t(lang, 'chains_intro')}</p>
 <p class="legend chain-legend"><span class="key case">${t(lang, 'legend_case')}</span> <span class="key contact">${t(lang, 'legend_contact')}</span> <span class="key became">${t(lang, 'legend_became')}</span></p>

@@ -39,7 +39,7 @@ export function dashboardRoutes(ctx: WebContext) {
     app.get('/coord/dashboard', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const { from, to, target } = rangeOf(req, ctx);
-      const d = dashboard(ctx.db, { from, to, timezone: ctx.config.TIMEZONE, contactTarget: target, now: ctx.clock() });
+      const d = dashboard(ctx.repos, { from, to, timezone: ctx.config.TIMEZONE, contactTarget: target, now: ctx.clock() });
       const c = d.cases;
       const labels = d.series.map((p) => p.date.slice(5));
       const qs = new URLSearchParams({ from: d.range.from, to: d.range.to }).toString();
@@ -99,7 +99,7 @@ ${d.tracers.length === 0
     });
 
     const sendCsv = (req: FastifyRequest, reply: FastifyReply, name: string, csv: string, details: Record<string, unknown>) => {
-      audit(ctx.db, { actorKind: 'user', actorId: req.auth!.user.id, action: `export.${name}`, details, ip: req.ip }, ctx.clock());
+      audit(ctx.repos, { actorKind: 'user', actorId: req.auth!.user.id, action: `export.${name}`, details, ip: req.ip }, ctx.clock());
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="tracebot-${name}-${localDate(ctx.clock(), ctx.config.TIMEZONE)}.csv"`)
@@ -114,11 +114,11 @@ ${d.tracers.length === 0
       const to = q.success ? q.data.to : undefined;
       const tz = ctx.config.TIMEZONE;
       const range = { ...(from ? { fromMs: startOfLocalDay(from, tz) } : {}), ...(to ? { toMs: startOfLocalDay(addDays(to, 1), tz) } : {}) };
-      return sendCsv(req, reply, 'cases', exportCasesCsv(ctx.db, range), { from: from ?? null, to: to ?? null });
+      return sendCsv(req, reply, 'cases', exportCasesCsv(ctx.repos, range), { from: from ?? null, to: to ?? null });
     });
     app.get('/coord/exports/contacts.csv', { preHandler: coordinator }, async (req, reply) =>
-      sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.db, { quarantineDays: ctx.config.QUARANTINE_DAYS }), {}),
+      sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.repos, { quarantineDays: ctx.config.QUARANTINE_DAYS }), {}),
     );
-    app.get('/coord/exports/exposures.csv', { preHandler: coordinator }, async (req, reply) => sendCsv(req, reply, 'exposures', exportExposuresCsv(ctx.db), {}));
+    app.get('/coord/exports/exposures.csv', { preHandler: coordinator }, async (req, reply) => sendCsv(req, reply, 'exposures', exportExposuresCsv(ctx.repos), {}));
   };
 }

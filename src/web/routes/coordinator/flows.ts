@@ -10,7 +10,7 @@ import {
   getDraft,
   listFlows,
   listVersions,
-  publishDraft,
+  publishSource,
   rollback,
   saveDraft,
   versionSource,
@@ -113,10 +113,10 @@ function versionsTable(req: FastifyRequest, ctx: WebContext, flowId: string, ver
 /** The editor page: CodeMirror over a plain textarea (works without scripts), problems, simulator, diagram, versions. */
 function editorPage(req: FastifyRequest, ctx: WebContext, flowId: string, o: { source?: string; problems?: FlowProblem[]; valid?: boolean } = {}) {
   const lang = req.lang;
-  const draft = getDraft(ctx.db, flowId);
-  const versions = listVersions(ctx.db, flowId);
+  const draft = getDraft(ctx.repos, flowId);
+  const versions = listVersions(ctx.repos, flowId);
   const latest = versions[0];
-  const source = o.source ?? draft?.source ?? (latest ? versionSource(ctx.db, flowId, latest.version) : undefined) ?? starterFlow(flowId);
+  const source = o.source ?? draft?.source ?? (latest ? versionSource(ctx.repos, flowId, latest.version) : undefined) ?? starterFlow(flowId);
   const checked = flowOf(flowId, source);
   const problems = o.problems ?? checked.problems;
   const valid = o.valid ?? checked.valid;
@@ -181,7 +181,7 @@ export function flowRoutes(ctx: WebContext) {
 
     app.get('/coord/flows', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
-      const flows = listFlows(ctx.db);
+      const flows = listFlows(ctx.repos);
       const body = html`<h1>${t(lang, 'flows_title')}</h1>
 <p class="muted">${t(lang, 'flows_intro')}</p>
 ${flows.length === 0
@@ -222,7 +222,7 @@ ${flows.length === 0
     app.post('/coord/flows/:id/draft', { preHandler: coordinator, bodyLimit: 1024 * 1024 }, async (req, reply) => {
       const { id } = Params.parse(req.params);
       const { source } = SourceBody.parse(req.body);
-      saveDraft(ctx.db, id, source, { userId: req.auth!.user.id, now: ctx.clock() });
+      saveDraft(ctx.repos, id, source, { userId: req.auth!.user.id, now: ctx.clock() });
       return reply.redirect(`/coord/flows/${id}?ok=draft_saved_ok`, 303);
     });
 
@@ -230,9 +230,8 @@ ${flows.length === 0
       const { id } = Params.parse(req.params);
       const { source } = SourceBody.parse(req.body);
       const who = { userId: req.auth!.user.id, now: ctx.clock() };
-      // Save first: whatever happens next, the coordinator's text is kept.
-      saveDraft(ctx.db, id, source, who);
-      const r = publishDraft(ctx.db, ctx.flows, id, who);
+      // Saves the text as the draft first: whatever happens next, the coordinator's text is kept.
+      const r = publishSource(ctx.repos, ctx.flows, id, source, who);
       if (r.ok) {
         req.log.info({ flowId: id, version: r.version, changed: r.changed, userId: who.userId }, 'flow published from the editor');
         return reply.redirect(`/coord/flows/${id}?${r.changed ? 'ok=published_ok' : 'ok=published_same'}&v=${r.version}`, 303);
@@ -243,14 +242,14 @@ ${flows.length === 0
 
     app.post('/coord/flows/:id/discard', { preHandler: coordinator }, async (req, reply) => {
       const { id } = Params.parse(req.params);
-      discardDraft(ctx.db, id);
+      discardDraft(ctx.repos, id);
       return reply.redirect(`/coord/flows/${id}?ok=draft_discarded`, 303);
     });
 
     app.post('/coord/flows/:id/rollback', { preHandler: coordinator }, async (req, reply) => {
       const { id } = Params.parse(req.params);
       const version = Version.parse((req.body as { version?: unknown } | undefined)?.version);
-      const r = rollback(ctx.db, ctx.flows, id, version, { userId: req.auth!.user.id, now: ctx.clock() });
+      const r = rollback(ctx.repos, ctx.flows, id, version, { userId: req.auth!.user.id, now: ctx.clock() });
       if (!r.ok) return reply.redirect(`/coord/flows/${id}?err=${r.error === 'not_found' ? 'version_not_found' : 'publish_refused'}`, 303);
       req.log.info({ flowId: id, from: version, version: r.version, userId: req.auth!.user.id }, 'flow rolled back');
       return reply.redirect(`/coord/flows/${id}?ok=${r.changed ? 'rolled_back' : 'published_same'}&v=${r.version}`, 303);
@@ -260,7 +259,7 @@ ${flows.length === 0
       const { id } = Params.parse(req.params);
       const q = z.object({ from: Version, to: Version }).safeParse(req.query);
       const lang = req.lang;
-      const d = q.success ? diffVersions(ctx.db, id, q.data.from, q.data.to) : undefined;
+      const d = q.success ? diffVersions(ctx.repos, id, q.data.from, q.data.to) : undefined;
       if (!d) return coordPage(req, reply, { status: 404, title: t(lang, 'diff_title'), body: html`<p class="flash error">${t(lang, 'version_not_found')}</p><p><a href="/coord/flows/${id}">${t(lang, 'back_to_editor')}</a></p>` });
       const name = (v: number) => (v === 0 ? t(lang, 'draft') : `v${v}`);
       // Long unchanged stretches fold to three lines of context either side.
@@ -290,7 +289,7 @@ ${d.added + d.removed === 0 ? html`<p class="empty">${t(lang, 'no_differences')}
     app.get('/coord/flows/:id/export', { preHandler: coordinator }, async (req, reply) => {
       const { id } = Params.parse(req.params);
       const v = Version.safeParse((req.query as { version?: unknown }).version);
-      const file = v.success ? exportVersionYaml(ctx.db, id, v.data) : undefined;
+      const file = v.success ? exportVersionYaml(ctx.repos, id, v.data) : undefined;
       if (!file) return reply.code(404).send('not found');
       return reply
         .header('content-type', 'application/yaml; charset=utf-8')

@@ -105,7 +105,7 @@ export function importRoutes(ctx: WebContext) {
     app.post('/coord/import/preview', { preHandler: coordinator, bodyLimit: BODY_LIMIT }, async (req, reply) => {
       const { csv } = PreviewBody.parse(req.body);
       if (csv.length > MAX_CSV_CHARS) return respond(req, reply, '', tooBig(req), 413);
-      const preview = previewImport(ctx.db, csv, options());
+      const preview = previewImport(ctx.repos, csv, options());
       req.log.info({ rows: preview.summary.rows, valid: preview.summary.valid, invalid: preview.summary.invalid, userId: req.auth!.user.id }, 'import previewed');
       return respond(req, reply, csv, previewView(req, preview, csv));
     });
@@ -113,12 +113,12 @@ export function importRoutes(ctx: WebContext) {
     app.post('/coord/import/commit', { preHandler: coordinator, bodyLimit: BODY_LIMIT }, async (req, reply) => {
       const { csv, sha } = CommitBody.parse(req.body);
       if (csv.length > MAX_CSV_CHARS) return respond(req, reply, '', tooBig(req), 413);
-      const preview = previewImport(ctx.db, csv, options());
+      const preview = previewImport(ctx.repos, csv, options());
       // The text must be the one that was previewed: otherwise show the new preview and ask again.
       if (!sha || sha !== sha256(csv)) {
         return respond(req, reply, csv, html`<p class="flash error">${t(req.lang, 'text_changed')}</p>${previewView(req, preview, csv)}`, 409);
       }
-      const result = commitImport(ctx.db, preview, { ...options(), startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000, actor: actor(req) });
+      const result = commitImport(ctx.repos, preview, { ...options(), startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000, actor: actor(req) });
       req.log.info({ imported: result.imported.length, skipped: result.skipped.length, userId: req.auth!.user.id }, 'cases imported');
       let outreach: 'started' | 'offered' | 'none' = ctx.outreach ? 'offered' : 'none';
       if (ctx.outreach && ctx.outreachOnCreate && result.imported.length) {

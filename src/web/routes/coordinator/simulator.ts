@@ -61,7 +61,7 @@ export function simulatorRoutes(ctx: WebContext) {
       let flow: FlowDefinition | undefined;
       if (b.from === 'editor') {
         // Without scripts the form carries no editor text: simulate the saved draft, else the latest version.
-        const source = b.source ?? getDraft(ctx.db, b.flowId)?.source ?? undefined;
+        const source = b.source ?? getDraft(ctx.repos, b.flowId)?.source ?? undefined;
         const checked = source === undefined ? undefined : checkDraft(b.flowId, source);
         if (checked && !checked.valid) {
           const frag = html`<p class="flash error">${t(lang, 'sim_invalid')}</p>${problemList(lang, checked.problems, false)}`;
