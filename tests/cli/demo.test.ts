@@ -13,6 +13,7 @@ const one = (db: Db, sql: string) => (db.$client.prepare(sql).get() as { n: numb
 describe('demo data', () => {
   it('fills an empty database with a living week of Jakarta tracing', () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const r = runDemo(db, { now: NOW, seed: 42 });
     if (!r.ok) throw new Error(r.detail);
     const s = r.summary;
@@ -39,15 +40,15 @@ describe('demo data', () => {
     expect(reasons).toContain('patient_asked');
     // Several patients named the same person: one contact, two exposures.
     expect(one(db, `SELECT count(*) AS n FROM (SELECT contact_id FROM exposures GROUP BY contact_id HAVING count(*) > 1)`)).toBeGreaterThanOrEqual(2);
-    expect(likelyDuplicates(createRepositories(db)).length).toBeGreaterThanOrEqual(1);
-    expect(chainGraph(createRepositories(db)).components.length).toBeGreaterThanOrEqual(2);
+    expect(likelyDuplicates(repos).length).toBeGreaterThanOrEqual(1);
+    expect(chainGraph(repos).components.length).toBeGreaterThanOrEqual(2);
     // Transcripts exist and nothing is left to send to these made-up numbers.
     expect(one(db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`)).toBeGreaterThan(200);
     expect(one(db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`)).toBe(0);
     expect(one(db, `SELECT count(*) AS n FROM messages WHERE status = 'queued'`)).toBe(0);
     expect(one(db, `SELECT count(*) AS n FROM answers WHERE key = 'consent'`)).toBeGreaterThan(30);
 
-    const d = dashboard(createRepositories(db), { from: '2026-03-03', to: '2026-03-10', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
+    const d = dashboard(repos, { from: '2026-03-03', to: '2026-03-10', timezone: 'Asia/Jakarta', contactTarget: 15, now: NOW });
     expect(d.cases.confirmed).toBe(60);
     expect(d.medianHoursToInterview).toBeGreaterThan(0);
     expect(d.shareCompletedWithin24h).toBeGreaterThan(0);

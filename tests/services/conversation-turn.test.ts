@@ -13,11 +13,12 @@ const PHONE = '+6281234567001';
 
 function setUp(): { db: Db; turn: (text: string, at?: number) => ReturnType<ConversationService['handle']> } {
   const db = openDb(':memory:');
-  const flows = new FlowRegistry(createRepositories(db));
+  const repos = createRepositories(db);
+  const flows = new FlowRegistry(repos);
   const published = flows.publish(readFileSync(FLOW, 'utf8'), FLOW, { origin: 'test', now: NOW - 1000 });
   if (!published.ok) throw new Error('fixture flow did not publish');
   db.$client.prepare(`INSERT INTO cases (id, external_id, name, phone, confirmed_at) VALUES (1, 'C-1', 'Siti', ?, ?)`).run(PHONE, NOW - 86_400_000);
-  const service = new ConversationService({ stores: createRepositories(db), flows, defaultFlow: 'small-interview', defaultCountry: 'ID' });
+  const service = new ConversationService({ stores: repos, flows, defaultFlow: 'small-interview', defaultCountry: 'ID' });
   let seq = 0;
   const turn = (text: string, at = NOW + ++seq * 1000) => {
     const item: MailboxItem = {

@@ -52,37 +52,40 @@ describe('inbox services', () => {
 
   it('keeps the original waiting time when a chat is released, so it stays ahead of newer ones', async () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
     const early = seedEscalated(db, { waitingSince: 1_000 });
     seedEscalated(db, { waitingSince: 5_000 });
-    expect(claim(createRepositories(db), early.conversationId, { id: ani.id, role: 'tracer' }, 6_000).ok).toBe(true);
-    expect(release(createRepositories(db), early.conversationId, { id: ani.id, role: 'tracer' }, 7_000).ok).toBe(true);
-    const queue = listQueue(createRepositories(db), { view: 'unassigned', status: 'open', userId: ani.id });
+    expect(claim(repos, early.conversationId, { id: ani.id, role: 'tracer' }, 6_000).ok).toBe(true);
+    expect(release(repos, early.conversationId, { id: ani.id, role: 'tracer' }, 7_000).ok).toBe(true);
+    const queue = listQueue(repos, { view: 'unassigned', status: 'open', userId: ani.id });
     expect(queue.map((q) => q.conversationId)[0]).toBe(early.conversationId);
-    const next = claimNext(createRepositories(db), { id: ani.id, role: 'tracer' }, 8_000);
+    const next = claimNext(repos, { id: ani.id, role: 'tracer' }, 8_000);
     expect(next).toMatchObject({ ok: true, conversationId: early.conversationId });
   });
 
   it('refuses replies on a chat the bot owns, and after hand-back the bot owns it again', async () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer' });
     const c = seedConversation(db);
-    expect(reply(createRepositories(db), c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 1)).toMatchObject({ ok: false, error: 'not_with_tracer' });
-    expect(claim(createRepositories(db), c.conversationId, { id: ani.id, role: 'tracer' }, 2).ok).toBe(true);
-    expect(reply(createRepositories(db), c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 3).ok).toBe(true);
-    expect(handBack(createRepositories(db), c.conversationId, null, { id: ani.id, role: 'tracer' }, 4).ok).toBe(true);
-    expect(reply(createRepositories(db), c.conversationId, 'again', { id: ani.id, role: 'tracer' }, 5)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+    expect(reply(repos, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 1)).toMatchObject({ ok: false, error: 'not_with_tracer' });
+    expect(claim(repos, c.conversationId, { id: ani.id, role: 'tracer' }, 2).ok).toBe(true);
+    expect(reply(repos, c.conversationId, 'hi', { id: ani.id, role: 'tracer' }, 3).ok).toBe(true);
+    expect(handBack(repos, c.conversationId, null, { id: ani.id, role: 'tracer' }, 4).ok).toBe(true);
+    expect(reply(repos, c.conversationId, 'again', { id: ani.id, role: 'tracer' }, 5)).toMatchObject({ ok: false, error: 'not_with_tracer' });
   });
 
   it('lets a coordinator resolve a chat someone else holds; a tracer may not', async () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const ani = await seedUser(db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
     const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer' });
     const coord = await seedUser(db, { email: 'coord@example.org', role: 'coordinator' });
     const chat = seedEscalated(db);
-    claim(createRepositories(db), chat.conversationId, { id: ani.id, role: 'tracer' }, 1);
-    expect(resolve(createRepositories(db), chat.conversationId, 'other', { id: budi.id, role: 'tracer' }, 2)).toMatchObject({ ok: false, error: 'not_assignee', by: { name: 'Ani' } });
-    expect(resolve(createRepositories(db), chat.conversationId, 'refused', { id: coord.id, role: 'coordinator' }, 3).ok).toBe(true);
-    expect(claim(createRepositories(db), chat.conversationId, { id: budi.id, role: 'tracer' }, 4)).toMatchObject({ ok: false, error: 'closed' });
+    claim(repos, chat.conversationId, { id: ani.id, role: 'tracer' }, 1);
+    expect(resolve(repos, chat.conversationId, 'other', { id: budi.id, role: 'tracer' }, 2)).toMatchObject({ ok: false, error: 'not_assignee', by: { name: 'Ani' } });
+    expect(resolve(repos, chat.conversationId, 'refused', { id: coord.id, role: 'coordinator' }, 3).ok).toBe(true);
+    expect(claim(repos, chat.conversationId, { id: budi.id, role: 'tracer' }, 4)).toMatchObject({ ok: false, error: 'closed' });
   });
 });

@@ -63,8 +63,9 @@ describe('dates in a CSV', () => {
 describe('case import', () => {
   it('previews every row problem, writes nothing, then imports only the valid rows in one go', () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     insertCase(db, { externalId: 'JKT-OLD', confirmedAt: NOW - 86_400_000 });
-    const preview = previewImport(createRepositories(db), fixture('cases-with-problems.csv'), OPTS);
+    const preview = previewImport(repos, fixture('cases-with-problems.csv'), OPTS);
     expect(count(db, 'cases')).toBe(1);
     expect(preview.fileProblems).toEqual([]);
     const byLine = Object.fromEntries(preview.rows.map((r) => [r.line, r.problems.map((p) => p.code)]));
@@ -86,7 +87,7 @@ describe('case import', () => {
     expect(preview.rows[0]!.parsed).toMatchObject({ externalId: 'JKT-001', phone: '+6281234567890', dateOfBirth: '1985-05-12', testDate: '2026-03-08', language: 'id', area: 'Tebet' });
     expect(preview.rows.find((r) => r.line === 11)!.parsed).toMatchObject({ language: 'en', testDate: '2026-03-07' });
 
-    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL, actor: { kind: 'user', id: null } });
+    const result = commitImport(repos, preview, { ...OPTS, startCodeTtlMs: TTL, actor: { kind: 'user', id: null } });
     expect(result.imported.map((r) => [r.line, r.externalId])).toEqual([
       [2, 'JKT-001'],
       [11, 'JKT-010'],
@@ -119,21 +120,23 @@ describe('case import', () => {
 
   it('refuses a file without a case id column and imports nothing from it', () => {
     const { db } = tempDb();
-    const preview = previewImport(createRepositories(db), 'name,phone\nAni,081234567890\n', OPTS);
+    const repos = createRepositories(db);
+    const preview = previewImport(repos, 'name,phone\nAni,081234567890\n', OPTS);
     expect(preview.fileProblems[0]).toMatch(/no column for externalId/);
     expect(preview.summary.valid).toBe(0);
-    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(repos, preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported).toEqual([]);
     expect(count(db, 'cases')).toBe(0);
   });
 
   it('re-validates a preview at commit, and skips a case imported meanwhile', () => {
     const { db } = tempDb();
-    const preview = previewImport(createRepositories(db), 'id,name,phone\nA1,Ani,081234567890\nA2,Budi,081298765432\n', OPTS);
+    const repos = createRepositories(db);
+    const preview = previewImport(repos, 'id,name,phone\nA1,Ani,081234567890\nA2,Budi,081298765432\n', OPTS);
     // Someone edits the kept preview, and someone else imports A2 in between.
     preview.rows[0]!.input = { ...preview.rows[0]!.input!, phone: 'not a phone' };
     insertCase(db, { externalId: 'A2', confirmedAt: NOW });
-    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(repos, preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported).toEqual([]);
     expect(result.skipped).toEqual([
       { line: 2, externalId: 'A1', reasons: ['phone: not a valid phone number'] },
@@ -144,6 +147,7 @@ describe('case import', () => {
 
   it('previews and imports a 5 MB file (linear work, one transaction)', () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const lines = ['case_id,name,phone,date_of_birth,test_date,language,area'];
     let size = lines[0]!.length;
     for (let i = 0; size < 5_000_000; i++) {
@@ -153,12 +157,12 @@ describe('case import', () => {
     }
     // CPU time, not wall time: the suite shares the machine with other work.
     const started = process.cpuUsage();
-    const preview = previewImport(createRepositories(db), lines.join('\n'), OPTS);
+    const preview = previewImport(repos, lines.join('\n'), OPTS);
     const used = process.cpuUsage(started);
     const previewSeconds = (used.user + used.system) / 1e6;
     expect(preview.summary).toMatchObject({ rows: lines.length - 1, invalid: 0 });
     expect(previewSeconds).toBeLessThan(20);
-    const result = commitImport(createRepositories(db), preview, { ...OPTS, startCodeTtlMs: TTL });
+    const result = commitImport(repos, preview, { ...OPTS, startCodeTtlMs: TTL });
     expect(result.imported.length).toBe(lines.length - 1);
     expect(count(db, 'cases')).toBe(lines.length - 1);
   }, 240_000);

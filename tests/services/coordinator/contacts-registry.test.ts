@@ -24,9 +24,10 @@ describe('name matching', () => {
 describe('contacts registry', () => {
   it('two cases naming the same phone give one contact with two exposures, and a quarantine end from the latest contact', () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const c1 = insertCase(db, { externalId: 'A', name: 'Ani', confirmedAt: NOW });
     const c2 = insertCase(db, { externalId: 'B', name: 'Budi', confirmedAt: NOW });
-    const records = new StructuredRecords(createRepositories(db));
+    const records = new StructuredRecords(repos);
     const item = (caseId: number, index: number, name: string, last: string) => ({
       conversationId: 0,
       caseId,
@@ -41,16 +42,16 @@ describe('contacts registry', () => {
     const b = conv(c2).id;
     records.apply('contact.elicited', { ...item(c1, 0, 'Dewi Lestari', '2026-03-05'), conversationId: a }, NOW);
     records.apply('contact.elicited', { ...item(c2, 0, 'Dewi L.', '2026-03-07'), conversationId: b }, NOW);
-    const { total, contacts } = listRegistry(createRepositories(db), { quarantineDays: 14 });
+    const { total, contacts } = listRegistry(repos, { quarantineDays: 14 });
     expect(total).toBe(1);
     expect(contacts[0]).toMatchObject({ name: 'Dewi Lestari', phone: '+6281234567890', lastContactDate: '2026-03-07', quarantineUntil: '2026-03-21', becameCaseId: null });
     expect(contacts[0]!.exposures.map((e) => [e.caseExternalId, e.lastContactDate, e.setting])).toEqual([
       ['A', '2026-03-05', 'workplace'],
       ['B', '2026-03-07', 'workplace'],
     ]);
-    expect(listRegistry(createRepositories(db), { quarantineDays: 14, search: '0812' }).total).toBe(0);
-    expect(listRegistry(createRepositories(db), { quarantineDays: 14, search: 'dewi' }).total).toBe(1);
-    expect(listRegistry(createRepositories(db), { quarantineDays: 14, search: '+62812' }).total).toBe(1);
+    expect(listRegistry(repos, { quarantineDays: 14, search: '0812' }).total).toBe(0);
+    expect(listRegistry(repos, { quarantineDays: 14, search: 'dewi' }).total).toBe(1);
+    expect(listRegistry(repos, { quarantineDays: 14, search: '+62812' }).total).toBe(1);
   });
 
   it('offers likely duplicates by name and area or a missing phone, and never merges them itself', () => {
@@ -74,6 +75,7 @@ describe('contacts registry', () => {
 
   it('merges on request: exposures and case links move, the phone is kept, and the merge is audited', () => {
     const { db } = tempDb();
+    const repos = createRepositories(db);
     const coordinator = insertUser(db, { name: 'Citra', role: 'coordinator' });
     const keep = insertContact(db, { name: 'Susilo Joko' });
     const merge = insertContact(db, { name: 'Joko Susilo', phone: '+6281333333333', area: 'Cakung' });
@@ -83,16 +85,16 @@ describe('contacts registry', () => {
     insertExposure(db, { caseId: c2, contactId: merge, lastContactDate: '2026-03-04' });
     const became = insertCase(db, { externalId: 'C', phone: '+6281333333333', confirmedAt: NOW, sourceContactId: merge });
 
-    expect(mergeContacts(createRepositories(db), keep, keep, coordinator, NOW)).toEqual({ ok: false, error: 'same_contact' });
-    expect(mergeContacts(createRepositories(db), keep, 999, coordinator, NOW)).toEqual({ ok: false, error: 'not_found' });
-    expect(mergeContacts(createRepositories(db), keep, merge, coordinator, NOW)).toEqual({ ok: true, keepId: keep, mergedId: merge, movedExposures: 1, relinkedCases: 1 });
-    expect(mergeContacts(createRepositories(db), keep, merge, coordinator, NOW)).toEqual({ ok: false, error: 'already_merged' });
+    expect(mergeContacts(repos, keep, keep, coordinator, NOW)).toEqual({ ok: false, error: 'same_contact' });
+    expect(mergeContacts(repos, keep, 999, coordinator, NOW)).toEqual({ ok: false, error: 'not_found' });
+    expect(mergeContacts(repos, keep, merge, coordinator, NOW)).toEqual({ ok: true, keepId: keep, mergedId: merge, movedExposures: 1, relinkedCases: 1 });
+    expect(mergeContacts(repos, keep, merge, coordinator, NOW)).toEqual({ ok: false, error: 'already_merged' });
 
-    const kept = getContact(createRepositories(db), keep, 14)!;
+    const kept = getContact(repos, keep, 14)!;
     expect(kept).toMatchObject({ phone: '+6281333333333', area: 'Cakung', lastContactDate: '2026-03-04', quarantineUntil: '2026-03-18', becameCaseId: became });
     expect(kept.exposures).toHaveLength(2);
-    expect(getContact(createRepositories(db), merge, 14)).toBeUndefined();
-    expect(listRegistry(createRepositories(db), { quarantineDays: 14 }).total).toBe(1);
+    expect(getContact(repos, merge, 14)).toBeUndefined();
+    expect(listRegistry(repos, { quarantineDays: 14 }).total).toBe(1);
     const row = db.$client.prepare(`SELECT actor_kind AS kind, actor_id AS actorId, action, entity_id AS entityId, details FROM audit_log`).get() as Record<string, unknown>;
     expect(row).toMatchObject({ kind: 'user', actorId: coordinator, action: 'contact.merge', entityId: String(keep) });
     expect(JSON.parse(row.details as string)).toMatchObject({ mergedId: merge, movedExposures: 1, filled: ['phone', 'area'] });
