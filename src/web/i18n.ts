@@ -1,20 +1,24 @@
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
+import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
 
 /** UI language: Bahasa Indonesia or English, chosen per user (and by the browser before login). */
 export type UiLang = 'id' | 'en';
 
-/** A key in both sections would silently take one text; this type is `never` then, and the line below fails to compile. */
-type SharedKeys = keyof typeof inboxEn & keyof typeof coordinatorEn;
+/** A key in two sections would silently take one text; this type is not `never` then, and the line below fails to compile. */
+type InboxKey = keyof typeof inboxEn;
+type CoordinatorKey = keyof typeof coordinatorEn;
+type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
+type SharedKeys = (InboxKey & CoordinatorKey) | (InboxKey & WhatsAppAdminKey) | (CoordinatorKey & WhatsAppAdminKey);
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

@@ -5,7 +5,7 @@ import { WhatsAppUnavailableError, type LinkState, type LinkStatus} from '../../
 import { createRepositories, type Db } from '../../db/index.js';
 import { audit } from '../../services/audit.js';
 import { html, type Html } from '../html.js';
-import type { UiLang } from '../i18n.js';
+import { t, type MsgKey, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, page, sendHtml } from '../layout.js';
 
 /** What the WhatsApp admin page needs; the system wires it to the channel of this process or to the holder's published state. */
@@ -27,64 +27,8 @@ export interface WhatsAppAdminDeps {
 
 const PairingBody = z.object({ phone: z.string().trim().min(4).max(32) });
 
-// The page's own words (id/en): admin-only and WhatsApp-specific, so they live with the page rather than in the shared catalogue.
-const words = {
-  en: {
-    title: 'WhatsApp',
-    not_enabled: 'WhatsApp is not enabled. Set WHATSAPP_ENABLED=true (and OUTREACH_CHANNEL if you want to write first) and restart tracebot.',
-    status: 'Status',
-    status_disconnected: 'Not connected',
-    status_connecting: 'Connecting…',
-    status_qr: 'Waiting for the phone to scan the code',
-    status_pairing: 'Waiting for the pairing code to be entered',
-    status_open: 'Linked and connected',
-    status_logged_out: 'The phone unlinked tracebot: link it again',
-    status_unknown: 'No process holds the WhatsApp connection yet (is a process with the channels role running?)',
-    scan: 'On the health office phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code. It changes every few seconds; this page follows.',
-    qr_alt: 'QR code to link WhatsApp',
-    pairing_enter: 'On the phone: WhatsApp → Linked devices → Link a device → Link with phone number instead, and enter',
-    linked_as: 'Linked as',
-    updated: 'Updated',
-    pairing_title: 'Link with a phone number instead',
-    pairing_help: 'The number of the WhatsApp account to link, with its country code. WhatsApp then shows a prompt on that phone.',
-    phone: 'Phone number',
-    get_code: 'Get a pairing code',
-    pairing_code: 'Pairing code: {code}. Enter it on the phone now.',
-    invalid_phone: 'That is not a valid phone number.',
-    not_here: 'The WhatsApp connection is held by another tracebot process; request the code there (or stop that process).',
-    not_open: 'WhatsApp is not ready for a pairing code yet. Wait a few seconds and try again.',
-    already_linked: 'WhatsApp is already linked.',
-    failed: 'WhatsApp did not give a pairing code. Try again in a minute.',
-  },
-  id: {
-    title: 'WhatsApp',
-    not_enabled: 'WhatsApp belum diaktifkan. Setel WHATSAPP_ENABLED=true (dan OUTREACH_CHANNEL bila ingin menghubungi lebih dulu) lalu jalankan ulang tracebot.',
-    status: 'Status',
-    status_disconnected: 'Tidak terhubung',
-    status_connecting: 'Menghubungkan…',
-    status_qr: 'Menunggu ponsel memindai kode',
-    status_pairing: 'Menunggu kode penautan dimasukkan',
-    status_open: 'Tertaut dan terhubung',
-    status_logged_out: 'Ponsel memutus tautan tracebot: tautkan lagi',
-    status_unknown: 'Belum ada proses yang memegang koneksi WhatsApp (apakah proses dengan peran channels berjalan?)',
-    scan: 'Di ponsel dinas buka WhatsApp → Setelan → Perangkat tertaut → Tautkan perangkat, lalu pindai kode ini. Kode berganti setiap beberapa detik; halaman ini mengikutinya.',
-    qr_alt: 'Kode QR untuk menautkan WhatsApp',
-    pairing_enter: 'Di ponsel: WhatsApp → Perangkat tertaut → Tautkan perangkat → Tautkan dengan nomor telepon saja, lalu masukkan',
-    linked_as: 'Tertaut sebagai',
-    updated: 'Diperbarui',
-    pairing_title: 'Tautkan dengan nomor telepon',
-    pairing_help: 'Nomor akun WhatsApp yang akan ditautkan, dengan kode negara. WhatsApp lalu menampilkan pemberitahuan di ponsel itu.',
-    phone: 'Nomor telepon',
-    get_code: 'Minta kode penautan',
-    pairing_code: 'Kode penautan: {code}. Masukkan sekarang di ponsel.',
-    invalid_phone: 'Nomor telepon tidak valid.',
-    not_here: 'Koneksi WhatsApp dipegang proses tracebot lain; minta kode di sana (atau hentikan proses itu).',
-    not_open: 'WhatsApp belum siap memberi kode penautan. Tunggu beberapa detik lalu coba lagi.',
-    already_linked: 'WhatsApp sudah tertaut.',
-    failed: 'WhatsApp tidak memberi kode penautan. Coba lagi dalam satu menit.',
-  },
-} satisfies Record<UiLang, Record<string, string>>;
-type Word = keyof (typeof words)['en'];
+/** A text of this page: a catalogue key without its `wa_` prefix. */
+type Word = MsgKey extends infer K ? (K extends `wa_${infer W}` ? W : never) : never;
 
 const STATUS_WORD: Record<LinkStatus, Word> = {
   disconnected: 'status_disconnected',
@@ -96,7 +40,7 @@ const STATUS_WORD: Record<LinkStatus, Word> = {
 };
 
 function w(lang: UiLang, key: Word, vars: Record<string, string> = {}): string {
-  return words[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+  return t(lang, `wa_${key}`, vars);
 }
 
 /** `ABCD1234` → `ABCD-1234`, as WhatsApp shows it on the phone. */
