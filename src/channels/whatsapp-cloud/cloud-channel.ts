@@ -1,0 +1,350 @@
+import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../channel.js';
+import { InboundMessage } from '../channel.js';
+import { classifyCloudError, failureDetail, GraphApiError, toSendResult } from './errors.js';
+import { GraphClient } from './graph-client.js';
+import { chatIdForPhone, waIdForChat } from './ids.js';
+import { normaliseMessage, normaliseStatus, type DeliveryStatusEvent } from './inbound.js';
+import { planMessages, templateMessage, type TemplateSettings } from './outbound.js';
+import { answerSubscription, verifySignature } from './signature.js';
+import { CloudChangeValue, CloudWebhook } from './webhook-schema.js';
+import { MemoryWindowStore, WINDOW_MS, type WindowStore } from './window-store.js';
+
+/** The slice of a pino logger the adapter uses. Objects carry ids and codes only, never text or phone numbers. */
+export interface CloudLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WhatsAppCloudChannelOptions {
+  /** System-user access token. Never logged. */
+  token: string;
+  phoneNumberId: string;
+  /** Signs webhooks (X-Hub-Signature-256). */
+  appSecret: string;
+  /** What we told Meta to send in the subscription check. */
+  verifyToken: string;
+  /** Graph API root with a pinned version, e.g. https://graph.facebook.com/v21.0. */
+  apiRoot: string;
+  /** The approved template that reopens a conversation outside the 24-hour window. */
+  template: TemplateSettings;
+  logger: CloudLogger;
+  /** Window and held-reply memory; default in-process memory. */
+  store?: WindowStore;
+  /** Delivery receipts (sent / delivered / read / failed) of our messages, and held replies once they went out. */
+  onStatus?: (event: DeliveryStatusEvent) => void | Promise<void>;
+  now?: () => number;
+  fetch?: typeof fetch;
+  /** Per Graph API request. Default 15 s. */
+  requestTimeoutMs?: number;
+  /** Backoff after throughput errors (130429, 4, 80007, HTTP 429), doubling per consecutive hit. Default 1 s … 60 s. */
+  throttle?: { minMs: number; maxMs: number };
+  /** While the token is rejected, how long the outbound queue pauses between probes. Default 60 s. */
+  degradedRetryMs?: number;
+}
+
+/** Whether the channel can send. `degraded`: Meta rejects our token; replies stay queued until it is fixed. */
+export interface CloudHealth {
+  state: 'ok' | 'degraded';
+  since?: number;
+  code?: number;
+}
+
+/** The Cloud API adapter: a Channel plus the webhook entry points and health for the web server. */
+export interface WhatsAppCloudChannel extends Channel {
+  readonly name: 'whatsapp';
+  readonly transport: 'cloud';
+  /** One webhook POST: 401 on a bad signature (nothing parsed), 400 on a non-webhook body, 503 before start, 500 when our handler failed (Meta retries), else 200. */
+  handleWebhook(headers: Record<string, string | string[] | undefined>, rawBody: Buffer | string): Promise<{ status: number }>;
+  /** Meta's GET subscription check. */
+  verifySubscription(query: Record<string, unknown>): { status: number; body: string };
+  health(): CloudHealth;
+  /** The Cloud API cannot look numbers up: every E.164 number "exists"; a send to one not on WhatsApp fails with 131026. */
+  checkNumber(phoneE164: string): Promise<{ exists: boolean; jid?: string }>;
+  jidForPhone(phoneE164: string): string;
+}
+
+const MEMORY = 2000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MEMORY) map.delete(map.keys().next().value as K);
+}
+
+/** Build the Cloud API channel. Nothing touches the network until a send. */
+export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): WhatsAppCloudChannel {
+  const log = o.logger;
+  const now = o.now ?? Date.now;
+  const store = o.store ?? new MemoryWindowStore();
+  const client = new GraphClient({ apiRoot: o.apiRoot, phoneNumberId: o.phoneNumberId, token: o.token, timeoutMs: o.requestTimeoutMs ?? 15_000, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const throttle = o.throttle ?? { minMs: 1000, maxMs: 60_000 };
+  const degradedRetryMs = o.degradedRetryMs ?? 60_000;
+
+  let handler: InboundHandler | undefined;
+  let health: CloudHealth = { state: 'ok' };
+  let throttledInARow = 0;
+  /** Per chat, the tail of its sends and flushes: one chat's messages leave in order, other chats do not wait. */
+  const chains = new Map<string, Promise<unknown>>();
+  /** Outbox id → wamids of parts already sent, so a retry after a failed middle part does not repeat the first. */
+  const sentParts = new Map<string, string[]>();
+  /** wamid → the reply it carried, so an asynchronous 131047 can be re-sent as the template. */
+  const recent = new Map<string, OutboundMessage>();
+
+  function inChain<T>(chatId: string, run: () => Promise<T>): Promise<T> {
+    const next = (chains.get(chatId) ?? Promise.resolve()).then(run, run);
+    const tail = next.catch(() => undefined);
+    chains.set(chatId, tail);
+    void tail.then(() => {
+      if (chains.get(chatId) === tail) chains.delete(chatId);
+    });
+    return next;
+  }
+
+  async function emit(event: DeliveryStatusEvent): Promise<void> {
+    try {
+      await o.onStatus?.(event);
+    } catch (err) {
+      log.warn({ wamid: event.channelMessageId, error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud status handler failed');
+    }
+  }
+
+  function degrade(e: GraphApiError): void {
+    if (health.state === 'degraded') return;
+    health = { state: 'degraded', since: now(), ...(e.code !== undefined ? { code: e.code } : {}) };
+    log.error({ code: e.code, httpStatus: e.httpStatus }, 'whatsapp cloud rejected the access token: sending stopped, replies stay queued until WHATSAPP_CLOUD_TOKEN is fixed');
+  }
+
+  function healthy(): void {
+    throttledInARow = 0;
+    if (health.state === 'ok') return;
+    health = { state: 'ok' };
+    log.info({}, 'whatsapp cloud accepts the access token again: sending resumed');
+  }
+
+  function backoff(): number {
+    throttledInARow++;
+    return Math.min(throttle.maxMs, throttle.minMs * 2 ** (throttledInARow - 1));
+  }
+
+  async function windowOpen(chatId: string): Promise<boolean> {
+    const last = await store.lastInboundAt(chatId);
+    return last !== undefined && now() - last < WINDOW_MS;
+  }
+
+  /** Send one reply's parts free-form. Failures come back classified; a 131047 re-engages instead. */
+  async function sendParts(message: OutboundMessage, to: string): Promise<SendResult> {
+    const bodies = planMessages(to, message);
+    const ids = sentParts.get(message.id) ?? [];
+    for (let i = ids.length; i < bodies.length; i++) {
+      try {
+        ids.push(await client.send('send message', bodies[i]!));
+        remember(sentParts, message.id, ids);
+      } catch (err) {
+        const e = err instanceof GraphApiError ? err : new GraphApiError('send message', undefined, undefined, 'unexpected error', { cause: err });
+        return failure(e, message, to, i);
+      }
+    }
+    sentParts.delete(message.id);
+    for (const id of ids) remember(recent, id, message);
+    healthy();
+    return { ok: true, channelMessageIds: ids };
+  }
+
+  async function failure(e: GraphApiError, message: OutboundMessage, to: string, part: number): Promise<SendResult> {
+    const kind = classifyCloudError(e.code, e.httpStatus);
+    log.warn({ outboxId: message.id, part, code: e.code, httpStatus: e.httpStatus, fbtraceId: e.fbtraceId, result: kind.kind }, 'whatsapp cloud send failed');
+    if (kind.kind === 'auth') degrade(e);
+    else if (health.state === 'degraded' && e.httpStatus !== undefined) healthy(); // Meta answered something else: the token works
+    if (kind.kind === 'window') return reengage(message, to, true);
+    return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), kind.kind === 'auth' ? degradedRetryMs : backoff());
+  }
+
+  /**
+   * Outside the 24-hour window: hold the reply and, unless the person was already invited since they last wrote, send the
+   * approved template. The held replies go out when the person answers (their message opens the window).
+   */
+  async function reengage(message: OutboundMessage, to: string, afterRefusal = false): Promise<SendResult> {
+    const chatId = message.channelUserId;
+    const [invited, last] = await Promise.all([store.templateSentAt(chatId), store.lastInboundAt(chatId)]);
+    const pending = invited !== undefined && now() - invited < WINDOW_MS && invited > (last ?? 0);
+    if (pending && !afterRefusal) {
+      await store.hold(chatId, message);
+      log.debug({ outboxId: message.id }, 'whatsapp cloud reply held until the person answers the template');
+      return { ok: true, channelMessageIds: [] };
+    }
+    let wamid: string;
+    try {
+      wamid = await client.send('send template', templateMessage(to, o.template));
+    } catch (err) {
+      const e = err instanceof GraphApiError ? err : new GraphApiError('send template', undefined, undefined, 'unexpected error', { cause: err });
+      const kind = classifyCloudError(e.code, e.httpStatus);
+      log.warn({ outboxId: message.id, code: e.code, httpStatus: e.httpStatus, template: o.template.name, result: kind.kind }, 'whatsapp cloud template send failed');
+      if (kind.kind === 'auth') degrade(e);
+      // A template refused for the window would loop: say so with its code instead.
+      if (kind.kind === 'window') return { ok: false, kind: 'permanent', reason: 'forbidden', detail: failureDetail(e.code, e.title) };
+      return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), kind.kind === 'auth' ? degradedRetryMs : backoff());
+    }
+    await store.noteTemplate(chatId, now());
+    await store.hold(chatId, message);
+    remember(recent, wamid, message);
+    healthy();
+    log.info({ outboxId: message.id, wamid, template: o.template.name }, 'whatsapp cloud window closed: template sent, reply held');
+    return { ok: true, channelMessageIds: [wamid] };
+  }
+
+  /** Send the replies held for a chat, now that its window is open; on a failure the rest are held again, in order. */
+  async function flushHeld(chatId: string, to: string): Promise<SendResult | undefined> {
+    const held = await store.takeHeld(chatId);
+    for (const [i, message] of held.entries()) {
+      const r = await sendParts(message, to);
+      if (!r.ok) {
+        for (const rest of held.slice(i)) await store.hold(chatId, rest);
+        return r;
+      }
+      for (const id of r.channelMessageIds) await emit({ channelMessageId: id, channelUserId: chatId, status: 'sent', at: now(), outboxId: message.id });
+    }
+    return undefined;
+  }
+
+  async function sendNow(message: OutboundMessage, to: string): Promise<SendResult> {
+    const chatId = message.channelUserId;
+    if (!(await windowOpen(chatId))) return reengage(message, to);
+    const stuck = await flushHeld(chatId, to);
+    if (stuck) return stuck;
+    return sendParts(message, to);
+  }
+
+  async function onStatusEntry(raw: unknown): Promise<void> {
+    const event = normaliseStatus(raw);
+    if (!event) return;
+    const message = recent.get(event.channelMessageId);
+    if (message) event.outboxId = message.id;
+    if (event.status === 'failed' && event.error) {
+      const kind = classifyCloudError(event.error.code, undefined);
+      log.warn({ wamid: event.channelMessageId, outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
+      if (kind.kind === 'window' && message) {
+        const to = waIdForChat(message.channelUserId);
+        // Re-sent as the template; the reply itself is held, so this failure is not the message's fate.
+        if (to) void inChain(message.channelUserId, () => reengage(message, to, true)).catch(() => undefined);
+        return;
+      }
+    }
+    await emit(event);
+  }
+
+  async function onChange(value: CloudChangeValue): Promise<void> {
+    for (const raw of value.messages ?? []) {
+      const n = normaliseMessage(raw, value, now());
+      if (n.kind === 'ignored') {
+        log.info({ wamid: n.id, type: n.type, reason: n.reason }, 'whatsapp cloud message ignored');
+        continue;
+      }
+      const checked = InboundMessage.safeParse(n.message);
+      if (!checked.success) {
+        log.error({ wamid: n.message.channelMessageId, issues: checked.error.issues.map((i) => i.path.join('.')) }, 'whatsapp cloud message not normalisable');
+        continue;
+      }
+      const message = checked.data;
+      const chatId = message.channelUserId;
+      await store.noteInbound(chatId, Math.min(message.sentAt, now()));
+      const held = await store.hasHeld(chatId);
+      // Queued before the hand-over: the engine's answer to this message waits behind the replies held for it.
+      if (held) void inChain(chatId, () => flushHeld(chatId, n.waId)).catch(() => undefined);
+      if (n.continueTap && held) {
+        log.info({ wamid: message.channelMessageId }, 'whatsapp cloud template answered: held replies released');
+        continue;
+      }
+      log.debug({ wamid: message.channelMessageId, kind: message.content.kind }, 'whatsapp cloud message received');
+      await handler!(message);
+    }
+    for (const raw of value.statuses ?? []) await onStatusEntry(raw);
+    for (const e of value.errors ?? []) log.warn({ code: e.code }, 'whatsapp cloud webhook reported an error');
+  }
+
+  return {
+    name: 'whatsapp',
+    transport: 'cloud',
+
+    async start(onMessage) {
+      if (handler) throw new Error('whatsapp cloud channel already started');
+      handler = onMessage;
+    },
+
+    async stop() {
+      handler = undefined;
+      await Promise.all([...chains.values()]);
+    },
+
+    async send(message) {
+      const to = waIdForChat(message.channelUserId);
+      if (!to) return { ok: false, kind: 'permanent', reason: 'not_found', detail: 'not a WhatsApp phone chat id' };
+      try {
+        return await inChain(message.channelUserId, () => sendNow(message, to));
+      } catch (err) {
+        // Store (Redis) trouble or a bug: a value, never a throw, for the outbound worker.
+        log.warn({ outboxId: message.id, error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud send aborted');
+        return { ok: false, kind: 'transient', detail: err instanceof Error ? err.name : 'unknown error' };
+      }
+    },
+
+    async handleWebhook(headers, rawBody) {
+      if (!verifySignature(rawBody, headers['x-hub-signature-256'], o.appSecret)) {
+        log.warn({ signed: headers['x-hub-signature-256'] !== undefined }, 'whatsapp cloud webhook rejected: bad signature');
+        return { status: 401 };
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+      } catch {
+        return { status: 400 };
+      }
+      const body = CloudWebhook.safeParse(json);
+      if (!body.success) return { status: 400 };
+      if (body.data.object !== 'whatsapp_business_account') return { status: 200 };
+      if (!handler) return { status: 503 };
+      try {
+        for (const entry of body.data.entry) {
+          for (const change of entry.changes) {
+            if (change.field !== 'messages') continue;
+            const value = CloudChangeValue.safeParse(change.value);
+            if (!value.success) {
+              log.warn({ entryId: entry.id }, 'whatsapp cloud change not understood');
+              continue;
+            }
+            if (value.data.metadata.phone_number_id !== o.phoneNumberId) {
+              log.warn({ entryId: entry.id }, 'whatsapp cloud webhook for another phone number ignored');
+              continue;
+            }
+            await onChange(value.data);
+          }
+        }
+        return { status: 200 };
+      } catch (err) {
+        log.error({ error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud webhook handling failed: Meta will retry');
+        return { status: 500 };
+      }
+    },
+
+    verifySubscription(query) {
+      return answerSubscription(query, o.verifyToken);
+    },
+
+    health() {
+      return { ...health };
+    },
+
+    async checkNumber(phoneE164) {
+      try {
+        return { exists: true, jid: chatIdForPhone(phoneE164) };
+      } catch {
+        return { exists: false };
+      }
+    },
+
+    jidForPhone(phoneE164) {
+      return chatIdForPhone(phoneE164);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/*
+ * Chat ids. The Cloud channel names a chat like the linked-phone channel does (`<digits>@s.whatsapp.net`), so a health office
+ * that moves from the linked phone to the Business Platform keeps every open conversation: same channel name, same chat key.
+ */
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const WA_ID = /^[1-9]\d{6,14}$/;
+const JID = /^([1-9]\d{6,14})(?::\d+)?@s\.whatsapp\.net$/;
+
+/** The chat id of a WhatsApp id (`6281234567890` → `6281234567890@s.whatsapp.net`). */
+export function chatIdForWaId(waId: string): string {
+  return `${waId}@s.whatsapp.net`;
+}
+
+/** The chat id of an E.164 phone; throws RangeError on anything else. */
+export function chatIdForPhone(e164: string): string {
+  if (!E164.test(e164)) throw new RangeError('chatIdForPhone: expected an E.164 phone like +6281234567890');
+  return chatIdForWaId(e164.slice(1));
+}
+
+/** The Graph API `to` for a chat id: accepts a phone JID, bare digits or an E.164 phone; undefined for LIDs, groups, junk. */
+export function waIdForChat(chatId: string): string | undefined {
+  const jid = JID.exec(chatId);
+  if (jid) return jid[1];
+  const digits = chatId.startsWith('+') ? chatId.slice(1) : chatId;
+  return WA_ID.test(digits) ? digits : undefined;
+}
