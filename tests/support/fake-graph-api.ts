@@ -35,6 +35,8 @@ interface Scripted {
   httpStatus: number;
   title: string;
   async: boolean;
+  /** Sends to let through before this failure. */
+  skip: number;
 }
 
 export interface FakeGraphOptions {
@@ -102,8 +104,8 @@ export class FakeGraphApi {
     this.tokenValid = true;
   }
   /** The next send fails with `code` (at once, or accepted and then failed by a status webhook). */
-  failNext(code: number, o: { httpStatus?: number; title?: string; async?: boolean } = {}): void {
-    this.scripted.push({ code, httpStatus: o.httpStatus ?? 400, title: o.title ?? `(#${code}) scripted failure`, async: o.async ?? false });
+  failNext(code: number, o: { httpStatus?: number; title?: string; async?: boolean; skip?: number } = {}): void {
+    this.scripted.push({ code, httpStatus: o.httpStatus ?? 400, title: o.title ?? `(#${code}) scripted failure`, async: o.async ?? false, skip: o.skip ?? 0 });
   }
   /** The person wrote at `at` (opens the 24-hour window without a webhook). */
   openWindow(waId: string, at = this.now()): void {
@@ -215,7 +217,8 @@ export class FakeGraphApi {
     if (body.messaging_product !== 'whatsapp' || !/^\d{7,15}$/.test(to)) return fail(400, 100, '(#100) Invalid parameter');
     const record = this.parseSend(body, to);
     if (typeof record === 'string') return fail(400, 100, `(#100) Invalid parameter: ${record}`);
-    const scripted = this.scripted.shift();
+    const head = this.scripted[0];
+    const scripted = head && head.skip-- <= 0 ? this.scripted.shift() : undefined;
     if (scripted && !scripted.async) return fail(scripted.httpStatus, scripted.code, scripted.title);
     if (this.unreachable.has(to)) return fail(400, 131026, '(#131026) Message undeliverable');
     const last = this.windows.get(to);
