@@ -10,6 +10,8 @@ export interface Config extends Env {
   fakeChannel: boolean;
   patientPhonePage: boolean;
   telegramEnabled: boolean;
+  /** The WhatsApp Business Platform (Cloud API) channel: all four WHATSAPP_CLOUD_ credentials set. */
+  whatsappCloudEnabled: boolean;
   /** The channel outreach uses, or null when outreach is off. */
   outreachChannel: 'whatsapp' | 'fake' | null;
 }
@@ -35,11 +37,20 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
   if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
   }
+  const cloudKeys = ['WHATSAPP_CLOUD_TOKEN', 'WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'WHATSAPP_CLOUD_APP_SECRET', 'WHATSAPP_CLOUD_VERIFY_TOKEN'] as const;
+  const cloudSet = cloudKeys.filter((k) => env[k] !== undefined);
+  if (cloudSet.length > 0 && cloudSet.length < cloudKeys.length) {
+    for (const k of cloudKeys.filter((k) => env[k] === undefined)) problems.push(`${k}: required with the other WHATSAPP_CLOUD_ settings (${cloudSet.join(', ')} set)`);
+  }
+  if (cloudSet.length > 0 && env.WHATSAPP_ENABLED) {
+    problems.push('WHATSAPP_ENABLED and WHATSAPP_CLOUD_*: only one WhatsApp channel can run (linked phone or Business Platform); turn one off');
+  }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ characters)');
   if (problems.length) throw new ConfigError(problems);
   const dataDir = path.resolve(baseDir, env.DATA_DIR);
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
-  const realChannel = telegramEnabled || env.WHATSAPP_ENABLED;
+  const whatsappCloudEnabled = cloudSet.length === cloudKeys.length;
+  const realChannel = telegramEnabled || env.WHATSAPP_ENABLED || whatsappCloudEnabled;
   return Object.freeze({
     ...env,
     DATA_DIR: dataDir,
@@ -49,8 +60,9 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
     patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && env.NODE_ENV !== 'production' : env.PATIENT_PHONE_PAGE === 'on',
     telegramEnabled,
+    whatsappCloudEnabled,
     outreachChannel:
-      env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL,
+      env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED || whatsappCloudEnabled ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL,
   });
 }
 

@@ -56,5 +56,20 @@ export const EnvSchema = z.object({
   WHATSAPP_RATE_PER_MINUTE: int(1, 600).default(20),
   WHATSAPP_CHAT_INTERVAL_MS: int(0, 600_000).default(4000),
   WHATSAPP_JITTER_MS: int(0, 60_000).default(1500),
+  WHATSAPP_CLOUD_TOKEN: z.string().min(20, 'a system-user access token from Meta Business Settings').optional(),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d{5,20}$/, 'the numeric Phone number ID (not the phone number)').optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(16).optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().regex(/^[A-Za-z0-9_.~-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . ~ -').optional(),
+  /** v21.0 expires on 21 Jan 2027; v25.0 is available until 29 Jul 2028 (Graph API changelog). */
+  WHATSAPP_CLOUD_API_ROOT: z.string().url().default('https://graph.facebook.com/v25.0'),
+  WHATSAPP_CLOUD_RATE_PER_SECOND: int(1, 1000).default(80),
+  WHATSAPP_CLOUD_TEMPLATE_NAME: z.string().regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _').default('tracebot_checkin'),
+  WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a template language code such as id or en_US').default('id'),
+  /** The template body's {{1}}, {{2}}… in order, separated by '|'. */
+  WHATSAPP_CLOUD_TEMPLATE_PARAMS: z
+    .string()
+    .transform((v) => v.split('|').map((s) => s.trim()).filter(Boolean))
+    .default([]),
+  WHATSAPP_CLOUD_TEMPLATE_BUTTON: bool.default(true),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -90,7 +90,7 @@ export class FakeGraphApi {
     const server = createServer((req, res) => void api!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    api = new FakeGraphApi(server, `http://127.0.0.1:${port}/v21.0`, o);
+    api = new FakeGraphApi(server, `http://127.0.0.1:${port}/v25.0`, o);
     return api;
   }
 
@@ -205,7 +205,7 @@ export class FakeGraphApi {
       res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type, code, fbtrace_id: `Atrace${this.seq}` } }));
     };
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (req.method !== 'POST' || path !== `/v21.0/${this.phoneNumberId}/messages`) return fail(400, 100, 'Unsupported post request.', 'GraphMethodException');
+    if (req.method !== 'POST' || !new RegExp(`^/v\\d+\\.\\d/${this.phoneNumberId}/messages$`).test(path)) return fail(400, 100, 'Unsupported post request.', 'GraphMethodException');
     if (!this.tokenValid || req.headers.authorization !== `Bearer ${this.token}`) return fail(401, 190, 'Error validating access token: Session has expired.');
     let body: Json;
     try {
