@@ -78,7 +78,7 @@ export class FakeGraphApi {
     readonly apiRoot: string,
     private readonly o: FakeGraphOptions,
   ) {
-    this.token = o.token ?? 'EAAG-test-token';
+    this.token = o.token ?? 'EAAGtest0fake0graph0api0token';
     this.phoneNumberId = o.phoneNumberId ?? '106540352242922';
     this.appSecret = o.appSecret ?? 'app-secret-for-tests';
     this.now = o.now ?? Date.now;
@@ -247,7 +247,10 @@ export class FakeGraphApi {
     if (b.type === 'text') {
       const text = String((b.text as Json | undefined)?.body ?? '');
       if (!text || text.length > 4096) return 'text.body';
-      return { wamid, to, type: 'text', text, choices: [], choiceIds: [] };
+      // A numbered list at the end ("1. …\n2. …" then an italic hint) is what a person answers by typing the number.
+      const listed = /\n\n((?:\d+\. .*(?:\n|$))+)\n_[^\n]*_$/.exec(text);
+      const choices = listed ? listed[1]!.trim().split('\n').map((l) => l.replace(/^\d+\. /, '')) : [];
+      return { wamid, to, type: 'text', text, choices, choiceIds: [] };
     }
     if (b.type === 'interactive') {
       const i = (b.interactive ?? {}) as Json;

@@ -52,6 +52,11 @@ export interface CloudHealth {
 }
 
 /** The Cloud API adapter: a Channel plus the webhook entry points and health for the web server. */
+/** True for the Cloud API adapter (it shares the channel name `whatsapp` with the linked-phone one). */
+export function isWhatsAppCloudChannel(c: Channel): c is WhatsAppCloudChannel {
+  return c.name === 'whatsapp' && (c as Partial<WhatsAppCloudChannel>).transport === 'cloud';
+}
+
 export interface WhatsAppCloudChannel extends Channel {
   readonly name: 'whatsapp';
   readonly transport: 'cloud';
@@ -224,6 +229,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     if (event.status === 'failed' && event.error) {
       const kind = classifyCloudError(event.error.code, undefined);
       log.warn({ wamid: event.channelMessageId, outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
+      if (kind.kind === 'not_on_whatsapp') event.unreachable = true;
       if (kind.kind === 'window' && message) {
         const to = waIdForChat(message.channelUserId);
         // Re-sent as the template; the reply itself is held, so this failure is not the message's fate.

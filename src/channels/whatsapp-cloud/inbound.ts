@@ -22,6 +22,8 @@ export interface DeliveryStatusEvent {
   outboxId?: string;
   /** Present on `failed`: Meta's code and title. */
   error?: { code: number; title: string };
+  /** Set on a failure that means the person cannot be reached on WhatsApp (131026): mark them unreachable, create the call task. */
+  unreachable?: true;
 }
 
 /** Shared contacts: the card's phone in E.164 (its WhatsApp id, or a number written with `+`/`00`); others as written. */

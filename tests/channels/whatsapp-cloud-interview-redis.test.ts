@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import '../../src/channels/wiring.js';
+import { createApiToken } from '../../src/services/api-tokens.js';
+import { apiClient, nextMessageWith } from '../support/api-client.js';
+import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { eventually, startTestSystem } from '../support/system.js';
+
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+
+const WA = '6281211112222';
+const CHAT = `${WA}@s.whatsapp.net`;
+
+describe('a patient interviewed on the WhatsApp Business Platform (fake Graph API, full system)', () => {
+  let api: FakeGraphApi;
+  let sys: Sys;
+  let token: string;
+
+  const http = apiClient(() => sys.address, () => token);
+  const botSays = (text: string, from: { n: number }) => nextMessageWith(() => api.sentTo(WA), text, from);
+  const q = <T>(sql: string, ...args: unknown[]) => sys.db.$client.prepare(sql).all(...args) as T[];
+
+  beforeEach(async () => {
+    api = await FakeGraphApi.start();
+    sys = await startTestSystem(inject('redisUrl'), {
+      WHATSAPP_CLOUD_TOKEN: api.token,
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: api.phoneNumberId,
+      WHATSAPP_CLOUD_APP_SECRET: api.appSecret,
+      WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-me-please',
+      WHATSAPP_CLOUD_API_ROOT: api.apiRoot,
+      WHATSAPP_CLOUD_TEMPLATE_PARAMS: 'Dinas Kesehatan DKI Jakarta',
+    });
+    api.webhookUrl = `${sys.address}/whatsapp/webhook`;
+    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+  });
+  afterEach(async () => {
+    await sys?.stop();
+    await api?.close();
+  });
+
+  it('writes first with the approved template, then runs the interview with buttons, a list, a contact card and receipts', async () => {
+    expect(sys.channels.map((c) => c.name)).toEqual(['whatsapp']);
+    const verify = await fetch(`${sys.address}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=8273`);
+    expect(await verify.text()).toBe('8273');
+
+    // A new case with a phone number: outreach writes first, and outside the 24-hour window that can only be the template.
+    const created = await http('POST', '/api/v1/cases', { externalId: 'WAC-0001', name: 'Budi Santoso', phone: '0812-1111-2222', dateOfBirth: '1990-03-14', language: 'en' });
+    expect(created.status).toBe(201);
+    const invite = await eventually(() => api.sentTo(WA)[0], 'template');
+    expect(invite).toMatchObject({ type: 'template', template: { name: 'tracebot_checkin', language: 'id', params: ['Dinas Kesehatan DKI Jakarta'] } });
+    // The greeting names a diagnosis: it is held, not sent, until the person answers.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.sentTo(WA)).toHaveLength(1);
+
+    const seen = { n: 1 };
+    await api.pressChoice(WA, 'Lanjut');
+    await botSays('Hello Budi Santoso', seen);
+    const consent = await botSays('willing to answer', seen);
+    expect(consent).toMatchObject({ type: 'interactive', interactive: 'button', choices: ['Yes', 'No'] });
+    await api.pressChoice(WA, 'Yes');
+    await botSays('date of birth 14 Mar 1990', seen);
+    await api.pressChoice(WA, 'Yes');
+    await botSays('symptoms', seen);
+    await api.pressChoice(WA, 'Yes');
+    await botSays('first symptoms start', seen);
+    await api.sendText(WA, 'yesterday');
+    const symptoms = await botSays('Which symptoms', seen);
+    expect(symptoms.interactive).toBe('list');
+    await api.sendText(WA, 'fever, cough');
+    const isolation = await botSays('isolating', seen);
+    // "Isolation centre (for example Wisma Atlet)" is too long for a button or a list row: numbered text.
+    expect(isolation.type).toBe('text');
+    await api.pressChoice(WA, 'At home');
+    await botSays('How many other people', seen);
+    await api.sendText(WA, '2');
+    await botSays('full name', seen);
+    await api.sendContacts(WA, [{ name: 'Siti Aminah', phone: '+62 812-3456-7890', waId: '6281234567890' }]);
+    await botSays('Where were you in contact with Siti Aminah', seen);
+    await api.pressChoice(WA, 'Same household');
+    await botSays('When did you last see', seen);
+    await api.sendText(WA, 'today');
+    await botSays('have any symptoms', seen);
+    await api.pressChoice(WA, 'No');
+    await botSays('anyone else', seen);
+    await api.pressChoice(WA, 'No');
+    await botSays('Which place did you visit', seen);
+    await api.sendText(WA, 'none');
+    const summary = await botSays('people you listed', seen);
+    expect(summary.text).toContain('Siti Aminah');
+    await api.pressChoice(WA, 'Yes');
+    const thanks = await botSays('Thank you very much', seen);
+
+    const detail = await eventually(async () => {
+      const r = await http('GET', '/api/v1/cases/WAC-0001');
+      return r.json.status === 'completed' && r.json.contacts.length === 1 ? r.json : undefined;
+    }, 'completed case with a contact');
+    expect(detail.answers).toMatchObject({ consent: true, household_size: 2, symptoms: ['fever', 'cough'], isolation: 'home' });
+    const contacts = (await http('GET', '/api/v1/contacts')).json.contacts;
+    expect(contacts[0]).toMatchObject({ name: 'Siti Aminah', phone: '+6281234567890', setting: 'household', caseExternalId: 'WAC-0001' });
+    expect(q(`SELECT channel, channel_user_id AS chat FROM conversations`)).toEqual([{ channel: 'whatsapp', chat: CHAT }]);
+
+    // Receipts: the fake reports sent + delivered for every message; the patient reads the last one.
+    await api.postStatus(thanks.wamid, 'read');
+    await eventually(() => q<{ status: string }>(`SELECT status FROM messages WHERE channel_message_id = ?`, thanks.wamid)[0]?.status === 'read' || undefined, 'read receipt');
+    await api.settle();
+    const out = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
+    expect(out.every((m) => ['delivered', 'read'].includes(m.status))).toBe(true);
+    // The held greeting carries the id it finally went out under, so its receipts landed on it too.
+    const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Hello Budi%'`)[0]!;
+    expect(api.sentTo(WA).find((s) => s.text.startsWith('Hello Budi'))?.wamid).toBe(greeting.id);
+
+    // Meta delivers the last webhook again: still one transcript line for it.
+    const before = q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n;
+    expect((await api.redeliverLast(WA)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n).toBe(before);
+  });
+
+  it('marks a person whose number is not on WhatsApp unreachable and asks a tracer to call', async () => {
+    api.unreachable.add('6281299998888');
+    await http('POST', '/api/v1/cases', { externalId: 'WAC-0002', name: 'Ani', phone: '0812-9999-8888', language: 'id' });
+    const esc = await eventually(() => q<{ reason: string; detail: string }>(`SELECT reason, detail FROM escalations`)[0], 'escalation');
+    expect(esc.reason).toBe('unreachable');
+    expect(esc.detail).toContain('131026');
+    const c = await eventually(async () => {
+      const r = await http('GET', '/api/v1/cases/WAC-0002');
+      return r.json.status === 'unreachable' ? r.json : undefined;
+    }, 'unreachable case');
+    expect(c.status).toBe('unreachable');
+  });
+
+  it('a rejected token keeps replies queued and reports the channel degraded in /readyz', async () => {
+    api.revokeToken();
+    await http('POST', '/api/v1/cases', { externalId: 'WAC-0003', name: 'Ani', phone: '0812-7777-6666', language: 'id' });
+    const ready = await eventually(async () => {
+      const r = await fetch(`${sys.address}/readyz`);
+      const json = (await r.json()) as { status: string; checks: Record<string, string> };
+      return json.status === 'degraded' ? { code: r.status, json } : undefined;
+    }, 'degraded readiness');
+    expect(ready).toEqual({ code: 200, json: { status: 'degraded', checks: { sqlite: 'ok', redis: 'ok', whatsapp_cloud: 'degraded' } } });
+    const queued = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
+    expect(queued.length).toBeGreaterThan(0);
+    expect(queued.every((m) => m.status === 'queued')).toBe(true);
+    expect(q(`SELECT id FROM escalations`)).toEqual([]);
+  });
+});
