@@ -64,7 +64,7 @@ describe('whatsapp cloud sending', () => {
       await h.channel.send(msg('m1', 'Pilih kecamatan', opts(Array.from({ length: 11 }, (_, i) => `Kecamatan ${i + 1}`))));
       await h.channel.send(msg('m2', 'Pekerjaan?', opts(['Tenaga kesehatan di fasilitas', 'Lainnya'])));
       const [eleven, long] = h.api.sentTo(WA);
-      expect(eleven).toMatchObject({ type: 'text', interactive: undefined });
+      expect(eleven!.type).toBe('text');
       expect(eleven!.choices).toHaveLength(11);
       expect(eleven!.text).toContain('11. Kecamatan 11');
       expect(eleven!.text).toContain(CHOICE_HINT);
