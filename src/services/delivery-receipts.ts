@@ -15,6 +15,8 @@ export interface DeliveryReceipt {
   error?: { code: number; title: string };
   /** The failure means the person cannot be reached on this channel. */
   unreachable?: boolean;
+  /** A reply held back (e.g. behind a WhatsApp template) went out now under `channelMessageId`. */
+  released?: boolean;
 }
 
 const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
@@ -59,7 +61,7 @@ export class DeliveryReceipts {
       return { live: [...updated, ...u.live], outboxIds: u.outboxIds };
     }
     // A held reply went out later: its receipts will come under the new id.
-    if (ours && r.status === 'sent' && row.channel_message_id !== r.channelMessageId) this.st.rebind.run(r.channelMessageId, now, row.id);
+    if (r.released && row.channel_message_id !== r.channelMessageId) this.st.rebind.run(r.channelMessageId, now, row.id);
     const current = RANK[row.status];
     if (current === undefined || RANK[r.status]! <= current) return { live: [], outboxIds: [] };
     this.st.advance.run(r.status, row.id);

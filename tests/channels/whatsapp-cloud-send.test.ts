@@ -124,6 +124,19 @@ describe('whatsapp cloud sending', () => {
       expect(await h.store.hasHeld(CHAT)).toBe(true);
     });
 
+    it('a burst of replies refused with 131047 sends one template, not one per reply', async () => {
+      await started({ fake: { windowFailure: 'sync' } }, false);
+      await h.store.noteInbound(CHAT, Date.now() - 23 * 3600_000);
+      for (const id of ['b1', 'b2', 'b3']) expect(await h.channel.send(msg(id, `Pesan ${id}`))).toMatchObject({ ok: true });
+      expect(h.api.sentTo(WA).map((s) => s.type)).toEqual(['template']);
+      await h.api.pressChoice(WA, 'Lanjut');
+      await until(() => (h.api.sentTo(WA).length === 4 ? true : undefined), 'held replies');
+      expect(h.api.sentTo(WA).slice(1).map((s) => s.text)).toEqual(['Pesan b1', 'Pesan b2', 'Pesan b3']);
+      // The answer opened the window: the next reply goes straight out.
+      await h.channel.send(msg('b4', 'Pesan b4'));
+      expect(h.api.sentTo(WA).at(-1)!.text).toBe('Pesan b4');
+    });
+
     it('a 131047 failure arriving later as a status re-sends as the template, and is not reported as the reply failing', async () => {
       await started({ fake: { windowFailure: 'async' } }, false);
       await h.store.noteInbound(CHAT, Date.now() - 23 * 3600_000);

@@ -1,76 +1,19 @@
-import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../channel.js';
+import type { InboundHandler, OutboundMessage, SendResult } from '../channel.js';
 import { InboundMessage } from '../channel.js';
 import { classifyCloudError, failureDetail, GraphApiError, toSendResult } from './errors.js';
 import { GraphClient } from './graph-client.js';
 import { chatIdForPhone, waIdForChat } from './ids.js';
 import { normaliseMessage, normaliseStatus, type DeliveryStatusEvent } from './inbound.js';
-import { planMessages, templateMessage, type TemplateSettings } from './outbound.js';
+import { planMessages, templateMessage } from './outbound.js';
 import { answerSubscription, verifySignature } from './signature.js';
 import { CloudChangeValue, CloudWebhook } from './webhook-schema.js';
-import { MemoryWindowStore, WINDOW_MS, type WindowStore } from './window-store.js';
+import type { CloudHealth, WhatsAppCloudChannel, WhatsAppCloudChannelOptions } from './types.js';
+import { MemoryWindowStore, WINDOW_MS } from './window-store.js';
 
-/** The slice of a pino logger the adapter uses. Objects carry ids and codes only, never text or phone numbers. */
-export interface CloudLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export interface WhatsAppCloudChannelOptions {
-  /** System-user access token. Never logged. */
-  token: string;
-  phoneNumberId: string;
-  /** Signs webhooks (X-Hub-Signature-256). */
-  appSecret: string;
-  /** What we told Meta to send in the subscription check. */
-  verifyToken: string;
-  /** Graph API root with a pinned version, e.g. https://graph.facebook.com/v21.0. */
-  apiRoot: string;
-  /** The approved template that reopens a conversation outside the 24-hour window. */
-  template: TemplateSettings;
-  logger: CloudLogger;
-  /** Window and held-reply memory; default in-process memory. */
-  store?: WindowStore;
-  /** Delivery receipts (sent / delivered / read / failed) of our messages, and held replies once they went out. */
-  onStatus?: (event: DeliveryStatusEvent) => void | Promise<void>;
-  now?: () => number;
-  fetch?: typeof fetch;
-  /** Per Graph API request. Default 15 s. */
-  requestTimeoutMs?: number;
-  /** Backoff after throughput errors (130429, 4, 80007, HTTP 429), doubling per consecutive hit. Default 1 s … 60 s. */
-  throttle?: { minMs: number; maxMs: number };
-  /** While the token is rejected, how long the outbound queue pauses between probes. Default 60 s. */
-  degradedRetryMs?: number;
-}
-
-/** Whether the channel can send. `degraded`: Meta rejects our token; replies stay queued until it is fixed. */
-export interface CloudHealth {
-  state: 'ok' | 'degraded';
-  since?: number;
-  code?: number;
-}
-
-/** The Cloud API adapter: a Channel plus the webhook entry points and health for the web server. */
-/** True for the Cloud API adapter (it shares the channel name `whatsapp` with the linked-phone one). */
-export function isWhatsAppCloudChannel(c: Channel): c is WhatsAppCloudChannel {
-  return c.name === 'whatsapp' && (c as Partial<WhatsAppCloudChannel>).transport === 'cloud';
-}
-
-export interface WhatsAppCloudChannel extends Channel {
-  readonly name: 'whatsapp';
-  readonly transport: 'cloud';
-  /** One webhook POST: 401 on a bad signature (nothing parsed), 400 on a non-webhook body, 503 before start, 500 when our handler failed (Meta retries), else 200. */
-  handleWebhook(headers: Record<string, string | string[] | undefined>, rawBody: Buffer | string): Promise<{ status: number }>;
-  /** Meta's GET subscription check. */
-  verifySubscription(query: Record<string, unknown>): { status: number; body: string };
-  health(): CloudHealth;
-  /** The Cloud API cannot look numbers up: every E.164 number "exists"; a send to one not on WhatsApp fails with 131026. */
-  checkNumber(phoneE164: string): Promise<{ exists: boolean; jid?: string }>;
-  jidForPhone(phoneE164: string): string;
-}
+export { isWhatsAppCloudChannel, type CloudHealth, type CloudLogger, type WhatsAppCloudChannel, type WhatsAppCloudChannelOptions } from './types.js';
 
 const MEMORY = 2000;
+const FRESH_MS = 5 * 60_000;
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
@@ -133,9 +76,10 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     return Math.min(throttle.maxMs, throttle.minMs * 2 ** (throttledInARow - 1));
   }
 
+  /** Open within 24 h of the person's last message, unless we sent the template since (then we know it had closed). */
   async function windowOpen(chatId: string): Promise<boolean> {
-    const last = await store.lastInboundAt(chatId);
-    return last !== undefined && now() - last < WINDOW_MS;
+    const [last, invited] = await Promise.all([store.lastInboundAt(chatId), store.templateSentAt(chatId)]);
+    return last !== undefined && now() - last < WINDOW_MS && !(invited !== undefined && invited >= last);
   }
 
   /** Send one reply's parts free-form. Failures come back classified; a 131047 re-engages instead. */
@@ -162,7 +106,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     log.warn({ outboxId: message.id, part, code: e.code, httpStatus: e.httpStatus, fbtraceId: e.fbtraceId, result: kind.kind }, 'whatsapp cloud send failed');
     if (kind.kind === 'auth') degrade(e);
     else if (health.state === 'degraded' && e.httpStatus !== undefined) healthy(); // Meta answered something else: the token works
-    if (kind.kind === 'window') return reengage(message, to, true);
+    if (kind.kind === 'window') return reengage(message, to);
     return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), kind.kind === 'auth' ? degradedRetryMs : backoff());
   }
 
@@ -170,11 +114,11 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
    * Outside the 24-hour window: hold the reply and, unless the person was already invited since they last wrote, send the
    * approved template. The held replies go out when the person answers (their message opens the window).
    */
-  async function reengage(message: OutboundMessage, to: string, afterRefusal = false): Promise<SendResult> {
+  async function reengage(message: OutboundMessage, to: string): Promise<SendResult> {
     const chatId = message.channelUserId;
     const [invited, last] = await Promise.all([store.templateSentAt(chatId), store.lastInboundAt(chatId)]);
-    const pending = invited !== undefined && now() - invited < WINDOW_MS && invited > (last ?? 0);
-    if (pending && !afterRefusal) {
+    const pending = invited !== undefined && now() - invited < WINDOW_MS && invited >= (last ?? 0);
+    if (pending) {
       await store.hold(chatId, message);
       log.debug({ outboxId: message.id }, 'whatsapp cloud reply held until the person answers the template');
       return { ok: true, channelMessageIds: [] };
@@ -193,7 +137,6 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     }
     await store.noteTemplate(chatId, now());
     await store.hold(chatId, message);
-    remember(recent, wamid, message);
     healthy();
     log.info({ outboxId: message.id, wamid, template: o.template.name }, 'whatsapp cloud window closed: template sent, reply held');
     return { ok: true, channelMessageIds: [wamid] };
@@ -208,7 +151,8 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
         for (const rest of held.slice(i)) await store.hold(chatId, rest);
         return r;
       }
-      for (const id of r.channelMessageIds) await emit({ channelMessageId: id, channelUserId: chatId, status: 'sent', at: now(), outboxId: message.id });
+      const first = r.channelMessageIds[0];
+      if (first) await emit({ channelMessageId: first, channelUserId: chatId, status: 'sent', at: now(), outboxId: message.id, released: true });
     }
     return undefined;
   }
@@ -233,7 +177,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       if (kind.kind === 'window' && message) {
         const to = waIdForChat(message.channelUserId);
         // Re-sent as the template; the reply itself is held, so this failure is not the message's fate.
-        if (to) void inChain(message.channelUserId, () => reengage(message, to, true)).catch(() => undefined);
+        if (to) void inChain(message.channelUserId, () => reengage(message, to)).catch(() => undefined);
         return;
       }
     }
@@ -254,7 +198,10 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       }
       const message = checked.data;
       const chatId = message.channelUserId;
-      await store.noteInbound(chatId, Math.min(message.sentAt, now()));
+      // A fresh message opens the window now (Meta's timestamps have whole seconds and its clock is not ours: a reply in the
+      // same second as our template must count as after it); a late redelivery only tells us when the person wrote.
+      const fresh = now() - message.sentAt < FRESH_MS;
+      await store.noteInbound(chatId, fresh ? now() : message.sentAt);
       const held = await store.hasHeld(chatId);
       // Queued before the hand-over: the engine's answer to this message waits behind the replies held for it.
       if (held) void inChain(chatId, () => flushHeld(chatId, n.waId)).catch(() => undefined);

@@ -24,6 +24,8 @@ export interface DeliveryStatusEvent {
   error?: { code: number; title: string };
   /** Set on a failure that means the person cannot be reached on WhatsApp (131026): mark them unreachable, create the call task. */
   unreachable?: true;
+  /** A held reply went out now: `channelMessageId` is the id its receipts will carry (it replaces the template's). */
+  released?: true;
 }
 
 /** Shared contacts: the card's phone in E.164 (its WhatsApp id, or a number written with `+`/`00`); others as written. */
