@@ -3,6 +3,7 @@ import '../../src/channels/wiring.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { injectLogin, seedUser } from '../support/seed.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -108,6 +109,15 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Hello Budi%'`)[0]!;
     expect(api.sentTo(WA).find((s) => s.text.startsWith('Hello Budi'))?.wamid).toBe(greeting.id);
 
+    // A tracer sees the receipts in the conversation's transcript.
+    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'tracer' });
+    const tracer = await injectLogin(sys.web!, 'tracer@dinkes.test', 'correct horse battery');
+    const convId = q<{ id: number }>(`SELECT id FROM conversations`)[0]!.id;
+    const page = await sys.web!.inject({ method: 'GET', url: `/inbox/c/${convId}`, headers: { cookie: tracer.cookie, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/data-status="read">read</);
+    expect(page.body).toMatch(/data-status="delivered">delivered</);
+
     // Meta delivers the last webhook again: still one transcript line for it.
     const before = q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n;
     expect((await api.redeliverLast(WA)).status).toBe(200);
@@ -128,7 +138,11 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(c.status).toBe('unreachable');
   });
 
-  it('a rejected token keeps replies queued and reports the channel degraded in /readyz', async () => {
+  it('a rejected token keeps replies queued and reports the channel degraded in /readyz and on the admin page', async () => {
+    await seedUser(sys.db, { email: 'admin@dinkes.test', role: 'admin' });
+    const admin = await injectLogin(sys.web!, 'admin@dinkes.test', 'correct horse battery');
+    const adminPage = async () => (await sys.web!.inject({ method: 'GET', url: '/admin/whatsapp', headers: { cookie: admin.cookie, accept: 'text/html', 'accept-language': 'en' } })).body;
+    expect(await adminPage()).toContain('WhatsApp Business Platform (Cloud API): sending');
     api.revokeToken();
     await http('POST', '/api/v1/cases', { externalId: 'WAC-0003', name: 'Ani', phone: '0812-7777-6666', language: 'id' });
     const ready = await eventually(async () => {
@@ -141,5 +155,6 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.every((m) => m.status === 'queued')).toBe(true);
     expect(q(`SELECT id FROM escalations`)).toEqual([]);
+    expect(await adminPage()).toMatch(/Meta rejects the access token \(code 190\)/);
   });
 });
