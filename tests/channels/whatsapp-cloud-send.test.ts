@@ -163,6 +163,16 @@ describe('whatsapp cloud sending', () => {
       expect(failed).toMatchObject({ outboxId: 'm7', error: { code: 131026, title: 'Message undeliverable' } });
     });
 
+    it('a throughput failure arriving later as a status re-sends that reply after a pause, not reported as failed', async () => {
+      await started();
+      h.api.failNext(130429, { async: true, title: 'Rate limit hit' });
+      await h.channel.send(msg('r1', 'Jangan lupa minum obat'));
+      const shown = await until(() => h.api.sentTo(WA).find((s) => s.text === 'Jangan lupa minum obat'), 're-sent reply');
+      expect(shown).toBeDefined();
+      await until(() => h.statuses.find((s) => s.outboxId === 'r1' && s.released), 'sent event under the new id');
+      expect(h.statuses.filter((s) => s.status === 'failed')).toEqual([]);
+    });
+
     it('130429 (throughput) asks the queue to wait, longer each time in a row; a success resets it', async () => {
       await started();
       const waits: number[] = [];

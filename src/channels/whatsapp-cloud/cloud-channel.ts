@@ -14,6 +14,8 @@ export { isWhatsAppCloudChannel, type CloudHealth, type CloudLogger, type WhatsA
 
 const MEMORY = 2000;
 const FRESH_MS = 5 * 60_000;
+/** Re-sends of one reply after failed receipts that said "busy" (throughput, pair rate, server trouble). */
+const ASYNC_RESENDS = 3;
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
@@ -38,7 +40,9 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
   /** Outbox id → wamids of parts already sent, so a retry after a failed middle part does not repeat the first. */
   const sentParts = new Map<string, string[]>();
   /** wamid → the reply it carried, so an asynchronous 131047 can be re-sent as the template. */
-  const recent = new Map<string, OutboundMessage>();
+  const recent = new Map<string, { message: OutboundMessage; part: number }>();
+  /** Outbox id → how often a part was re-sent after an asynchronous throttling or server failure. */
+  const resends = new Map<string, number>();
 
   function inChain<T>(chatId: string, run: () => Promise<T>): Promise<T> {
     const next = (chains.get(chatId) ?? Promise.resolve()).then(run, run);
@@ -96,7 +100,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       }
     }
     sentParts.delete(message.id);
-    for (const id of ids) remember(recent, id, message);
+    for (const [part, id] of ids.entries()) remember(recent, id, { message, part });
     healthy();
     return { ok: true, channelMessageIds: ids };
   }
@@ -165,19 +169,43 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     return sendParts(message, to);
   }
 
+  /** Send one part again after a failed receipt said Meta was busy; its receipts then come under the new id. */
+  async function resendPart(entry: { message: OutboundMessage; part: number }, to: string, waitMs: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, waitMs));
+    const body = planMessages(to, entry.message)[entry.part];
+    if (!body) return;
+    try {
+      const id = await client.send('resend message', body);
+      remember(recent, id, entry);
+      await emit({ channelMessageId: id, channelUserId: entry.message.channelUserId, status: 'sent', at: now(), outboxId: entry.message.id, ...(entry.part === 0 ? { released: true as const } : {}) });
+    } catch (err) {
+      const e = err instanceof GraphApiError ? err : new GraphApiError('resend message', undefined, undefined, 'unexpected error');
+      log.warn({ outboxId: entry.message.id, part: entry.part, code: e.code, httpStatus: e.httpStatus }, 'whatsapp cloud resend failed');
+      await emit({ channelMessageId: `resend:${entry.message.id}:${entry.part}`, status: 'failed', at: now(), outboxId: entry.message.id, error: { code: e.code ?? 0, title: e.title } });
+    }
+  }
+
   async function onStatusEntry(raw: unknown): Promise<void> {
     const event = normaliseStatus(raw);
     if (!event) return;
-    const message = recent.get(event.channelMessageId);
-    if (message) event.outboxId = message.id;
+    const entry = recent.get(event.channelMessageId);
+    if (entry) event.outboxId = entry.message.id;
     if (event.status === 'failed' && event.error) {
       const kind = classifyCloudError(event.error.code, undefined);
       log.warn({ wamid: event.channelMessageId, outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
       if (kind.kind === 'not_on_whatsapp') event.unreachable = true;
-      if (kind.kind === 'window' && message) {
-        const to = waIdForChat(message.channelUserId);
+      const to = entry ? waIdForChat(entry.message.channelUserId) : undefined;
+      if (kind.kind === 'window' && entry && to) {
         // Re-sent as the template; the reply itself is held, so this failure is not the message's fate.
-        if (to) void inChain(message.channelUserId, () => reengage(message, to)).catch(() => undefined);
+        void inChain(entry.message.channelUserId, () => reengage(entry.message, to)).catch(() => undefined);
+        return;
+      }
+      const busy = kind.kind === 'throttled' || kind.kind === 'pair_rate' || kind.kind === 'transient';
+      const tries = entry ? (resends.get(entry.message.id) ?? 0) + 1 : 0;
+      if (busy && entry && to && tries <= ASYNC_RESENDS) {
+        remember(resends, entry.message.id, tries);
+        // In the chat's chain: a later reply of the same chat waits, so the person still reads them in order.
+        void inChain(entry.message.channelUserId, () => resendPart(entry, to, throttle.minMs * 2 ** (tries - 1))).catch(() => undefined);
         return;
       }
     }
