@@ -115,6 +115,18 @@ describe('whatsapp cloud sending', () => {
       expect(h.api.sentTo(WA).map((s) => s.text)).toEqual([expect.stringContaining('[template'), 'Apakah Anda bersedia?', 'Kami dari Dinas Kesehatan Kota.']);
     });
 
+    it('a held reply Meta refuses for good is reported failed with its code, and the others still go out', async () => {
+      await started({}, false);
+      await h.channel.send(msg('h1', 'Pertanyaan satu'));
+      await h.channel.send(msg('h2', 'Pertanyaan dua'));
+      h.api.failNext(131009, { title: '(#131009) Parameter value is not valid' });
+      await h.api.pressChoice(WA, 'Lanjut');
+      await until(() => (h.api.sentTo(WA).length === 2 ? true : undefined), 'the other held reply');
+      expect(h.api.sentTo(WA).map((s) => s.text)).toEqual([expect.stringContaining('[template'), 'Pertanyaan dua']);
+      const failed = await until(() => h.statuses.find((s) => s.status === 'failed'), 'failure of the held reply');
+      expect(failed).toMatchObject({ outboxId: 'h1', error: { code: 131009 } });
+    });
+
     it('error 131047 on a send (our window record was wrong) re-sends as the template', async () => {
       await started({ fake: { windowFailure: 'sync' } }, false);
       await h.store.noteInbound(CHAT, Date.now() - 23 * 3600_000); // we think it is open; Meta disagrees

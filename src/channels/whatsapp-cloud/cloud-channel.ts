@@ -75,7 +75,10 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     log.info({}, 'whatsapp cloud accepts the access token again: sending resumed');
   }
 
-  function backoff(): number {
+  /** How long the outbound queue should pause after this failure: long while degraded, doubling while throttled. */
+  function pauseFor(kind: ReturnType<typeof classifyCloudError>): number {
+    if (kind.kind === 'auth') return degradedRetryMs;
+    if (kind.kind !== 'throttled') return 0;
     throttledInARow++;
     return Math.min(throttle.maxMs, throttle.minMs * 2 ** (throttledInARow - 1));
   }
@@ -109,9 +112,9 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     const kind = classifyCloudError(e.code, e.httpStatus);
     log.warn({ outboxId: message.id, part, code: e.code, httpStatus: e.httpStatus, fbtraceId: e.fbtraceId, result: kind.kind }, 'whatsapp cloud send failed');
     if (kind.kind === 'auth') degrade(e);
-    else if (health.state === 'degraded' && e.httpStatus !== undefined) healthy(); // Meta answered something else: the token works
+    else if (health.state === 'degraded' && e.httpStatus !== undefined && e.httpStatus < 500) healthy(); // Meta judged the request: the token works
     if (kind.kind === 'window') return reengage(message, to);
-    return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), kind.kind === 'auth' ? degradedRetryMs : backoff());
+    return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), pauseFor(kind));
   }
 
   /**
@@ -137,7 +140,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       if (kind.kind === 'auth') degrade(e);
       // A template refused for the window would loop: say so with its code instead.
       if (kind.kind === 'window') return { ok: false, kind: 'permanent', reason: 'forbidden', detail: failureDetail(e.code, e.title) };
-      return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), kind.kind === 'auth' ? degradedRetryMs : backoff());
+      return toSendResult(kind, failureDetail(e.code, e.title, e.httpStatus), pauseFor(kind));
     }
     await store.noteTemplate(chatId, now());
     await store.hold(chatId, message);
@@ -151,6 +154,13 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     const held = await store.takeHeld(chatId);
     for (const [i, message] of held.entries()) {
       const r = await sendParts(message, to);
+      if (!r.ok && r.kind === 'permanent') {
+        // Already reported sent (behind the template): report its failure instead, and go on with the others.
+        const [, code, title] = /error (\d+): (.*)$/.exec(r.detail) ?? [];
+        const failed: DeliveryStatusEvent = { channelMessageId: `held:${message.id}`, channelUserId: chatId, status: 'failed', at: now(), outboxId: message.id, error: { code: Number(code ?? 0), title: title ?? r.detail } };
+        await emit(r.reason === 'not_found' ? { ...failed, unreachable: true } : failed);
+        continue;
+      }
       if (!r.ok) {
         for (const rest of held.slice(i)) await store.hold(chatId, rest);
         return r;
