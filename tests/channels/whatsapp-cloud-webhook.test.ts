@@ -151,6 +151,16 @@ describe('whatsapp cloud webhook', () => {
       });
     }
 
+    it('ignores a sender known only by a username id (no phone number to answer or link)', async () => {
+      const body = envelope(h.api.phoneNumberId, {
+        contacts: [{ profile: { name: 'K', username: 'kfisher' }, user_id: 'US.1234' }],
+        messages: [{ from: 'US.1234', from_user_id: 'US.1234', id: 'wamid.U1', timestamp: '1790000000', type: 'text', text: { body: 'halo' } }],
+      });
+      expect((await h.api.post(JSON.stringify(body))).status).toBe(200);
+      expect(inbox).toEqual([]);
+      expect(h.logs.find((l) => l.msg === 'whatsapp cloud message ignored')?.obj).toMatchObject({ reason: 'no_phone' });
+    });
+
     it('hands over every message of a batch, in order, and reads the statuses beside them', async () => {
       const batch = envelope(h.api.phoneNumberId, {
         contacts: [{ profile: { name: 'A' }, wa_id: PATIENT }],

@@ -8,6 +8,7 @@ export const CONTINUE_PAYLOAD = 'tracebot:continue';
 /** What the adapter does with one entry of a webhook's `messages` array. */
 export type InboundOutcome =
   | { kind: 'message'; message: InboundMessage; waId: string; /** The tap on our template's continue button. */ continueTap: boolean }
+  /** `no_phone`: a username-only sender (business-scoped user id) or none; we can neither answer nor link them yet. */
   | { kind: 'ignored'; reason: 'group' | 'reaction' | 'unsupported' | 'system' | 'no_phone' | 'unknown_type' | 'malformed' | 'empty'; type?: string; id?: string };
 
 /** A delivery receipt for one of our sends, as the adapter reports it. */
@@ -106,7 +107,7 @@ export function normaliseMessage(raw: unknown, value: CloudChangeValue, received
   if (m.group_id) return { kind: 'ignored', reason: 'group', type: m.type, id: m.id };
   const fixed = IGNORED_TYPES[m.type];
   if (fixed) return { kind: 'ignored', reason: fixed, type: m.type, id: m.id };
-  if (!m.from) return { kind: 'ignored', reason: 'no_phone', type: m.type, id: m.id };
+  if (!m.from || !/^[1-9]\d{6,14}$/.test(m.from)) return { kind: 'ignored', reason: 'no_phone', type: m.type, id: m.id };
   const content = contentOf(m);
   if (content === 'ignore') return { kind: 'ignored', reason: 'unknown_type', type: m.type, id: m.id };
   if (!content) return { kind: 'ignored', reason: 'empty', type: m.type, id: m.id };

@@ -22,8 +22,11 @@ export const CloudContactCard = z.looseObject({
 export type CloudContactCard = z.infer<typeof CloudContactCard>;
 
 export const CloudMessage = z.looseObject({
-  /** The sender's WhatsApp id (digits of the phone number). Absent for business-scoped user ids without a phone. */
-  from: z.string().regex(/^\d{5,20}$/).optional(),
+  /**
+   * The sender's WhatsApp id: the digits of their phone number, or (for people who hide their number behind a username) a
+   * business-scoped user id such as `US.1234`, or absent. Only a phone number can be answered and linked to a case.
+   */
+  from: z.string().max(64).optional(),
   id: z.string().min(1).max(200),
   timestamp: UnixSeconds,
   type: z.string(),
