@@ -11,6 +11,7 @@ export interface CloudLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** Everything the Cloud API adapter needs; time, fetch and the window store are injectable for tests. */
 export interface WhatsAppCloudChannelOptions {
   /** System-user access token. Never logged. */
   token: string;
@@ -19,7 +20,7 @@ export interface WhatsAppCloudChannelOptions {
   appSecret: string;
   /** What we told Meta to send in the subscription check. */
   verifyToken: string;
-  /** Graph API root with a pinned version, e.g. https://graph.facebook.com/v21.0. */
+  /** Graph API root with a pinned version, e.g. https://graph.facebook.com/v25.0. */
   apiRoot: string;
   /** The approved template that reopens a conversation outside the 24-hour window. */
   template: TemplateSettings;
@@ -45,12 +46,15 @@ export interface CloudHealth {
   code?: number;
 }
 
-/** The Cloud API adapter: a Channel plus the webhook entry points and health for the web server. */
 /** True for the Cloud API adapter (it shares the channel name `whatsapp` with the linked-phone one). */
 export function isWhatsAppCloudChannel(c: Channel): c is WhatsAppCloudChannel {
   return c.name === 'whatsapp' && (c as Partial<WhatsAppCloudChannel>).transport === 'cloud';
 }
 
+/**
+ * The Cloud API adapter: a Channel plus the webhook entry points and health for the web server. It is named `whatsapp`
+ * like the linked-phone adapter and uses the same chat ids, so conversations carry over between the two.
+ */
 export interface WhatsAppCloudChannel extends Channel {
   readonly name: 'whatsapp';
   readonly transport: 'cloud';
