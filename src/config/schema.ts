@@ -60,7 +60,7 @@ export const EnvSchema = z.object({
   WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d{5,20}$/, 'the numeric Phone number ID (not the phone number)').optional(),
   WHATSAPP_CLOUD_APP_SECRET: z.string().min(16).optional(),
   WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().regex(/^[A-Za-z0-9_.~-]{8,128}$/, '8-128 characters of A-Z a-z 0-9 _ . ~ -').optional(),
-  /** v21.0 expires on 21 Jan 2027; v25.0 is available until 29 Jul 2028 (Graph API changelog). */
+  /** Pinned: v25.0 is served until 29 Jul 2028 (Graph API changelog); v21.0, older examples' choice, ends 21 Jan 2027. */
   WHATSAPP_CLOUD_API_ROOT: z.string().url().default('https://graph.facebook.com/v25.0'),
   WHATSAPP_CLOUD_RATE_PER_SECOND: int(1, 1000).default(80),
   WHATSAPP_CLOUD_TEMPLATE_NAME: z.string().regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _').default('tracebot_checkin'),

@@ -2,7 +2,7 @@ import { GraphApiError } from './errors.js';
 import { GraphErrorBody, SendResponse } from './webhook-schema.js';
 
 export interface GraphClientOptions {
-  /** e.g. https://graph.facebook.com/v21.0 (a version-pinned root; a trailing slash is fine). */
+  /** e.g. https://graph.facebook.com/v25.0 (a version-pinned root; a trailing slash is fine). */
   apiRoot: string;
   phoneNumberId: string;
   /** System-user access token. Never logged, never put in an error. */
