@@ -117,15 +117,17 @@ export class FakeGraphApi {
 
   // ---- the patient's phone ----
 
-  private nextId(): string {
-    return `wamid.HBgL${String(++this.seq).padStart(6, '0')}FAKE`;
+  /** Like Meta's: the base64 of a small header, the person's number and a random part, so a leak of an id in logs shows. */
+  private nextId(waId = '0'): string {
+    const raw = Buffer.concat([Buffer.from([0x1c, 0x18, waId.length]), Buffer.from(waId), Buffer.from(`\x15\x02\x00\x12\x18${String(++this.seq).padStart(8, '0')}`)]);
+    return `wamid.${raw.toString('base64')}`;
   }
 
   /** POST a real-shaped inbound message of `type` from `waId`; resolves with our endpoint's answer. */
   async patientSends(waId: string, type: string, extra: Json, name?: string): Promise<Delivery> {
     const at = this.now();
     this.windows.set(waId, at);
-    const body = JSON.stringify(inboundMessage(this.phoneNumberId, { waId, id: this.nextId(), seconds: Math.floor(at / 1000), type, extra, ...(name ? { name } : {}) }));
+    const body = JSON.stringify(inboundMessage(this.phoneNumberId, { waId, id: this.nextId(waId), seconds: Math.floor(at / 1000), type, extra, ...(name ? { name } : {}) }));
     this.lastBody.set(waId, body);
     return this.post(body);
   }
@@ -243,7 +245,7 @@ export class FakeGraphApi {
 
   /** Check one send body against the reference's limits; a string names what is wrong. */
   private parseSend(b: Json, to: string): FakeSent | string {
-    const wamid = this.nextId();
+    const wamid = this.nextId(to);
     if (b.type === 'text') {
       const text = String((b.text as Json | undefined)?.body ?? '');
       if (!text || text.length > 4096) return 'text.body';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { InboundHandler, OutboundMessage, SendResult } from '../channel.js';
 import { InboundMessage } from '../channel.js';
 import { classifyCloudError, failureDetail, GraphApiError, toSendResult } from './errors.js';
@@ -16,6 +17,14 @@ const MEMORY = 2000;
 const FRESH_MS = 5 * 60_000;
 /** Re-sends of one reply after failed receipts that said "busy" (throughput, pair rate, server trouble). */
 const ASYNC_RESENDS = 3;
+
+/**
+ * How a wamid appears in logs: Meta's ids embed the person's phone number (base64), so logs carry a short hash of it, which
+ * still finds the transcript line (hash the stored channel_message_id the same way).
+ */
+export function msgRef(wamid: string): string {
+  return createHash('sha256').update(wamid).digest('hex').slice(0, 16);
+}
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
@@ -58,7 +67,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     try {
       await o.onStatus?.(event);
     } catch (err) {
-      log.warn({ wamid: event.channelMessageId, error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud status handler failed');
+      log.warn({ msgRef: msgRef(event.channelMessageId), error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud status handler failed');
     }
   }
 
@@ -145,7 +154,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     await store.noteTemplate(chatId, now());
     await store.hold(chatId, message);
     healthy();
-    log.info({ outboxId: message.id, wamid, template: o.template.name }, 'whatsapp cloud window closed: template sent, reply held');
+    log.info({ outboxId: message.id, msgRef: msgRef(wamid), template: o.template.name }, 'whatsapp cloud window closed: template sent, reply held');
     return { ok: true, channelMessageIds: [wamid] };
   }
 
@@ -202,7 +211,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     if (entry) event.outboxId = entry.message.id;
     if (event.status === 'failed' && event.error) {
       const kind = classifyCloudError(event.error.code, undefined);
-      log.warn({ wamid: event.channelMessageId, outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
+      log.warn({ msgRef: msgRef(event.channelMessageId), outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
       if (kind.kind === 'not_on_whatsapp') event.unreachable = true;
       const to = entry ? waIdForChat(entry.message.channelUserId) : undefined;
       if (kind.kind === 'window' && entry && to) {
@@ -226,12 +235,12 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     for (const raw of value.messages ?? []) {
       const n = normaliseMessage(raw, value, now());
       if (n.kind === 'ignored') {
-        log.info({ wamid: n.id, type: n.type, reason: n.reason }, 'whatsapp cloud message ignored');
+        log.info({ msgRef: n.id ? msgRef(n.id) : undefined, type: n.type, reason: n.reason }, 'whatsapp cloud message ignored');
         continue;
       }
       const checked = InboundMessage.safeParse(n.message);
       if (!checked.success) {
-        log.error({ wamid: n.message.channelMessageId, issues: checked.error.issues.map((i) => i.path.join('.')) }, 'whatsapp cloud message not normalisable');
+        log.error({ msgRef: msgRef(n.message.channelMessageId), issues: checked.error.issues.map((i) => i.path.join('.')) }, 'whatsapp cloud message not normalisable');
         continue;
       }
       const message = checked.data;
@@ -244,10 +253,10 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       // Queued before the hand-over: the engine's answer to this message waits behind the replies held for it.
       if (held) void inChain(chatId, () => flushHeld(chatId, n.waId)).catch(() => undefined);
       if (n.continueTap && held) {
-        log.info({ wamid: message.channelMessageId }, 'whatsapp cloud template answered: held replies released');
+        log.info({ msgRef: msgRef(message.channelMessageId) }, 'whatsapp cloud template answered: held replies released');
         continue;
       }
-      log.debug({ wamid: message.channelMessageId, kind: message.content.kind }, 'whatsapp cloud message received');
+      log.debug({ msgRef: msgRef(message.channelMessageId), kind: message.content.kind }, 'whatsapp cloud message received');
       await handler!(message);
     }
     for (const raw of value.statuses ?? []) await onStatusEntry(raw);

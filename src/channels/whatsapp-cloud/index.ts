@@ -1,4 +1,4 @@
-export { createWhatsAppCloudChannel, isWhatsAppCloudChannel, type CloudHealth, type CloudLogger, type WhatsAppCloudChannel, type WhatsAppCloudChannelOptions } from './cloud-channel.js';
+export { createWhatsAppCloudChannel, isWhatsAppCloudChannel, msgRef, type CloudHealth, type CloudLogger, type WhatsAppCloudChannel, type WhatsAppCloudChannelOptions } from './cloud-channel.js';
 export { CloudErrorCode, GraphApiError, classifyCloudError } from './errors.js';
 export { chatIdForPhone, chatIdForWaId, waIdForChat } from './ids.js';
 export { CONTINUE_PAYLOAD, contactsOf, normaliseMessage, normaliseStatus, type DeliveryStatusEvent } from './inbound.js';
