@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { InboundHandler, OutboundMessage, SendResult } from '../channel.js';
 import { InboundMessage } from '../channel.js';
 import { classifyCloudError, failureDetail, GraphApiError, toSendResult } from './errors.js';
 import { GraphClient } from './graph-client.js';
-import { chatIdForPhone, waIdForChat } from './ids.js';
+import { chatIdForPhone, msgRef, waIdForChat } from './ids.js';
 import { normaliseMessage, normaliseStatus, type DeliveryStatusEvent } from './inbound.js';
 import { planMessages, templateMessage } from './outbound.js';
 import { answerSubscription, verifySignature } from './signature.js';
@@ -17,14 +16,6 @@ const MEMORY = 2000;
 const FRESH_MS = 5 * 60_000;
 /** Re-sends of one reply after failed receipts that said "busy" (throughput, pair rate, server trouble). */
 const ASYNC_RESENDS = 3;
-
-/**
- * How a wamid appears in logs: Meta's ids embed the person's phone number (base64), so logs carry a short hash of it, which
- * still finds the transcript line (hash the stored channel_message_id the same way).
- */
-export function msgRef(wamid: string): string {
-  return createHash('sha256').update(wamid).digest('hex').slice(0, 16);
-}
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /*
  * Chat ids. The Cloud channel names a chat like the linked-phone channel does (`<digits>@s.whatsapp.net`), so a health office
  * that moves from the linked phone to the Business Platform keeps every open conversation: same channel name, same chat key.
@@ -24,4 +26,12 @@ export function waIdForChat(chatId: string): string | undefined {
   if (jid) return jid[1];
   const digits = chatId.startsWith('+') ? chatId.slice(1) : chatId;
   return WA_ID.test(digits) ? digits : undefined;
+}
+
+/**
+ * How a wamid appears in logs: Meta's ids embed the person's phone number (base64), so logs carry a short hash of it, which
+ * still finds the transcript line (hash the stored channel_message_id the same way).
+ */
+export function msgRef(wamid: string): string {
+  return createHash('sha256').update(wamid).digest('hex').slice(0, 16);
 }
