@@ -95,15 +95,17 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     const ids = sentParts.get(message.id) ?? [];
     for (let i = ids.length; i < bodies.length; i++) {
       try {
-        ids.push(await client.send('send message', bodies[i]!));
+        const id = await client.send('send message', bodies[i]!);
+        ids.push(id);
         remember(sentParts, message.id, ids);
+        // Known at once: this part's receipts may arrive while the next part is still on its way.
+        remember(recent, id, { message, part: i });
       } catch (err) {
         const e = err instanceof GraphApiError ? err : new GraphApiError('send message', undefined, undefined, 'unexpected error', { cause: err });
         return failure(e, message, to, i);
       }
     }
     sentParts.delete(message.id);
-    for (const [part, id] of ids.entries()) remember(recent, id, { message, part });
     healthy();
     return { ok: true, channelMessageIds: ids };
   }
