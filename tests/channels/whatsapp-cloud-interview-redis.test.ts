@@ -158,3 +158,18 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(await adminPage()).toMatch(/Meta rejects the access token \(code 190\)/);
   });
 });
+
+describe('the /whatsapp/webhook route without the Business Platform channel', () => {
+  it('is a 404 for GET and POST, and other JSON routes still parse their bodies', async () => {
+    const sys = await startTestSystem(inject('redisUrl'), {});
+    try {
+      expect((await fetch(`${sys.address}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`)).status).toBe(404);
+      expect((await fetch(`${sys.address}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+      const token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+      const r = await apiClient(() => sys.address, () => token)('POST', '/api/v1/cases', { externalId: 'X-1', name: 'Ani', language: 'id' });
+      expect(r.status).toBe(201);
+    } finally {
+      await sys.stop();
+    }
+  });
+});
