@@ -168,6 +168,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           queues: () => pipeline.queues(),
           fakePlatform,
           telegram: built?.telegram,
+          whatsappCloud: built?.whatsappCloud,
           whatsappLink: {
             // This process's channel (whose state mirrors the socket holder's), or what the holder published in Redis.
             linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(coordination, config.WHATSAPP_SESSION)),

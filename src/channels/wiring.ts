@@ -7,6 +7,7 @@ import type { WhatsAppAuthRepository } from '../domain/repositories/whatsapp-aut
 import { FakeChannel, FakePlatform } from './fake/index.js';
 import { createTelegramChannel, type TelegramChannel } from './telegram/index.js';
 import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
+import { createWhatsAppCloudChannel, SharedWindowStore, type WhatsAppCloudChannel } from './whatsapp-cloud/index.js';
 
 /** Rate limits of one channel's outbound queue. */
 export interface ChannelLimits {
@@ -45,6 +46,8 @@ export function buildChannels(ctx: ChannelContext): {
   fakePlatform?: FakePlatform;
   telegram?: TelegramChannel;
   whatsapp?: WhatsAppChannel;
+  /** The WhatsApp Business Platform channel: the web role routes /whatsapp/webhook to it. */
+  whatsappCloud?: WhatsAppCloudChannel;
 } {
   const made: MadeChannel[] = [];
   let fakePlatform: FakePlatform | undefined;
@@ -56,11 +59,14 @@ export function buildChannels(ctx: ChannelContext): {
   if (telegram) made.push(telegram);
   const whatsapp = whatsappFromConfig(ctx);
   if (whatsapp) made.push(whatsapp);
+  const whatsappCloud = whatsappCloudFromConfig(ctx);
+  if (whatsappCloud) made.push(whatsappCloud);
   return {
     made,
     fakePlatform,
     telegram: telegram?.channel as TelegramChannel | undefined,
     whatsapp: whatsapp?.channel as WhatsAppChannel | undefined,
+    whatsappCloud: whatsappCloud?.channel,
   };
 }
 
@@ -108,4 +114,32 @@ function whatsappFromConfig({ config, logger, coordination, messages, whatsappAu
       channel.on('link', onLink);
     },
   };
+}
+
+/**
+ * The WhatsApp Business Platform (Cloud API) channel, when its credentials are set. Webhooks arrive at /whatsapp/webhook
+ * (src/web/routes/whatsapp-cloud-webhook.ts), so this process must also run the web role, as for Telegram webhooks.
+ */
+function whatsappCloudFromConfig({ config, logger, coordination }: ChannelContext): (MadeChannel & { channel: WhatsAppCloudChannel }) | undefined {
+  if (!config.whatsappCloudEnabled) return undefined;
+  const channel = createWhatsAppCloudChannel({
+    token: config.WHATSAPP_CLOUD_TOKEN!,
+    phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID!,
+    appSecret: config.WHATSAPP_CLOUD_APP_SECRET!,
+    verifyToken: config.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+    apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
+    template: {
+      name: config.WHATSAPP_CLOUD_TEMPLATE_NAME,
+      language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE,
+      params: config.WHATSAPP_CLOUD_TEMPLATE_PARAMS,
+      continueButton: config.WHATSAPP_CLOUD_TEMPLATE_BUTTON,
+    },
+    logger: logger.child({ channel: 'whatsapp', transport: 'cloud' }),
+    // Shared (Redis): the 24-hour window and held replies survive restarts.
+    store: new SharedWindowStore(coordination),
+  });
+  // Each send is one HTTPS round trip (~0.3-0.5 s to Meta): 80/s needs about 40 in flight. Per-chat order is kept by the
+  // delivery service (earlier replies first) and the adapter (one chat's sends in sequence).
+  const rate = config.WHATSAPP_CLOUD_RATE_PER_SECOND;
+  return { channel, limits: { max: rate, durationMs: 1000, concurrency: Math.min(200, Math.max(8, Math.ceil(rate / 2))) } };
 }

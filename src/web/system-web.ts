@@ -12,6 +12,7 @@ import type { WebDeps } from './context.js';
 import { errorBody } from './error-body.js';
 import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
 import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
+import { whatsappCloudWebhookRoutes, type CloudWebhookTarget } from './routes/whatsapp-cloud-webhook.js';
 import { buildWebServer } from './server.js';
 
 /** What the web role uses from the running system: narrow services, wired by the composition root (src/system.ts). */
@@ -33,6 +34,8 @@ export interface WebServices {
     deepLink(code: string): Promise<string>;
     handleWebhook(headers: FastifyRequest['headers'], body: unknown): Promise<{ status: number }>;
   };
+  /** This process's WhatsApp Business Platform channel: its webhook at /whatsapp/webhook. */
+  whatsappCloud?: CloudWebhookTarget;
   /** The WhatsApp link state (and pairing, when this process runs the channel) for the admin page. */
   whatsappLink: Pick<WhatsAppAdminDeps, 'linkState' | 'requestPairingCode'>;
   /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
@@ -84,6 +87,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
           return reply.code(r.status).send();
         });
       },
+      whatsappCloudWebhookRoutes(() => s.whatsappCloud),
       opsRoutes({ db, redis: s.redis, metrics: s.metrics, queues: s.queues, requireAdmin }),
       whatsappAdminRoutes({
         db,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboundMessage, OutboundMessage } from '../../src/channels/channel.js';
+import type { InboundMessage, OutboundMessage } from '../../src/domain/channel.js';
 import { CHOICE_HINT, LIST_BUTTON } from '../../src/channels/whatsapp-cloud/index.js';
 import { chat, cloudHarness, type CloudHarness } from '../support/cloud-harness.js';
 

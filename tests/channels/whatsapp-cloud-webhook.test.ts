@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../src/channels/channel.js';
+import type { InboundMessage } from '../../src/domain/channel.js';
 import { cloudHarness, type CloudHarness } from '../support/cloud-harness.js';
 import { envelope, inboundMessage, mediaExtra, sign, type Json } from '../support/graph-webhooks.js';
 

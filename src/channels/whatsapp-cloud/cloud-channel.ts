@@ -1,5 +1,6 @@
-import type { InboundHandler, OutboundMessage, SendResult } from '../channel.js';
-import { InboundMessage } from '../channel.js';
+import type { InboundHandler, OutboundMessage, SendResult } from '../../domain/channel.js';
+import { InboundMessage } from '../../domain/channel.js';
+import { logEvent, logId } from '../../domain/log-event.js';
 import { classifyCloudError, failureDetail, GraphApiError, toSendResult } from './errors.js';
 import { GraphClient } from './graph-client.js';
 import { chatIdForPhone, msgRef, waIdForChat } from './ids.js';
@@ -58,21 +59,21 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     try {
       await o.onStatus?.(event);
     } catch (err) {
-      log.warn({ msgRef: msgRef(event.channelMessageId), error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud status handler failed');
+      logEvent(log, 'warn', 'whatsapp cloud status handler failed', { msgRef: msgRef(event.channelMessageId), errName: logId(err instanceof Error ? err.name : typeof err) });
     }
   }
 
   function degrade(e: GraphApiError): void {
     if (health.state === 'degraded') return;
     health = { state: 'degraded', since: now(), ...(e.code !== undefined ? { code: e.code } : {}) };
-    log.error({ code: e.code, httpStatus: e.httpStatus }, 'whatsapp cloud rejected the access token: sending stopped, replies stay queued until WHATSAPP_CLOUD_TOKEN is fixed');
+    logEvent(log, 'error', 'whatsapp cloud rejected the access token: sending stopped, replies stay queued until WHATSAPP_CLOUD_TOKEN is fixed', { code: e.code, httpStatus: e.httpStatus });
   }
 
   function healthy(): void {
     throttledInARow = 0;
     if (health.state === 'ok') return;
     health = { state: 'ok' };
-    log.info({}, 'whatsapp cloud accepts the access token again: sending resumed');
+    logEvent(log, 'info', 'whatsapp cloud accepts the access token again: sending resumed', {});
   }
 
   /** How long the outbound queue should pause after this failure: long while degraded, doubling while throttled. */
@@ -112,7 +113,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
 
   async function failure(e: GraphApiError, message: OutboundMessage, to: string, part: number): Promise<SendResult> {
     const kind = classifyCloudError(e.code, e.httpStatus);
-    log.warn({ outboxId: message.id, part, code: e.code, httpStatus: e.httpStatus, fbtraceId: e.fbtraceId, result: kind.kind }, 'whatsapp cloud send failed');
+    logEvent(log, 'warn', 'whatsapp cloud send failed', { outboxId: logId(message.id), part, code: e.code, httpStatus: e.httpStatus, fbtraceId: e.fbtraceId ? logId(e.fbtraceId) : undefined, result: kind.kind });
     if (kind.kind === 'auth') degrade(e);
     else if (health.state === 'degraded' && e.httpStatus !== undefined && e.httpStatus < 500) healthy(); // Meta judged the request: the token works
     if (kind.kind === 'window') return reengage(message, to);
@@ -129,7 +130,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     const pending = invited !== undefined && now() - invited < WINDOW_MS && invited >= (last ?? 0);
     if (pending) {
       await store.hold(chatId, message);
-      log.debug({ outboxId: message.id }, 'whatsapp cloud reply held until the person answers the template');
+      logEvent(log, 'debug', 'whatsapp cloud reply held until the person answers the template', { outboxId: logId(message.id) });
       return { ok: true, channelMessageIds: [] };
     }
     let wamid: string;
@@ -138,7 +139,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     } catch (err) {
       const e = err instanceof GraphApiError ? err : new GraphApiError('send template', undefined, undefined, 'unexpected error', { cause: err });
       const kind = classifyCloudError(e.code, e.httpStatus);
-      log.warn({ outboxId: message.id, code: e.code, httpStatus: e.httpStatus, template: o.template.name, result: kind.kind }, 'whatsapp cloud template send failed');
+      logEvent(log, 'warn', 'whatsapp cloud template send failed', { outboxId: logId(message.id), code: e.code, httpStatus: e.httpStatus, template: logId(o.template.name), result: kind.kind });
       if (kind.kind === 'auth') degrade(e);
       // A template refused for the window would loop: say so with its code instead.
       if (kind.kind === 'window') return { ok: false, kind: 'permanent', reason: 'forbidden', detail: failureDetail(e.code, e.title) };
@@ -147,7 +148,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     await store.noteTemplate(chatId, now());
     await store.hold(chatId, message);
     healthy();
-    log.info({ outboxId: message.id, msgRef: msgRef(wamid), template: o.template.name }, 'whatsapp cloud window closed: template sent, reply held');
+    logEvent(log, 'info', 'whatsapp cloud window closed: template sent, reply held', { outboxId: logId(message.id), msgRef: msgRef(wamid), template: logId(o.template.name) });
     return { ok: true, channelMessageIds: [wamid] };
   }
 
@@ -159,7 +160,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       if (!r.ok && r.kind === 'permanent') {
         // Already reported sent (behind the template): report its failure instead, and go on with the others.
         const [, code, title] = /error (\d+): (.*)$/.exec(r.detail) ?? [];
-        const failed: DeliveryStatusEvent = { channelMessageId: `held:${message.id}`, channelUserId: chatId, status: 'failed', at: now(), outboxId: message.id, error: { code: Number(code ?? 0), title: title ?? r.detail } };
+        const failed: DeliveryStatusEvent = { channelMessageId: `held:${message.id}`, channelUserId: chatId, status: 'failed', at: now(), outboxId: logId(message.id), error: { code: Number(code ?? 0), title: title ?? r.detail } };
         await emit(r.reason === 'not_found' ? { ...failed, unreachable: true } : failed);
         continue;
       }
@@ -168,7 +169,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
         return r;
       }
       const first = r.channelMessageIds[0];
-      if (first) await emit({ channelMessageId: first, channelUserId: chatId, status: 'sent', at: now(), outboxId: message.id, released: true });
+      if (first) await emit({ channelMessageId: first, channelUserId: chatId, status: 'sent', at: now(), outboxId: logId(message.id), released: true });
     }
     return undefined;
   }
@@ -189,11 +190,11 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     try {
       const id = await client.send('resend message', body);
       remember(recent, id, entry);
-      await emit({ channelMessageId: id, channelUserId: entry.message.channelUserId, status: 'sent', at: now(), outboxId: entry.message.id, ...(entry.part === 0 ? { released: true as const } : {}) });
+      await emit({ channelMessageId: id, channelUserId: entry.message.channelUserId, status: 'sent', at: now(), outboxId: logId(entry.message.id), ...(entry.part === 0 ? { released: true as const } : {}) });
     } catch (err) {
       const e = err instanceof GraphApiError ? err : new GraphApiError('resend message', undefined, undefined, 'unexpected error');
-      log.warn({ outboxId: entry.message.id, part: entry.part, code: e.code, httpStatus: e.httpStatus }, 'whatsapp cloud resend failed');
-      await emit({ channelMessageId: `resend:${entry.message.id}:${entry.part}`, status: 'failed', at: now(), outboxId: entry.message.id, error: { code: e.code ?? 0, title: e.title } });
+      logEvent(log, 'warn', 'whatsapp cloud resend failed', { outboxId: logId(entry.message.id), part: entry.part, code: e.code, httpStatus: e.httpStatus });
+      await emit({ channelMessageId: `resend:${entry.message.id}:${entry.part}`, status: 'failed', at: now(), outboxId: logId(entry.message.id), error: { code: e.code ?? 0, title: e.title } });
     }
   }
 
@@ -204,7 +205,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     if (entry) event.outboxId = entry.message.id;
     if (event.status === 'failed' && event.error) {
       const kind = classifyCloudError(event.error.code, undefined);
-      log.warn({ msgRef: msgRef(event.channelMessageId), outboxId: event.outboxId, code: event.error.code, result: kind.kind }, 'whatsapp cloud message failed');
+      logEvent(log, 'warn', 'whatsapp cloud message failed', { msgRef: msgRef(event.channelMessageId), outboxId: event.outboxId ? logId(event.outboxId) : undefined, code: event.error.code, result: kind.kind });
       if (kind.kind === 'not_on_whatsapp') event.unreachable = true;
       const to = entry ? waIdForChat(entry.message.channelUserId) : undefined;
       if (kind.kind === 'window' && entry && to) {
@@ -228,12 +229,12 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
     for (const raw of value.messages ?? []) {
       const n = normaliseMessage(raw, value, now());
       if (n.kind === 'ignored') {
-        log.info({ msgRef: n.id ? msgRef(n.id) : undefined, type: n.type, reason: n.reason }, 'whatsapp cloud message ignored');
+        logEvent(log, 'info', 'whatsapp cloud message ignored', { msgRef: n.id ? msgRef(n.id) : undefined, type: n.type ? logId(n.type) : undefined, reason: n.reason });
         continue;
       }
       const checked = InboundMessage.safeParse(n.message);
       if (!checked.success) {
-        log.error({ msgRef: msgRef(n.message.channelMessageId), issues: checked.error.issues.map((i) => i.path.join('.')) }, 'whatsapp cloud message not normalisable');
+        logEvent(log, 'error', 'whatsapp cloud message not normalisable', { msgRef: msgRef(n.message.channelMessageId), issues: checked.error.issues.map((i) => logId(i.path.join('.'))) });
         continue;
       }
       const message = checked.data;
@@ -246,14 +247,14 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
       // Queued before the hand-over: the engine's answer to this message waits behind the replies held for it.
       if (held) void inChain(chatId, () => flushHeld(chatId, n.waId)).catch(() => undefined);
       if (n.continueTap && held) {
-        log.info({ msgRef: msgRef(message.channelMessageId) }, 'whatsapp cloud template answered: held replies released');
+        logEvent(log, 'info', 'whatsapp cloud template answered: held replies released', { msgRef: msgRef(message.channelMessageId) });
         continue;
       }
-      log.debug({ msgRef: msgRef(message.channelMessageId), kind: message.content.kind }, 'whatsapp cloud message received');
+      logEvent(log, 'debug', 'whatsapp cloud message received', { msgRef: msgRef(message.channelMessageId), kind: message.content.kind });
       await handler!(message);
     }
     for (const raw of value.statuses ?? []) await onStatusEntry(raw);
-    for (const e of value.errors ?? []) log.warn({ code: e.code }, 'whatsapp cloud webhook reported an error');
+    for (const e of value.errors ?? []) logEvent(log, 'warn', 'whatsapp cloud webhook reported an error', { code: e.code });
   }
 
   return {
@@ -277,14 +278,14 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
         return await inChain(message.channelUserId, () => sendNow(message, to));
       } catch (err) {
         // Store (Redis) trouble or a bug: a value, never a throw, for the outbound worker.
-        log.warn({ outboxId: message.id, error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud send aborted');
+        logEvent(log, 'warn', 'whatsapp cloud send aborted', { outboxId: logId(message.id), errName: logId(err instanceof Error ? err.name : typeof err) });
         return { ok: false, kind: 'transient', detail: err instanceof Error ? err.name : 'unknown error' };
       }
     },
 
     async handleWebhook(headers, rawBody) {
       if (!verifySignature(rawBody, headers['x-hub-signature-256'], o.appSecret)) {
-        log.warn({ signed: headers['x-hub-signature-256'] !== undefined }, 'whatsapp cloud webhook rejected: bad signature');
+        logEvent(log, 'warn', 'whatsapp cloud webhook rejected: bad signature', { signed: headers['x-hub-signature-256'] !== undefined });
         return { status: 401 };
       }
       let json: unknown;
@@ -303,11 +304,11 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
             if (change.field !== 'messages') continue;
             const value = CloudChangeValue.safeParse(change.value);
             if (!value.success) {
-              log.warn({ entryId: entry.id }, 'whatsapp cloud change not understood');
+              logEvent(log, 'warn', 'whatsapp cloud change not understood', { entryId: logId(entry.id) });
               continue;
             }
             if (value.data.metadata.phone_number_id !== o.phoneNumberId) {
-              log.warn({ entryId: entry.id }, 'whatsapp cloud webhook for another phone number ignored');
+              logEvent(log, 'warn', 'whatsapp cloud webhook for another phone number ignored', { entryId: logId(entry.id) });
               continue;
             }
             await onChange(value.data);
@@ -315,7 +316,7 @@ export function createWhatsAppCloudChannel(o: WhatsAppCloudChannelOptions): What
         }
         return { status: 200 };
       } catch (err) {
-        log.error({ error: err instanceof Error ? err.name : typeof err }, 'whatsapp cloud webhook handling failed: Meta will retry');
+        logEvent(log, 'error', 'whatsapp cloud webhook handling failed: Meta will retry', { errName: logId(err instanceof Error ? err.name : typeof err) });
         return { status: 500 };
       }
     },

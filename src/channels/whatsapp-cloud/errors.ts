@@ -1,4 +1,4 @@
-import type { SendResult } from '../channel.js';
+import type { SendResult } from '../../domain/channel.js';
 
 /**
  * Graph API error codes the adapter acts on (Meta's Cloud API error-code reference). One catalogue, so the send path and the

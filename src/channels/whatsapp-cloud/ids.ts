@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { logId, type LogId } from '../../domain/log-event.js';
 
 /*
  * Chat ids. The Cloud channel names a chat like the linked-phone channel does (`<digits>@s.whatsapp.net`), so a health office
@@ -32,6 +33,6 @@ export function waIdForChat(chatId: string): string | undefined {
  * How a wamid appears in logs: Meta's ids embed the person's phone number (base64), so logs carry a short hash of it, which
  * still finds the transcript line (hash the stored channel_message_id the same way).
  */
-export function msgRef(wamid: string): string {
-  return createHash('sha256').update(wamid).digest('hex').slice(0, 16);
+export function msgRef(wamid: string): LogId {
+  return logId(createHash('sha256').update(wamid).digest('hex').slice(0, 16));
 }

@@ -1,4 +1,4 @@
-import type { InboundContent, InboundMessage } from '../channel.js';
+import type { InboundContent, InboundMessage } from '../../domain/channel.js';
 import { chatIdForWaId } from './ids.js';
 import { CloudMessage, CloudStatus, type CloudChangeValue, type CloudContactCard } from './webhook-schema.js';
 

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../channel.js';
+import type { OutboundMessage } from '../../domain/channel.js';
 import { splitText } from '../split-text.js';
 import { CONTINUE_PAYLOAD } from './inbound.js';
 

@@ -1,15 +1,11 @@
-import type { Channel } from '../channel.js';
+import type { Channel } from '../../domain/channel.js';
+import type { LogSink } from '../../domain/log-event.js';
 import type { DeliveryStatusEvent } from './inbound.js';
 import type { TemplateSettings } from './outbound.js';
 import type { WindowStore } from './window-store.js';
 
-/** The slice of a pino logger the adapter uses. Objects carry ids and codes only, never text or phone numbers. */
-export interface CloudLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** Where the adapter logs (a pino Logger fits); every line goes through `logEvent`: ids and codes only. */
+export type CloudLogger = LogSink;
 
 /** Everything the Cloud API adapter needs; time, fetch and the window store are injectable for tests. */
 export interface WhatsAppCloudChannelOptions {

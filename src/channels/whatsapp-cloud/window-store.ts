@@ -1,9 +1,10 @@
-import type { OutboundMessage } from '../channel.js';
+import type { OutboundMessage } from '../../domain/channel.js';
+import type { Coordination } from '../../domain/coordination.js';
 
 /**
  * What the 24-hour rule needs to remember per chat: when the person last wrote, when we last sent the re-engagement template,
- * and the replies held back until they answer it. In memory for one process and tests; in Redis (below) when the process
- * receiving webhooks is not the one sending, or a restart must not forget held replies.
+ * and the replies held back until they answer it. In memory for tests; on the shared Coordination port (below) in a running
+ * system, so a restart does not forget held replies.
  */
 export interface WindowStore {
   lastInboundAt(chatId: string): Promise<number | undefined>;
@@ -62,67 +63,48 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size > LIMIT) map.delete(map.keys().next().value!);
 }
 
-/** The slice of an ioredis client the Redis store uses. */
-export interface RedisLike {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, mode: 'PX', ms: number): Promise<unknown>;
-  rpush(key: string, ...values: string[]): Promise<number>;
-  pexpire(key: string, ms: number): Promise<number>;
-  exists(...keys: string[]): Promise<number>;
-  multi(): RedisPipelineLike;
-}
+/**
+ * The store on the shared Coordination port (Redis in production), under `wacloud:…` names; values expire on their own.
+ * Held replies are one JSON list per chat: taking them is a read then a delete, made safe by the adapter sending one chat's
+ * messages in sequence (webhooks and sends of the Cloud channel run in one process, see README).
+ */
+export class SharedWindowStore implements WindowStore {
+  constructor(private readonly coordination: Coordination) {}
 
-/** A MULTI block: commands chain, `exec` runs them atomically. */
-export interface RedisPipelineLike {
-  lrange(key: string, start: number, stop: number): RedisPipelineLike;
-  del(key: string): RedisPipelineLike;
-  exec(): Promise<[Error | null, unknown][] | null>;
-}
-
-/** The store in Redis, under `<prefix>wacloud:…`; keys expire on their own. */
-export class RedisWindowStore implements WindowStore {
-  constructor(
-    private readonly redis: RedisLike,
-    private readonly prefix: string,
-  ) {}
-
-  private key(kind: string, chatId: string): string {
-    return `${this.prefix}wacloud:${kind}:${chatId}`;
+  private value(kind: string, chatId: string) {
+    return this.coordination.value(`wacloud:${kind}:${chatId}`);
   }
-  private async num(key: string): Promise<number | undefined> {
-    const v = await this.redis.get(key);
+  private async num(kind: string, chatId: string): Promise<number | undefined> {
+    const v = await this.value(kind, chatId).get();
     return v === null ? undefined : Number(v);
   }
   async lastInboundAt(chatId: string): Promise<number | undefined> {
-    return this.num(this.key('in', chatId));
+    return this.num('in', chatId);
   }
   async noteInbound(chatId: string, at: number): Promise<void> {
-    const before = (await this.lastInboundAt(chatId)) ?? 0;
-    if (at > before) await this.redis.set(this.key('in', chatId), String(at), 'PX', WINDOW_MS * 2);
+    if (at > ((await this.lastInboundAt(chatId)) ?? 0)) await this.value('in', chatId).set(String(at), WINDOW_MS * 2);
   }
   async templateSentAt(chatId: string): Promise<number | undefined> {
-    return this.num(this.key('tpl', chatId));
+    return this.num('tpl', chatId);
   }
   async noteTemplate(chatId: string, at: number): Promise<void> {
-    await this.redis.set(this.key('tpl', chatId), String(at), 'PX', WINDOW_MS);
+    await this.value('tpl', chatId).set(String(at), WINDOW_MS);
   }
   async hold(chatId: string, message: OutboundMessage): Promise<void> {
-    const k = this.key('held', chatId);
-    const held = await this.peek(k);
+    const held = await this.peek(chatId);
     if (held.some((m) => m.id === message.id)) return; // a retried send job
-    await this.redis.rpush(k, JSON.stringify(message));
-    await this.redis.pexpire(k, HELD_TTL_MS);
+    await this.value('held', chatId).set(JSON.stringify([...held, message]), HELD_TTL_MS);
   }
   async takeHeld(chatId: string): Promise<OutboundMessage[]> {
-    const r = await this.redis.multi().lrange(this.key('held', chatId), 0, -1).del(this.key('held', chatId)).exec();
-    const list = (r?.[0]?.[1] as string[] | undefined) ?? [];
-    return list.map((s) => JSON.parse(s) as OutboundMessage);
+    const held = await this.peek(chatId);
+    if (held.length) await this.value('held', chatId).delete();
+    return held;
   }
   async hasHeld(chatId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key('held', chatId))) > 0;
+    return (await this.peek(chatId)).length > 0;
   }
-  private async peek(k: string): Promise<OutboundMessage[]> {
-    const r = await this.redis.multi().lrange(k, 0, -1).exec();
-    return ((r?.[0]?.[1] as string[] | undefined) ?? []).map((s) => JSON.parse(s) as OutboundMessage);
+  private async peek(chatId: string): Promise<OutboundMessage[]> {
+    const raw = await this.value('held', chatId).get();
+    return raw ? (JSON.parse(raw) as OutboundMessage[]) : [];
   }
 }
