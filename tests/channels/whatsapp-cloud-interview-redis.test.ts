@@ -30,7 +30,7 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
       WHATSAPP_CLOUD_TEMPLATE_PARAMS: 'Dinas Kesehatan DKI Jakarta',
     });
     api.webhookUrl = `${sys.address}/whatsapp/webhook`;
-    token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+    token = createApiToken(sys.stores, 'test', 'coordinator', Date.now()).token;
   });
   afterEach(async () => {
     await sys?.stop();
@@ -140,7 +140,7 @@ describe('the /whatsapp/webhook route without the Business Platform channel', ()
     try {
       expect((await fetch(`${sys.address}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`)).status).toBe(404);
       expect((await fetch(`${sys.address}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
-      const token = createApiToken(sys.db, 'test', 'coordinator', Date.now()).token;
+      const token = createApiToken(sys.stores, 'test', 'coordinator', Date.now()).token;
       const r = await apiClient(() => sys.address, () => token)('POST', '/api/v1/cases', { externalId: 'X-1', name: 'Ani', language: 'id' });
       expect(r.status).toBe(201);
     } finally {
