@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   'whatsapp:not_open': 'the WhatsApp connection is not open',
   'whatsapp:already_linked': 'the account is already linked; unlink it on the phone first',
   'whatsapp:send_failed': 'WhatsApp refused or failed a send',
+  'whatsapp:handshake_refused': 'the WhatsApp server answered the connection (WebSocket upgrade) with an HTTP error, e.g. 503; retried with backoff',
+  'whatsapp:connect_timeout': 'a WhatsApp connection attempt neither opened nor showed a QR code in time; retried with backoff',
 } as const satisfies Record<`${string}:${string}`, string>;
 
 /** One code of the catalogue, e.g. `telegram:blocked`. */

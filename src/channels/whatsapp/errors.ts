@@ -1,5 +1,19 @@
 import { CodedError } from '../../domain/errors.js';
 
+/**
+ * The server answered the WebSocket upgrade with an HTTP error (503 when WhatsApp is overloaded). Shaped like baileys' Boom
+ * errors (`output.statusCode`, here the HTTP status) so it closes the attempt like any other disconnect.
+ */
+export class WhatsAppHandshakeRefusedError extends CodedError {
+  override readonly name = 'WhatsAppHandshakeRefusedError';
+  readonly output: { statusCode: number };
+
+  constructor(readonly httpStatus: number) {
+    super('whatsapp:handshake_refused', 'connect', { detail: `HTTP ${httpStatus}` });
+    this.output = { statusCode: httpStatus };
+  }
+}
+
 /** Why WhatsApp cannot answer right now. */
 export type WhatsAppUnavailableReason = 'not_holder' | 'not_open' | 'already_linked';
 
