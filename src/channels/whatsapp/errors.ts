@@ -1,4 +1,4 @@
-import { CodedError } from '../../domain/errors.js';
+import { ChannelUnavailableError, CodedError } from '../../domain/errors.js';
 
 /**
  * The server answered the WebSocket upgrade with an HTTP error (503 when WhatsApp is overloaded). Shaped like baileys' Boom
@@ -18,7 +18,7 @@ export class WhatsAppHandshakeRefusedError extends CodedError {
 export type WhatsAppUnavailableReason = 'not_holder' | 'not_open' | 'already_linked';
 
 /** WhatsApp cannot answer right now: this process does not hold the socket, or the socket is not open. Retry later. */
-export class WhatsAppUnavailableError extends CodedError {
+export class WhatsAppUnavailableError extends ChannelUnavailableError {
   override readonly name = 'WhatsAppUnavailableError';
 
   constructor(
