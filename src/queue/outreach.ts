@@ -22,7 +22,7 @@ export interface OutreachOptions {
   mailboxes: Mailboxes;
   clock: () => number;
   logger: Logger;
-  /** How long a job waits between checks while the channel has no connection (no attempt spent). Default 30 s. */
+  /** The longest wait between checks while the channel has no connection (no attempt spent; 1 s at first). Default 30 s. */
   waitMs?: number;
   /** After waiting this long for a connection, outreach gives up: the case needs a call. Default 24 h. */
   maxWaitMs?: number;
@@ -123,7 +123,8 @@ export class Outreach {
     }
     if (data.waitingSince === undefined) await job.updateData({ ...data, waitingSince });
     logEvent(this.o.logger, 'info', 'outreach waits for the channel', { jobId: logId(job.id ?? ''), caseId: data.caseId, error: err.code });
-    await job.moveToDelayed(Date.now() + (this.o.waitMs ?? 30_000), token);
+    // Check again soon after a short outage, then every `waitMs`: the wait grows with the time already waited.
+    await job.moveToDelayed(Date.now() + Math.min(this.o.waitMs ?? 30_000, Math.max(1_000, now - waitingSince)), token);
     throw new DelayedError();
   }
 
