@@ -8,7 +8,7 @@ import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
-import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type PipelineOptions } from './queue/index.js';
+import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
 import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
@@ -51,6 +51,8 @@ export interface SystemOverrides {
   onItem?: PipelineOptions['onItem'];
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
   whatsapp?: Partial<WhatsAppChannelOptions>;
+  /** Outreach timing (tests wait and retry in milliseconds). */
+  outreach?: Pick<OutreachOptions, 'waitMs' | 'maxWaitMs' | 'backoffMs'>;
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -122,7 +124,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();
-    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger });
+    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger, ...overrides.outreach });
     stops.push(() => outreach.close());
 
     const coordination = createRedisCoordination(redis, `${config.REDIS_PREFIX}:`);

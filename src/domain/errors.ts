@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   'whatsapp:not_open': 'the WhatsApp connection is not open',
   'whatsapp:already_linked': 'the account is already linked; unlink it on the phone first',
   'whatsapp:send_failed': 'WhatsApp refused or failed a send',
+  'outreach:failed': 'writing first to a case failed on every attempt (e.g. the number check kept erroring): the case needs a call',
+  'outreach:channel_unavailable': 'the outreach channel had no connection for longer than outreach waits: the case needs a call',
+  'whatsapp:handshake_refused': 'the WhatsApp server answered the connection (WebSocket upgrade) with an HTTP error, e.g. 503; retried with backoff',
+  'whatsapp:connect_timeout': 'a WhatsApp connection attempt neither opened nor showed a QR code in time; retried with backoff',
 } as const satisfies Record<`${string}:${string}`, string>;
 
 /** One code of the catalogue, e.g. `telegram:blocked`. */
@@ -63,4 +67,12 @@ export class CodedError extends Error {
   ) {
     super(`${attempted}: ${code}${options?.detail ? ` (${options.detail})` : ''}`, options?.cause === undefined ? undefined : { cause: options.cause });
   }
+}
+
+/**
+ * A channel cannot take the request now (no connection, another process holds it) and will later: callers wait and try
+ * again without counting it as a failed attempt.
+ */
+export class ChannelUnavailableError extends CodedError {
+  override name = 'ChannelUnavailableError';
 }

@@ -24,7 +24,11 @@ export const TimerJob = z.object({
   channel: ChannelName,
   channelUserId: z.string(),
 });
-export const OutreachJob = z.object({ caseId: z.number().int() });
+export const OutreachJob = z.object({
+  caseId: z.number().int(),
+  /** Set while the channel has no connection: when this job started waiting (waiting spends no attempt). */
+  waitingSince: z.number().optional(),
+});
 export type OutreachJob = z.infer<typeof OutreachJob>;
 export type SendJob = z.infer<typeof SendJob>;
 export type EventJob = z.infer<typeof EventJob>;

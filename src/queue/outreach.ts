@@ -1,7 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelName } from '../domain/channel.js';
+import { ChannelUnavailableError } from '../domain/errors.js';
+import { errorFields, logEvent, logId } from '../domain/log-event.js';
 import type { CasesRepository } from '../domain/repositories/cases.js';
 import { OutreachJob, chatKey } from './jobs.js';
 import type { Mailboxes } from './mailbox.js';
@@ -20,12 +22,24 @@ export interface OutreachOptions {
   mailboxes: Mailboxes;
   clock: () => number;
   logger: Logger;
+  /** The longest wait between checks while the channel has no connection (no attempt spent; 1 s at first). Default 30 s. */
+  waitMs?: number;
+  /** After waiting this long for a connection, outreach gives up: the case needs a call. Default 24 h. */
+  maxWaitMs?: number;
+  /** First retry delay after a failed attempt (doubling; 6 attempts). Default 5 s. */
+  backoffMs?: number;
 }
+
+const ATTEMPTS = 6;
 
 /**
  * Writing first to confirmed cases: a job per case checks the number on the outreach channel; a reachable number gets the
  * interview's first message through the chat's mailbox (so it is ordered with any reply), an unreachable one marks the case
  * for a tracer to call. Runs in the process that holds the channel.
+ *
+ * Issue 12: waiting for the channel's connection spends no attempt (the job moves to delayed and keeps when it started
+ * waiting in its data), and an outreach that gives up (attempts spent, or waited `maxWaitMs`) always leaves the case
+ * `needs_call` with the reason in the audit log, never just a failed job.
  */
 export class Outreach {
   readonly queue: Queue;
@@ -35,7 +49,7 @@ export class Outreach {
     this.queue = new Queue('outreach', {
       connection: o.redis,
       prefix: o.prefix,
-      defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+      defaultJobOptions: { attempts: ATTEMPTS, backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
   }
 
@@ -47,37 +61,79 @@ export class Outreach {
 
   /** Start working on outreach jobs with this channel. */
   start(channel: NumberChecker): void {
-    const { o } = this;
     this.worker = new Worker(
       'outreach',
-      async (job: Job) => {
-        const { caseId } = OutreachJob.parse(job.data);
-        const c = o.cases.byId(caseId);
-        if (!c || !['new', 'contacting', 'needs_call'].includes(c.status)) return 'skipped';
-        if (!c.phone) {
-          o.cases.markNeedsCall(c.id, o.clock());
-          return 'no_phone';
+      async (job: Job, token?: string) => {
+        try {
+          return await this.process(job, token, channel);
+        } catch (err) {
+          if (err instanceof DelayedError) throw err;
+          // The last attempt: the case must not stay `new` behind a silent failed job.
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) this.giveUp(job, 'outreach:failed');
+          throw err;
         }
-        const r = await channel.checkNumber(c.phone);
-        const userId = r.userId ?? r.jid;
-        if (!r.exists || !userId) {
-          o.cases.markNeedsCall(c.id, o.clock());
-          o.logger.info({ caseId: c.id, channel: channel.name }, 'number not reachable on the outreach channel: case needs a call');
-          return 'not_on_channel';
-        }
-        await o.mailboxes.enqueue(chatKey(channel.name, userId), {
-          type: 'outreach',
-          caseId: c.id,
-          channel: channel.name,
-          channelUserId: userId,
-          id: String(job.id),
-          enqueuedAt: o.clock(),
-        });
-        return 'sent';
       },
-      { connection: o.redis, prefix: o.prefix, concurrency: 2 },
+      { connection: this.o.redis, prefix: this.o.prefix, concurrency: 2 },
     );
-    this.worker.on('failed', (job, error) => o.logger.warn({ jobId: job?.id, err: error.name }, 'outreach attempt failed'));
+    this.worker.on('failed', (job, error) =>
+      logEvent(this.o.logger, 'warn', 'outreach attempt failed', { jobId: logId(job?.id ?? ''), attemptsMade: job?.attemptsMade, ...errorFields(error) }),
+    );
+  }
+
+  private async process(job: Job, token: string | undefined, channel: NumberChecker): Promise<string> {
+    const { o } = this;
+    const data = OutreachJob.parse(job.data);
+    const c = o.cases.byId(data.caseId);
+    if (!c || !['new', 'contacting', 'needs_call'].includes(c.status)) return 'skipped';
+    if (!c.phone) {
+      o.cases.markNeedsCall(c.id, o.clock());
+      return 'no_phone';
+    }
+    let r: Awaited<ReturnType<NumberChecker['checkNumber']>>;
+    try {
+      r = await channel.checkNumber(c.phone);
+    } catch (err) {
+      if (!(err instanceof ChannelUnavailableError) || !token) throw err;
+      return this.waitForChannel(job, token, data, err);
+    }
+    const userId = r.userId ?? r.jid;
+    if (!r.exists || !userId) {
+      o.cases.markNeedsCall(c.id, o.clock());
+      logEvent(o.logger, 'info', 'number not reachable on the outreach channel: case needs a call', { caseId: c.id, channel: channel.name });
+      return 'not_on_channel';
+    }
+    await o.mailboxes.enqueue(chatKey(channel.name, userId), {
+      type: 'outreach',
+      caseId: c.id,
+      channel: channel.name,
+      channelUserId: userId,
+      id: String(job.id),
+      enqueuedAt: o.clock(),
+    });
+    return 'sent';
+  }
+
+  /** No connection: check again in `waitMs` without spending an attempt, or give up once the job waited `maxWaitMs`. */
+  private async waitForChannel(job: Job, token: string, data: OutreachJob, err: ChannelUnavailableError): Promise<string> {
+    const now = this.o.clock();
+    const waitingSince = data.waitingSince ?? now;
+    if (now - waitingSince >= (this.o.maxWaitMs ?? 24 * 3600_000)) {
+      this.giveUp(job, 'outreach:channel_unavailable');
+      return 'channel_unavailable';
+    }
+    if (data.waitingSince === undefined) await job.updateData({ ...data, waitingSince });
+    logEvent(this.o.logger, 'info', 'outreach waits for the channel', { jobId: logId(job.id ?? ''), caseId: data.caseId, error: err.code });
+    // Check again soon after a short outage, then every `waitMs`: the wait grows with the time already waited.
+    await job.moveToDelayed(Date.now() + Math.min(this.o.waitMs ?? 30_000, Math.max(1_000, now - waitingSince)), token);
+    throw new DelayedError();
+  }
+
+  /** Outreach will not reach this case: a tracer calls (status `needs_call`, reason in the audit log). */
+  private giveUp(job: Job, reason: 'outreach:failed' | 'outreach:channel_unavailable'): void {
+    const parsed = OutreachJob.safeParse(job.data);
+    if (!parsed.success) return;
+    const changed = this.o.cases.markNeedsCall(parsed.data.caseId, this.o.clock(), { reason, jobId: String(job.id) });
+    logEvent(this.o.logger, 'warn', 'outreach gave up: case needs a call', { jobId: logId(job.id ?? ''), caseId: parsed.data.caseId, error: reason, changed });
   }
 
   /** Stop the worker and close the queue. */

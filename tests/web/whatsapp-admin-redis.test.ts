@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { WhatsAppChannelOptions } from '../../src/channels/whatsapp/index.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
+import { startRefusingWaServer } from '../support/refusing-wa-server.js';
 import { injectLogin, postForm, seedUser } from '../support/seed.js';
 import { eventually, startTestSystem, uniquePrefix } from '../support/system.js';
 
@@ -12,12 +14,12 @@ describe('the WhatsApp admin page: linking the health office phone (fake socket,
   let net: FakeWaNetwork;
 
   /** A system whose fake socket waits for a link (no session yet), and an admin and a tracer signed in to it. */
-  const start = async (env: Record<string, string> = {}, enabled = true) => {
+  const start = async (env: Record<string, string> = {}, enabled = true, whatsapp: Partial<WhatsAppChannelOptions> = {}) => {
     net = new FakeWaNetwork(false);
     const sys = await startTestSystem(
       inject('redisUrl'),
       { ...(enabled ? { WHATSAPP_ENABLED: 'true' } : {}), ...env },
-      { whatsapp: { socketFactory: net.factory, sleep: async () => {}, printQr: () => {}, lock: { ttlMs: 3_000, retryMs: 50 } } },
+      { whatsapp: { socketFactory: net.factory, sleep: async () => {}, printQr: () => {}, lock: { ttlMs: 3_000, retryMs: 50 }, ...whatsapp } },
     );
     systems.push(sys);
     await seedUser(sys.db, { email: 'admin@dinkes.test', role: 'admin' });
@@ -112,6 +114,23 @@ describe('the WhatsApp admin page: linking the health office phone (fake socket,
     const pairing = await postForm(web.web!, '/admin/whatsapp/pairing-code', admin.cookie, { _csrf: admin.csrf, phone: '0811-0000-0000' });
     expect(pairing.statusCode).toBe(409);
     expect(pairing.body).toContain('held by another tracebot process');
+  });
+
+  it('shows that it keeps retrying when the WhatsApp server refuses the connection (HTTP 503), not "Connecting…" forever', async () => {
+    const server = await startRefusingWaServer('refuse503');
+    try {
+      // The real baileys socket against a loopback server that answers every upgrade with 503.
+      const { get } = await start({}, true, { socketFactory: undefined, waWebSocketUrl: server.url, reconnect: { initialMs: 50, maxMs: 200 } });
+      const box = await eventually(async () => {
+        const body = (await get('/admin/whatsapp/status')).body;
+        return /class="wa-retry">Retrying: [2-9]\d* attempt\(s\) in a row failed \(the server refused the connection, HTTP 503\)/.test(body) ? body : undefined;
+      }, 'retrying shown on the status box');
+      expect(box).toMatch(/Next attempt at/);
+      expect(server.attempts.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const s of systems.splice(0).reverse()) await s.stop();
+      await server.close();
+    }
   });
 
   it('says WhatsApp is not enabled when it is off', async () => {

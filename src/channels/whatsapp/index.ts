@@ -1,6 +1,7 @@
 export { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp-channel.js';
-export { LinkState, linkStateName, readPublishedLinkState, reconnectDelay, socketLeaseName, type LinkStatus } from './link-state.js';
-export { WhatsAppUnavailableError } from './errors.js';
+export { LinkRetry, LinkState, linkStateName, parseLinkState, readPublishedLinkState, reconnectDelay, socketLeaseName, type LinkStatus } from './link-state.js';
+export { ReconnectSchedule, type ReconnectOptions } from './reconnect-schedule.js';
+export { WhatsAppHandshakeRefusedError, WhatsAppUnavailableError } from './errors.js';
 export { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 export { Throttle, type ThrottleDeps, type ThrottleLimits } from './throttle.js';
 export { jidForPhone, phoneFromJid } from './jid.js';

@@ -11,7 +11,9 @@ import makeWASocket, {
   type WAMessageKey,
   type WAPresence,
 } from '@whiskeysockets/baileys';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { WhatsAppHandshakeRefusedError } from './errors.js';
 
 /** The baileys events the channel listens to. */
 export type WaEventMap = Pick<BaileysEventMap, 'messages.upsert' | 'connection.update' | 'creds.update'>;
@@ -75,6 +77,12 @@ export function createBaileysSocketFactory(options: BaileysSocketOptions): Socke
       syncFullHistory: false,
       getMessage,
       ...(options.waWebSocketUrl ? { waWebSocketUrl: options.waWebSocketUrl } : {}),
+    });
+    // Issue 12: baileys listens for `unexpected-response` itself (so `ws` neither errors nor closes) and then does nothing:
+    // a 503 to the upgrade left the attempt "connecting" forever. End it with the HTTP status, like any other close.
+    sock.ws.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+      res.resume();
+      void sock.end(new WhatsAppHandshakeRefusedError(res.statusCode ?? 0));
     });
     const socket: WaSocket = sock;
     return socket;

@@ -1,6 +1,7 @@
 import type { Coordination } from '../../domain/coordination.js';
 import type { Logger } from 'pino';
 import type { WhatsAppAuthRepository } from '../../domain/repositories/whatsapp-auth.js';
+import type { ReconnectOptions } from './reconnect-schedule.js';
 import type { ThrottleLimits } from './throttle.js';
 import type { SocketFactory } from './wa-socket.js';
 
@@ -28,8 +29,8 @@ export interface WhatsAppChannelOptions {
   random?: () => number;
   /** Socket-holder lease: ttl, and how often a non-holder tries to take it. Defaults 30 s / 5 s. */
   lock?: { ttlMs?: number; retryMs?: number };
-  /** Reconnect backoff after a close. Defaults 1 s doubling to 60 s. */
-  reconnect?: { initialMs?: number; maxMs?: number };
+  /** Reconnect backoff after a failed attempt (defaults 1 s doubling to 60 s) and the per-attempt watchdog (45 s). */
+  reconnect?: ReconnectOptions;
   /** How long `send` waits for a (re)connecting socket before answering transient. Default 15 s. */
   openWaitMs?: number;
   /** "Typing…" time per character, capped; makes replies look human. Defaults 30 ms/char, 2.5 s. */

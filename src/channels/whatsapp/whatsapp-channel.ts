@@ -70,7 +70,7 @@ class BaileysWhatsAppChannel extends WhatsAppSocketHolder implements WhatsAppCha
     clearInterval(this.retryTimer);
     clearInterval(this.renewTimer);
     clearTimeout(this.deadlineTimer);
-    clearTimeout(this.reconnectTimer);
+    this.reconnect.cancel();
     await this.teardownSocket();
     if (this.holder) {
       this.holder = false;

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { errorFields, logEvent, logId } from '../../domain/log-event.js';
 import { useSqliteAuthState, type SqliteAuthState } from './auth-state.js';
 import type { Lease, SharedValue } from '../../domain/coordination.js';
-import { LinkState, linkStateName, reconnectDelay, socketLeaseName } from './link-state.js';
+import { WhatsAppHandshakeRefusedError } from './errors.js';
+import { linkStateName, parseLinkState, socketLeaseName, type LinkRetry, type LinkState } from './link-state.js';
+import { ReconnectSchedule } from './reconnect-schedule.js';
 import type { WhatsAppChannelOptions } from './whatsapp-channel-options.js';
 import { createBaileysSocketFactory, type SocketFactory, type WaEventMap, type WaSocket } from './wa-socket.js';
 
@@ -36,8 +38,8 @@ export abstract class WhatsAppSocketHolder {
   protected retryTimer: NodeJS.Timeout | undefined;
   protected renewTimer: NodeJS.Timeout | undefined;
   protected deadlineTimer: NodeJS.Timeout | undefined;
-  protected reconnectTimer: NodeJS.Timeout | undefined;
-  protected reconnectAttempt = 0;
+  /** Failed attempts in a row, the next attempt's timer and the current attempt's watchdog. */
+  protected readonly reconnect: ReconnectSchedule;
 
   /** Bumped whenever the current socket is replaced: events from an older socket are ignored. */
   protected generation = 0;
@@ -71,6 +73,7 @@ export abstract class WhatsAppSocketHolder {
     this.lock = options.coordination.lease(socketLeaseName(options.session), this.ttlMs);
     this.linkValue = options.coordination.value(linkStateName(options.session));
     this.link = { status: 'disconnected', updatedAt: this.now() };
+    this.reconnect = new ReconnectSchedule(options.reconnect, this.now);
   }
 
   /** One round of the non-holder loop: try to take the lease; otherwise mirror the holder's link state. */
@@ -98,7 +101,7 @@ export abstract class WhatsAppSocketHolder {
       return;
     }
     this.holder = true;
-    this.reconnectAttempt = 0;
+    this.reconnect.reset();
     logEvent(this.log, 'info', 'whatsapp socket lease taken', { token: logId(this.lock.token) });
     this.armDeadline();
     this.renewTimer = setInterval(() => void this.renew(), Math.max(10, Math.floor(this.ttlMs / 3)));
@@ -141,7 +144,7 @@ export abstract class WhatsAppSocketHolder {
     this.holder = false;
     clearInterval(this.renewTimer);
     clearTimeout(this.deadlineTimer);
-    clearTimeout(this.reconnectTimer);
+    this.reconnect.cancel();
     await this.teardownSocket();
     this.wakeOpenWaiters();
     this.setLink({ status: 'disconnected' }, false);
@@ -150,15 +153,15 @@ export abstract class WhatsAppSocketHolder {
   protected async connect(): Promise<void> {
     if (!this.running || !this.holder) return;
     const gen = ++this.generation;
-    this.setLink({ status: 'connecting' });
+    this.setLink(this.withRetry({ status: 'connecting' }));
     const auth = useSqliteAuthState(this.options.authStore, this.options.session);
     this.auth = auth;
     let sock: WaSocket;
     try {
       sock = await this.factory({ auth: auth.state, getMessage: (key) => this.resendLookup(key) });
     } catch (err) {
-      logEvent(this.log, 'error', 'whatsapp socket creation failed', errorFields(err));
-      this.scheduleReconnect();
+      logEvent(this.log, 'error', 'whatsapp socket creation failed', { ...errorFields(err), failures: this.reconnect.failedInARow + 1 });
+      this.retryLater('error', undefined);
       return;
     }
     if (gen !== this.generation || !this.running || !this.holder) {
@@ -183,17 +186,48 @@ export abstract class WhatsAppSocketHolder {
       sock.ev.off('messages.upsert', onUpsert);
     };
     this.socket = sock;
+    this.reconnect.watch(() => {
+      if (gen === this.generation) void this.attemptTimedOut();
+    });
+  }
+
+  /** The watchdog fired: the attempt neither opened nor showed a QR code in time. Drop it and schedule the next one. */
+  protected async attemptTimedOut(): Promise<void> {
+    if (!this.running || !this.holder) return;
+    logEvent(this.log, 'warn', 'whatsapp connection attempt timed out: reconnecting', {
+      error: 'whatsapp:connect_timeout',
+      failures: this.reconnect.failedInARow + 1,
+      timeoutMs: this.reconnect.attemptTimeoutMs,
+    });
+    // Not awaited: ending a socket that never answered may itself wait on that socket.
+    void this.teardownSocket();
+    this.retryLater('timeout', undefined);
+  }
+
+  /** Count a failed attempt, show it on the link (status disconnected, with the retry), and schedule the next attempt. */
+  protected retryLater(reason: LinkRetry['reason'], statusCode: number | undefined, delayMs?: number): void {
+    if (!this.running || !this.holder) return;
+    const retry = this.reconnect.failed(reason, statusCode, () => void this.connect(), delayMs);
+    this.setLink({ status: 'disconnected', retry });
+  }
+
+  /** The link state `patch` plus the current retry, so "Connecting…" shows it is not the first attempt. */
+  protected withRetry(patch: Omit<LinkState, 'updatedAt'>): Omit<LinkState, 'updatedAt'> {
+    const retry = this.reconnect.retry;
+    return retry ? { ...patch, retry } : patch;
   }
 
   protected async onConnectionUpdate(sock: WaSocket, auth: SqliteAuthState, update: WaEventMap['connection.update']): Promise<void> {
+    // The server answered (a QR code, open) or the attempt ended (close): either way its watchdog is done.
+    if (update.qr || update.connection === 'open' || update.connection === 'close') this.reconnect.settled();
     if (update.qr) await this.showQr(update.qr, this.generation);
     if (update.connection === 'open') {
-      this.reconnectAttempt = 0;
+      this.reconnect.reset();
       this.setLink({ status: 'open', ...(sock.user?.id ? { me: sock.user.id } : {}) });
       logEvent(this.log, 'info', 'whatsapp connection open');
       this.wakeOpenWaiters();
     } else if (update.connection === 'connecting' && this.link.status !== 'connecting' && this.link.status !== 'qr' && this.link.status !== 'pairing') {
-      this.setLink({ status: 'connecting' });
+      this.setLink(this.withRetry({ status: 'connecting' }));
     } else if (update.connection === 'close') {
       await this.onClose(auth, update.lastDisconnect?.error);
     }
@@ -225,24 +259,24 @@ export abstract class WhatsAppSocketHolder {
       await auth.clear();
       this.knownNumbers.clear();
       this.setLink({ status: 'logged_out' });
-      this.reconnectAttempt = 0;
-      this.scheduleReconnect(0);
+      this.reconnect.reset();
+      this.reconnect.runIn(0, () => void this.connect());
       return;
     }
-    this.setLink({ status: 'disconnected' });
-    // 515 is WhatsApp's normal "restart after pairing": reconnect at once.
-    const delay = statusCode === DisconnectReason.restartRequired ? 0 : undefined;
-    logEvent(this.log, 'warn', 'whatsapp connection closed: reconnecting', { statusCode, attempt: this.reconnectAttempt });
-    this.scheduleReconnect(delay);
-  }
-
-  protected scheduleReconnect(delayMs?: number): void {
-    if (!this.running || !this.holder) return;
-    const delay =
-      delayMs ??
-      reconnectDelay(this.reconnectAttempt++, this.options.reconnect?.initialMs ?? 1_000, this.options.reconnect?.maxMs ?? 60_000);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+    if (statusCode === DisconnectReason.restartRequired) {
+      // 515 is WhatsApp's normal "restart after pairing": reconnect at once, it is no failure.
+      logEvent(this.log, 'info', 'whatsapp restart requested: reconnecting', { statusCode });
+      this.setLink({ status: 'disconnected' });
+      this.reconnect.runIn(0, () => void this.connect());
+      return;
+    }
+    const refused = error instanceof WhatsAppHandshakeRefusedError;
+    logEvent(this.log, 'warn', 'whatsapp connection closed: reconnecting', {
+      ...(refused ? { error: 'whatsapp:handshake_refused' as const } : {}),
+      statusCode,
+      failures: this.reconnect.failedInARow + 1,
+    });
+    this.retryLater(refused ? 'refused' : 'closed', statusCode);
   }
 
   protected async teardownSocket(end = true): Promise<void> {
@@ -298,15 +332,9 @@ export abstract class WhatsAppSocketHolder {
       if (this.link.status !== 'disconnected') this.setLink({ status: 'disconnected' }, false);
       return;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return;
-    }
-    const parsed = LinkState.safeParse(json);
-    if (!parsed.success || parsed.data.updatedAt === this.link.updatedAt) return;
-    this.link = parsed.data;
+    const published = parseLinkState(raw);
+    if (!published || published.updatedAt === this.link.updatedAt) return;
+    this.link = published;
     this.emitter.emit('link', this.linkState());
   }
 

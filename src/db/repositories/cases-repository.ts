@@ -35,6 +35,15 @@ export function createCasesRepository(db: Db): CasesRepository {
   const status = c.prepare(`UPDATE cases SET status = @status, updated_at = @now WHERE id = @id`);
   const unreachable = c.prepare(`UPDATE cases SET status = 'unreachable', updated_at = ? WHERE id = ? AND status NOT IN ('completed', 'opted_out')`);
   const needsCall = c.prepare(`UPDATE cases SET status = 'needs_call', updated_at = ? WHERE id = ? AND status IN ('new', 'contacting')`);
+  // The audit row of a given-up outreach (system actor; reason code and job id only), written with the status change.
+  const auditGiveUp = c.prepare(
+    `INSERT INTO audit_log (at, actor_kind, action, entity_type, entity_id, details) VALUES (?, 'system', 'case.outreach_failed', 'case', ?, ?)`,
+  );
+  const giveUp = c.transaction((id: number, now: number, why: { reason: string; jobId: string }): boolean => {
+    if (needsCall.run(now, id).changes === 0) return false;
+    auditGiveUp.run(now, String(id), JSON.stringify(why));
+    return true;
+  });
   return {
     byId: (id) => byId.get(id) as CaseRecord | undefined,
     byStartCodeHash: (hash) => byCode.get(hash) as CaseRecord | undefined,
@@ -53,9 +62,7 @@ export function createCasesRepository(db: Db): CasesRepository {
     markUnreachable: (id, now) => {
       unreachable.run(now, id);
     },
-    markNeedsCall: (id, now) => {
-      needsCall.run(now, id);
-    },
+    markNeedsCall: (id, now, why) => (why ? giveUp(id, now, why) : needsCall.run(now, id).changes === 1),
     // --- data: case records, imports, case page and API reads ---
     idsByExternalId(externalIds) {
       const out = new Map<string, number>();

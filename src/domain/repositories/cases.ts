@@ -105,8 +105,11 @@ export interface CasesRepository {
   setStatus(id: number, status: CaseStatus, now: number): void;
   /** A reply could not be delivered, unless the case is already completed or opted out. */
   markUnreachable(id: number, now: number): void;
-  /** Outreach could not reach the number: a tracer must call (only from new or contacting). */
-  markNeedsCall(id: number, now: number): void;
+  /**
+   * Outreach could not reach the number: a tracer must call (only from new or contacting). With `why` (outreach gave up),
+   * the same transaction records the reason code and job id in the audit log. True when the status changed.
+   */
+  markNeedsCall(id: number, now: number, why?: { reason: 'outreach:failed' | 'outreach:channel_unavailable'; jobId: string }): boolean;
   // --- data: case records, imports, case page and API reads ---
   /** Ids of the cases with these external ids (any number: chunked below SQLite's variable limit). */
   idsByExternalId(externalIds: readonly string[]): Map<string, number>;

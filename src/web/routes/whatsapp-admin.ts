@@ -72,9 +72,18 @@ export function whatsappAdminRoutes(deps: WhatsAppAdminDeps) {
     } else if (status === 'open') {
       detail = html`<p>${w(lang, 'linked_as')} <strong>${accountNumber(link?.me)}</strong></p>`;
     }
+    const retry = status === 'open' ? undefined : link?.retry;
+    const retrying = retry
+      ? html`<p class="wa-retry">${w(lang, 'retrying', {
+          failures: String(retry.failures),
+          why: w(lang, `why_${retry.reason}`, { code: String(retry.statusCode ?? '') }),
+          at: formatTime(lang, retry.nextAt, deps.timezone),
+        })}</p>`
+      : '';
     return html`<section id="wa-link" class="wa-link" data-status="${status ?? 'unknown'}" hx-get="/admin/whatsapp/status" hx-trigger="every ${poll}s" hx-swap="outerHTML">
   <p>${w(lang, 'status')}: <strong>${label}</strong></p>
   ${detail}
+  ${retrying}
   ${link ? html`<p class="muted small">${w(lang, 'updated')} ${formatTime(lang, link.updatedAt, deps.timezone)}</p>` : ''}
 </section>`;
   }

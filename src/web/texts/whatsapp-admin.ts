@@ -25,6 +25,11 @@ export const whatsappAdminEn = {
   wa_not_open: 'WhatsApp is not ready for a pairing code yet. Wait a few seconds and try again.',
   wa_already_linked: 'WhatsApp is already linked.',
   wa_failed: 'WhatsApp did not give a pairing code. Try again in a minute.',
+  wa_retrying: 'Retrying: {failures} attempt(s) in a row failed ({why}). Next attempt at {at}.',
+  wa_why_refused: 'the server refused the connection, HTTP {code}',
+  wa_why_timeout: 'no answer in time',
+  wa_why_closed: 'connection closed, code {code}',
+  wa_why_error: 'could not open a connection',
 };
 
 /** The same texts in Bahasa Indonesia (the compiler insists on every key). */
@@ -54,4 +59,9 @@ export const whatsappAdminId: Record<keyof typeof whatsappAdminEn, string> = {
   wa_not_open: 'WhatsApp belum siap memberi kode penautan. Tunggu beberapa detik lalu coba lagi.',
   wa_already_linked: 'WhatsApp sudah tertaut.',
   wa_failed: 'WhatsApp tidak memberi kode penautan. Coba lagi dalam satu menit.',
+  wa_retrying: 'Mencoba lagi: {failures} percobaan berturut-turut gagal ({why}). Percobaan berikutnya pukul {at}.',
+  wa_why_refused: 'server menolak koneksi, HTTP {code}',
+  wa_why_timeout: 'tidak ada jawaban tepat waktu',
+  wa_why_closed: 'koneksi terputus, kode {code}',
+  wa_why_error: 'koneksi tidak dapat dibuka',
 };
