@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { apiRoutes } from '../../src/web/api/api-routes.js';
+import { createRepositories } from '../../src/db/index.js';
 import { buildTestWeb, tempDb, type TestWeb } from '../support/seed.js';
 
 /** A fixed clock for API tests: 2026-11-25 08:00 UTC (15:00 in Jakarta). */
@@ -15,7 +16,7 @@ export async function buildApiWeb(): Promise<TestWeb & { token: string }> {
     clock,
     plugins: [apiRoutes({ db, clock, timezone: 'Asia/Jakarta', defaultCountry: 'ID', startCodeTtlMs: 7 * 86_400_000 })],
   });
-  return { ...web, file, token: createApiToken(web.db, 'lab', 'coordinator', API_NOW).token };
+  return { ...web, file, token: createApiToken(createRepositories(web.db), 'lab', 'coordinator', API_NOW).token };
 }
 
 /** POST JSON (or a raw string) to the API with a bearer token. */
