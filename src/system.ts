@@ -157,6 +157,9 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       // Loaded only for the web role, so worker and channel processes never load fastify.
       const { buildSystemWeb } = await import('./web/index.js');
       const whatsapp = built?.whatsapp;
+      // Bull Board lists every configured channel's outbound queue, also in a web-only process that sends nothing itself.
+      const configured = [config.telegramEnabled && 'telegram', config.WHATSAPP_ENABLED && 'whatsapp', config.fakeChannel && 'fake'] as const;
+      for (const name of configured) if (name) pipeline.outbound(name);
       const web = await buildSystemWeb(
         {
           config,
@@ -167,7 +170,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           flows,
           metrics,
           redis,
-          queues: () => pipeline.queues(),
+          queues: () => [...pipeline.queues(), outreach.queue],
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,

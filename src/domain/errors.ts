@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   'http:bad_request': 'the request is malformed (wrong content type, unreadable body)',
   'http:invalid': 'the body or query failed validation; `problems` names each field',
   'http:not_found': 'no such page, route or record',
+  'http:payload_too_large': 'the body is larger than the server accepts (256 KB; forms 64 KB): send fewer records per request',
   'http:too_many_requests': 'rate limit reached; wait and retry',
   'http:internal': 'an unexpected error; it was logged with the request id',
   'auth:unauthorized': 'not signed in, or no valid API token (Authorization: Bearer <token>)',

@@ -1,6 +1,7 @@
 import { compileCondition } from './conditions.js';
 import type { AnswerSpec, LocalizedText } from './definition.js';
 import { didYouMean } from './problems.js';
+import { MAX_REGEX_INPUT, regexHazard } from './regex-safety.js';
 import { unknownKey, type CheckContext, type FlowPath } from './check-context.js';
 
 // Content checks: languages, translations, template placeholders, conditions and answer specs.
@@ -135,6 +136,10 @@ function checkCondition(ctx: CheckContext, when: Record<string, unknown>, path: 
     ctx.report('error', path, `this condition is not a valid query: ${err instanceof Error ? err.message : String(err)}`, stepId);
     return;
   }
+  for (const { at, pattern, flags } of regexesOf(when, path)) {
+    const why = regexHazard(pattern, flags);
+    if (why) ctx.report('error', at, `the regular expression /${pattern}/ could take minutes on some answers and stall the bot: ${why} (a condition regex sees the first ${MAX_REGEX_INPUT} characters)`, stepId);
+  }
   for (const field of fieldsOf(when)) {
     const [root, key] = field.split('.', 2);
     if (!CONDITION_ROOTS.includes(root!)) {
@@ -144,6 +149,15 @@ function checkCondition(ctx: CheckContext, when: Record<string, unknown>, path: 
       if (why !== undefined) ctx.report('warning', [...path, field], `the condition looks at '${field}': ${why}`, stepId);
     }
   }
+}
+
+/** Every `$regex` in a condition, with the path of its node and the flags of its sibling `$options`. */
+function regexesOf(value: unknown, path: FlowPath): { at: FlowPath; pattern: string; flags: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => regexesOf(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  const obj = value as Record<string, unknown>;
+  const own = typeof obj.$regex === 'string' ? [{ at: [...path, '$regex'], pattern: obj.$regex, flags: typeof obj.$options === 'string' ? obj.$options : '' }] : [];
+  return [...own, ...Object.entries(obj).flatMap(([k, v]) => (k === '$regex' ? [] : regexesOf(v, [...path, k])))];
 }
 
 function containsKey(value: unknown, key: string): boolean {

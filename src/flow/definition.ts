@@ -170,7 +170,13 @@ export const FlowSettings = z
     max_reminders: z.number().int().min(0).default(2),
     reminder: LocalizedText.optional(),
     expire_after: Duration.default('3d').describe('A conversation with no answer for this long is closed as expired.'),
-    max_steps_per_turn: z.number().int().positive().default(100),
+    max_steps_per_turn: z
+      .number()
+      .int()
+      .positive()
+      .max(500)
+      .default(100)
+      .describe('Steps the bot may take between two patient messages before it stops the chat as looping (at most 500).'),
     timezone: z.string().default('Asia/Jakarta'),
   })
   .strict();

@@ -26,8 +26,12 @@ declare module 'fastify' {
     requireRole(role: UserRole): preHandlerAsyncHookHandler;
   }
   interface FastifyContextConfig {
-    /** false: this route takes unsafe methods without a CSRF token (pages that need no login). */
-    csrf?: boolean;
+    /**
+     * false: this route takes unsafe methods without a CSRF token (pages that need no login). 'same-origin': a request
+     * the browser marks as same-origin (Sec-Fetch-Site, else Origin) passes without a token (Bull Board's JSON API,
+     * whose client we do not write and which sends no token).
+     */
+    csrf?: boolean | 'same-origin';
     /** true: reachable while the user still has to change their one-time password. */
     beforePasswordChange?: boolean;
   }
@@ -94,6 +98,26 @@ export function requestCsrf(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * True when the browser says the request comes from our own pages: `Sec-Fetch-Site: same-origin`, or (older browsers)
+ * an Origin whose host is this request's Host or PUBLIC_URL's. A cross-site page cannot set either header, and a request
+ * with neither is refused. Only for session-authenticated JSON endpoints whose client cannot send our CSRF token.
+ */
+export function isSameOrigin(req: FastifyRequest, config: Config): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin';
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    // Through URL, so default ports compare equal (Origin `http://x` and Host `x:80`).
+    const from = new URL(origin);
+    const own = new URL(`${from.protocol}//${req.headers.host ?? ''}`);
+    return from.host === own.host || (config.PUBLIC_URL !== undefined && from.origin === new URL(config.PUBLIC_URL).origin);
+  } catch {
+    return false;
+  }
+}
+
 /** True when the client wants a page (browsers, htmx) rather than JSON (API clients). */
 export function wantsHtml(req: FastifyRequest): boolean {
   const accept = req.headers.accept ?? '';
@@ -127,7 +151,9 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
 
   app.addHook('preHandler', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    if (!req.auth || req.routeOptions.config.csrf === false) return;
+    const mode = req.routeOptions.config.csrf;
+    if (!req.auth || mode === false) return;
+    if (mode === 'same-origin' && isSameOrigin(req, opts.config)) return;
     if (!sameToken(requestCsrf(req), req.auth.session.csrfToken)) {
       logEvent(req.log, 'warn', 'csrf token missing or wrong', { userId: req.auth.user.id, route: req.routeOptions.url === undefined ? undefined : logId(req.routeOptions.url) });
       return errorPage(reply, req, 403, t(req.lang, 'csrf_failed'));

@@ -17,6 +17,7 @@ export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'auth:unauthorized';
   if (status === 403) return 'auth:forbidden';
   if (status === 404) return 'http:not_found';
+  if (status === 413) return 'http:payload_too_large';
   if (status === 429) return 'http:too_many_requests';
   if (status >= 500) return 'http:internal';
   return 'http:bad_request';

@@ -9,17 +9,23 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // htmx: never keep page snapshots in localStorage (patient data on shared tablets); no eval; our own CSS only.
 const HTMX_CONFIG = JSON.stringify({ historyCacheSize: 0, refreshOnHistoryMiss: true, allowEval: false, includeIndicatorStyles: false, selfRequestsOnly: true });
 
-/** Send an HTML document or fragment with UTF-8, a strict Content-Security-Policy and no caching (it holds patient data). */
+/**
+ * The security headers of every page we serve: a strict Content-Security-Policy, no sniffing, no framing, no caching (pages
+ * hold patient data). `inlineStyles` allows inline styles only, for pages we do not write (Bull Board); scripts stay 'self'.
+ */
+export function securityHeaders(o: { inlineStyles?: boolean } = {}): Record<string, string> {
+  return {
+    'content-security-policy': o.inlineStyles ? CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") : CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+  };
+}
+
+/** Send an HTML document or fragment with UTF-8 and the security headers. */
 export function sendHtml(reply: FastifyReply, status: number, body: Html): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'same-origin')
-    .header('x-frame-options', 'DENY')
-    .header('cache-control', 'no-store')
-    .send(body.value);
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').headers(securityHeaders()).send(body.value);
 }
 
 /** The hidden CSRF field every form of a signed-in page carries. */

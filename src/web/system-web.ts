@@ -14,6 +14,7 @@ import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
 import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
 import { whatsappCloudWebhookRoutes, type CloudWebhookTarget } from './routes/whatsapp-cloud-webhook.js';
 import { buildWebServer } from './server.js';
+import { telegramWebhookRoutes, type TelegramWebhookHandler } from './telegram-webhook.js';
 
 /** What the web role uses from the running system: narrow services, wired by the composition root (src/system.ts). */
 export interface WebServices {
@@ -30,10 +31,7 @@ export interface WebServices {
   queues: OpsDeps['queues'];
   fakePlatform?: FakePlatform;
   /** This process's Telegram channel: deep links for start codes, and its webhook. */
-  telegram?: {
-    deepLink(code: string): Promise<string>;
-    handleWebhook(headers: FastifyRequest['headers'], body: unknown): Promise<{ status: number }>;
-  };
+  telegram?: TelegramWebhookHandler & { deepLink(code: string): Promise<string> };
   /** This process's WhatsApp Business Platform channel: its webhook at /whatsapp/webhook. */
   whatsappCloud?: CloudWebhookTarget;
   /** The WhatsApp link state (and pairing, when this process runs the channel) for the admin page. */
@@ -79,14 +77,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         ...deepLink,
         ...outreach,
       }),
-      async (scope: FastifyInstance) => {
-        // Telegram's webhook: the adapter checks the secret header and parses the update; no session, no CSRF.
-        scope.post('/telegram/webhook', { config: { csrf: false } }, async (req, reply) => {
-          if (!telegram) return reply.code(404).send();
-          const r = await telegram.handleWebhook(req.headers, req.body);
-          return reply.code(r.status).send();
-        });
-      },
+      telegramWebhookRoutes(telegram),
       whatsappCloudWebhookRoutes(() => s.whatsappCloud),
       opsRoutes({ db, redis: s.redis, metrics: s.metrics, queues: s.queues, requireAdmin }),
       whatsappAdminRoutes({

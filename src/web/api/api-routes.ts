@@ -4,7 +4,7 @@ import { createRepositories, type Db } from '../../db/index.js';
 import type { Repositories } from '../../domain/repositories/index.js';
 import { localDate } from '../../flow/answers/index.js';
 import { verifyApiToken } from '../../services/api-tokens.js';
-import { CaseInput, createCases, renewStartCode, validateCases } from '../../services/cases.js';
+import { CaseInput, caseRecordsOf, createCases, MAX_CASES_PER_REQUEST, renewStartCode, validateCases } from '../../services/cases.js';
 import { caseDetail, listContacts, listEscalations, findCaseId } from '../../services/case-queries.js';
 import { toCsv } from '../../services/csv.js';
 import QRCode from 'qrcode';
@@ -36,7 +36,6 @@ export interface ApiDeps {
   outreachOnCreate?: boolean;
 }
 
-const CasesBody = z.union([z.object({ cases: z.array(z.unknown()).min(1).max(1000) }).strict(), z.record(z.string(), z.unknown())]);
 const EscalationQuery = z.object({ status: z.enum(['open', 'pending', 'resolved']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
 const ContactQuery = z.object({ format: z.enum(['json', 'csv']).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) });
 
@@ -55,7 +54,12 @@ function docSchema(schema: z.ZodType): Record<string, unknown> {
 const caseBodySchema = {
   oneOf: [
     docSchema(CaseInput),
-    { type: 'object', properties: { cases: { type: 'array', items: docSchema(CaseInput), maxItems: 1000 } }, required: ['cases'] },
+    {
+      type: 'object',
+      properties: { cases: { type: 'array', items: docSchema(CaseInput), minItems: 1, maxItems: MAX_CASES_PER_REQUEST } },
+      required: ['cases'],
+      additionalProperties: false,
+    },
   ],
 };
 
@@ -99,14 +103,15 @@ export function apiRoutes(deps: ApiDeps) {
         api.post(
           '/cases',
           {
-            attachValidation: true,
             schema: { summary: 'Create confirmed cases (one or many); idempotent on externalId', tags: ['cases'], body: caseBodySchema },
+            // The schema is for the OpenAPI document only. Fastify's ajv would strip unknown fields and coerce types
+            // before our handler sees the body; the rules live in services/cases.ts (caseRecordsOf, CaseInput).
+            validatorCompiler: () => () => true,
           },
           async (req, reply) => {
-            const body = CasesBody.safeParse(req.body);
-            if (!body.success) return reply.code(400).send(errorBody('http:invalid', { problems: [{ index: 0, field: '(body)', message: 'send a case object or {"cases": [...]}' }] }));
-            const raw = 'cases' in body.data && Array.isArray(body.data.cases) ? body.data.cases : [body.data];
-            const { valid, problems } = validateCases(raw, { defaultCountry: deps.defaultCountry, now: deps.clock(), today: today() });
+            const body = caseRecordsOf(req.body);
+            if ('problems' in body) return reply.code(400).send(errorBody('http:invalid', { problems: body.problems }));
+            const { valid, problems } = validateCases(body.records, { defaultCountry: deps.defaultCountry, now: deps.clock(), today: today() });
             // All or nothing: a batch with any bad record writes nothing.
             if (problems.length) return reply.code(400).send(errorBody('http:invalid', { problems }));
             const created = createCases(repos, valid.filter((v) => v !== null), { now: deps.clock(), startCodeTtlMs: deps.startCodeTtlMs });

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pingDb, type Db } from '../../db/index.js';
 import type { Metrics } from '../../services/metrics.js';
+import { securityHeaders } from '../layout.js';
 
 /** A queue as Bull Board takes it (the pipeline's BullMQ queues; the web layer never imports bullmq itself). */
 type Queue = ConstructorParameters<typeof BullMQAdapter>[0];
@@ -12,6 +13,7 @@ export interface OpsDeps {
   db: Db;
   redis: { ping(): Promise<string> };
   metrics: Metrics;
+  /** Every queue to show and measure; read again on each board request, so queues made later appear too. */
   queues: () => Queue[];
   /** Admits only admins (session or admin API token); replies 401/403 itself otherwise. */
   requireAdmin: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -54,11 +56,29 @@ export function opsRoutes(deps: OpsDeps) {
     });
 
     const serverAdapter = new FastifyAdapter();
-    createBullBoard({ queues: deps.queues().map((q) => new BullMQAdapter(q)), serverAdapter });
+    const board = createBullBoard({ queues: [], serverAdapter });
+    let shown = '';
+    const showQueues = (): void => {
+      const queues = deps.queues();
+      const names = queues.map((q) => q.name).join('\n');
+      if (names !== shown) board.replaceQueues(queues.map((q) => new BullMQAdapter(q)));
+      shown = names;
+    };
+    showQueues();
     serverAdapter.setBasePath('/admin/queues');
     await app.register(
       async (scope) => {
         scope.addHook('onRequest', deps.requireAdmin);
+        scope.addHook('onRequest', async () => showQueues());
+        // The board's client sends no CSRF token: its JSON API takes same-origin requests of a signed-in admin instead.
+        scope.addHook('onRoute', (route) => {
+          route.config = { ...(route.config ?? {}), csrf: 'same-origin' };
+        });
+        // The same headers as our own pages; the board's markup has inline styles (its scripts are files).
+        scope.addHook('onSend', async (_req, reply, payload) => {
+          void reply.headers(securityHeaders({ inlineStyles: true }));
+          return payload;
+        });
         await scope.register(serverAdapter.registerPlugin());
       },
       { prefix: '/admin/queues' },
