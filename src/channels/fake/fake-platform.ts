@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { InboundContent } from '../../domain/channel.js';
 
@@ -26,6 +27,11 @@ const MAX_TEXT = 4096;
 export class FakePlatform extends EventEmitter {
   readonly maxTextLength = MAX_TEXT;
   private seq = 0;
+  /**
+   * Differs on every start, so message ids never repeat across restarts: the pipeline de-duplicates inbound messages by
+   * id, and a restarted platform that counted from 1 again had new patients' messages dropped as duplicates (issue 12).
+   */
+  private readonly boot = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   private readonly phones = new Map<string, FakeDelivery[]>();
   private readonly sent = new Map<string, FakeSent[]>();
   private readonly unreachable = new Set<string>();
@@ -42,7 +48,7 @@ export class FakePlatform extends EventEmitter {
 
   /** The patient sends something; returns the platform message id. Emits `patient-message`. */
   patientSends(userId: string, content: InboundContent, now = Date.now()): string {
-    const id = `f${++this.seq}`;
+    const id = `f${this.boot}-${++this.seq}`;
     const list = this.sent.get(userId) ?? [];
     list.push({ id, content, at: now });
     this.sent.set(userId, list);
@@ -58,7 +64,7 @@ export class FakePlatform extends EventEmitter {
 
   /** The bot delivers one message; the caller has already split it to the length limit. */
   deliver(userId: string, d: Omit<FakeDelivery, 'id'>): string {
-    const id = `b${++this.seq}`;
+    const id = `b${this.boot}-${++this.seq}`;
     const list = this.phones.get(userId) ?? [];
     const delivery = { id, ...d };
     list.push(delivery);
