@@ -364,3 +364,5 @@ export const placesVisited = sqliteTable(
   },
   (t) => [uniqueIndex('places_source').on(t.sourceKey), index('places_case').on(t.caseId)],
 );
+
+export * from './schema-durable.js';

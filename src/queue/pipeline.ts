@@ -9,13 +9,14 @@ import type { Repositories } from '../domain/repositories/index.js';
 import { DeliveryService } from '../services/delivery.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
-import { OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
+import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { StructuredRecords } from '../services/structured-records.js';
-import { ConversationService, type TimerRequest, type TurnOutcome } from '../services/turn/index.js';
+import { ConversationService, type TurnOutcome } from '../services/turn/index.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
+import { RedisRecovery } from './recovery.js';
 import { KEEP, PRUNE_EVERY_MS, STALL, errorName } from './worker-defaults.js';
 
 export interface PipelineOptions {
@@ -68,6 +69,7 @@ export class Pipeline implements PipelinePort {
   readonly dispatcher: OutboxDispatcher;
   private readonly delivery: DeliveryService;
   private readonly records: StructuredRecords;
+  readonly recovery: RedisRecovery;
   private readonly workers: Worker[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private lastPrune = 0;
@@ -94,6 +96,8 @@ export class Pipeline implements PipelinePort {
     this.dispatcher = new OutboxDispatcher(o.stores.outbox, { outbound: (c, jobs) => add(this.outbound(c), jobs), events: (jobs) => add(this.events, jobs) }, o.clock);
     this.delivery = new DeliveryService(o.stores, o.clock);
     this.records = new StructuredRecords(o.stores);
+    const { inbound, timers, outbox } = o.stores;
+    this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, outbox, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock });
   }
 
   /** The outbound queue of a channel. */
@@ -117,10 +121,12 @@ export class Pipeline implements PipelinePort {
     return [this.mailboxDrains, this.events, this.webhooks, this.timers, ...this.outboundQueues.values()];
   }
 
-  /** What a channel adapter calls for each patient message: de-duplicate and put it in its chat's mailbox. Never touches SQLite. */
+  /**
+   * What a channel adapter calls for each patient message, before it acknowledges the platform: record it in SQLite, then
+   * de-duplicate and put it in its chat's mailbox (see RedisRecovery.accept).
+   */
   async enqueueInbound(message: InboundMessage): Promise<EnqueueOutcome> {
-    const item: MailboxItem = { type: 'message', message, enqueuedAt: this.o.clock() };
-    const r = await this.mailboxes.enqueue(chatKey(message.channel, message.channelUserId), item, `${message.channel}:${message.channelMessageId}`);
+    const r = await this.recovery.accept(message, this.o.clock());
     if (r === 'queued') this.o.metrics.messagesIn.inc({ channel: message.channel });
     return r;
   }
@@ -197,6 +203,8 @@ export class Pipeline implements PipelinePort {
         { ...opts, ...STALL, concurrency: 4 },
       ),
     );
+    // Rebuild what Redis may have lost while nothing ran (a no-op repeat when it lost nothing).
+    void this.recovery.recoverIfLost(true).catch((error: unknown) => o.logger.warn({ err: errorName(error) }, 'rebuild at start failed; the sweeper retries'));
     const every = o.sweepEveryMs ?? 2000;
     this.sweeper = setInterval(() => {
       void this.sweep().catch((error: unknown) => o.logger.warn({ err: errorName(error) }, 'sweep failed; will retry'));
@@ -273,13 +281,16 @@ export class Pipeline implements PipelinePort {
 
   /** Redispatch lost work (outbox rows not dispatched, mailboxes whose drain job was lost); hourly, prune the sent outbox. */
   async sweep(): Promise<void> {
+    // Redis came back empty (the marker is gone): put back accepted messages, timers and undelivered replies first.
+    if (await this.recovery.lostData()) await this.recovery.recoverIfLost();
     await this.dispatcher.sweep();
     await this.mailboxes.sweep();
     const now = this.o.clock();
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
       const pruned = this.dispatcher.prune();
-      if (pruned) this.o.logger.info({ pruned }, 'pruned dispatched outbox rows');
+      const handled = this.o.stores.inbound.pruneHandled(now - OUTBOX_KEEP_MS);
+      if (pruned || handled) this.o.logger.info({ pruned, handled }, 'pruned dispatched outbox rows and handled inbound records');
     }
   }
 
@@ -287,22 +298,9 @@ export class Pipeline implements PipelinePort {
     const outboxIds = batch.flatMap((b) => b.outboxIds);
     await this.dispatcher.dispatch(outboxIds);
     const timers = batch.flatMap((b) => b.timers);
-    if (timers.length) await this.armTimers(timers);
+    // The turn stored them with their due time; the delayed jobs are only the cache that wakes the worker.
+    if (timers.length) await this.recovery.cacheTimers(timers.map((t) => ({ ...t, kind: t.timer, dueAt: this.o.clock() + t.delayMs })));
     await this.publish(batch.flatMap((b) => b.live));
-  }
-
-  private async armTimers(timers: TimerRequest[]): Promise<void> {
-    // One pending timer of each kind per conversation: a newer one replaces the older while it waits; one that fires early
-    // re-arms itself (see the timer handling in services/turn/conversation-service.ts), so ordinary turns arm nothing.
-    await Promise.all(
-      timers.map((t) =>
-        this.timers.add(
-          t.timer,
-          { timer: t.timer, conversationId: t.conversationId, channel: t.channel, channelUserId: t.channelUserId },
-          { delay: t.delayMs, deduplication: { id: `${t.timer}-${t.conversationId}`, replace: true, keepLastIfActive: true } },
-        ),
-      ),
-    );
   }
 
   private async publish(events: LiveEvent[]): Promise<void> {

@@ -6,8 +6,10 @@ import { createCasesRepository } from './cases-repository.js';
 import { createContactsRepository } from './contacts-repository.js';
 import { createConversationsRepository } from './conversations-repository.js';
 import { createEscalationsRepository } from './escalations-repository.js';
+import { createInboundRepository } from './inbound-repository.js';
 import { createMessagesRepository } from './messages-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
+import { createTimersRepository } from './timers-repository.js';
 import { createWhatsAppAuthRepository } from './whatsapp-auth-repository.js';
 // --- end core ---
 // --- data ---
@@ -44,8 +46,10 @@ export function createRepositories(db: Db): Repositories {
     contacts: createContactsRepository(db),
     conversations: createConversationsRepository(db),
     escalations: createEscalationsRepository(db),
+    inbound: createInboundRepository(db),
     messages: createMessagesRepository(db),
     outbox: createOutboxRepository(db),
+    timers: createTimersRepository(db),
     whatsappAuth: createWhatsAppAuthRepository(db),
     // --- end core ---
     // --- data ---
@@ -71,8 +75,10 @@ export {
   createContactsRepository,
   createConversationsRepository,
   createEscalationsRepository,
+  createInboundRepository,
   createMessagesRepository,
   createOutboxRepository,
+  createTimersRepository,
   createWhatsAppAuthRepository,
 };
 // --- end core ---

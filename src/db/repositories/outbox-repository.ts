@@ -12,6 +12,10 @@ export function createOutboxRepository(db: Db): OutboxRepository {
   const byIds = c.prepare(`${select} AND o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id`);
   const available = c.prepare(`${select} AND o.available_at <= ? ORDER BY o.id LIMIT ?`);
   const mark = c.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
+  const undispatch = c.prepare(
+    `UPDATE outbox SET dispatched_at = NULL, available_at = ? WHERE kind = 'send' AND dispatched_at IS NOT NULL
+     AND EXISTS (SELECT 1 FROM json_each(outbox.payload, '$.messageIds') j JOIN messages m ON m.id = j.value WHERE m.status = 'queued')`,
+  );
   const prune = c.prepare(`DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?`);
   return {
     insert: (row) => (insert.get(row) as { id: number }).id,
@@ -20,6 +24,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
     markDispatched: (ids, at) => {
       if (ids.length) mark.run(at, JSON.stringify(ids));
     },
+    undispatchUndelivered: (availableAt) => undispatch.run(availableAt).changes,
     pruneDispatched: (before) => prune.run(before).changes,
   };
 }

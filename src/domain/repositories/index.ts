@@ -3,8 +3,10 @@ import type { CasesRepository } from './cases.js';
 import type { ContactsRepository } from './contacts.js';
 import type { ConversationsRepository } from './conversations.js';
 import type { EscalationsRepository } from './escalations.js';
+import type { InboundRepository } from './inbound.js';
 import type { MessagesRepository } from './messages.js';
 import type { OutboxRepository } from './outbox.js';
+import type { TimersRepository } from './timers.js';
 import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
 // --- data: imports ---
 import type { ApiTokenRepository, SessionRepository, UserRepository } from './accounts.js';
@@ -32,8 +34,10 @@ export type * from './cases.js';
 export type * from './contacts.js';
 export type * from './conversations.js';
 export type * from './escalations.js';
+export type * from './inbound.js';
 export type * from './messages.js';
 export type * from './outbox.js';
+export type * from './timers.js';
 export type * from './whatsapp-auth.js';
 // --- end core ---
 
@@ -56,8 +60,10 @@ export interface Repositories {
   contacts: ContactsRepository;
   conversations: ConversationsRepository;
   escalations: EscalationsRepository;
+  inbound: InboundRepository;
   messages: MessagesRepository;
   outbox: OutboxRepository;
+  timers: TimersRepository;
   whatsappAuth: WhatsAppAuthRepository;
   // --- end core ---
   // --- data ---

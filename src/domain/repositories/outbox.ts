@@ -20,6 +20,11 @@ export interface OutboxRepository {
   /** Undispatched rows available at or before `at`, oldest first, at most `limit`. */
   pendingAvailableBy(at: number, limit: number): PendingOutboxRecord[];
   markDispatched(ids: number[], at: number): void;
+  /**
+   * Send rows already dispatched whose replies are not all sent yet (their jobs may have vanished with Redis's data): make
+   * them pending again, available at `availableAt`. Returns how many.
+   */
+  undispatchUndelivered(availableAt: number): number;
   /** Delete rows dispatched before `before`; returns how many. */
   pruneDispatched(before: number): number;
 }

@@ -25,9 +25,17 @@ export class ConversationService {
 
   /** Handle one mailbox item at time `now`. */
   handle(item: MailboxItem, now: number): TurnOutcome {
-    return this.d.stores.transactions.transaction(() =>
-      item.type === 'message' ? this.message(item.message, item.enqueuedAt, now) : item.type === 'timer' ? this.timer(item, now) : this.outreach(item, now),
-    );
+    const { stores } = this.d;
+    return stores.transactions.transaction(() => {
+      if (item.type === 'message') {
+        // In the turn's transaction: after a Redis reset, exactly the messages whose turn never committed go back (issue 12).
+        stores.inbound.markHandled(item.message.channel, item.message.channelMessageId, now);
+        return this.keepTimers(this.message(item.message, item.enqueuedAt, now), now);
+      }
+      // Fired before the turn runs: an early timer re-arms itself below, which sets it back to pending.
+      if (item.type === 'timer') stores.timers.markFired(item.conversationId, item.timer, now);
+      return this.keepTimers(item.type === 'timer' ? this.timer(item, now) : this.outreach(item, now), now);
+    });
   }
 
   /**
@@ -45,8 +53,14 @@ export class ConversationService {
       const state = JSON.parse(conv.state) as ConversationState;
       const turn = step(flow, state, stepId ? { kind: 'resume', stepId } : { kind: 'resume' }, { now }, { defaultCountry: this.d.defaultCountry });
       const t: TurnToProject = { conv, state: turn.state, caseId: conv.caseId, now, lastInboundAt: null, inboundAt: null, flow, arm: ['reminder', 'expire'] };
-      return projectTurn(this.d, t, turn.events, out);
+      return this.keepTimers(projectTurn(this.d, t, turn.events, out), now);
     });
+  }
+
+  /** Store the timers a turn arms (with their due time, in the turn's transaction); Redis delayed jobs only cache them. */
+  private keepTimers(out: TurnOutcome, now: number): TurnOutcome {
+    for (const t of out.timers) this.d.stores.timers.arm(t.conversationId, t.timer, now + t.delayMs, now);
+    return out;
   }
 
   private message(m: InboundMessage, inboundAt: number, now: number): TurnOutcome {

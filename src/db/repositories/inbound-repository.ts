@@ -1,0 +1,23 @@
+import type { InboundRepository, PendingInbound } from '../../domain/repositories/inbound.js';
+import type { Db } from '../client.js';
+
+/** Accepted inbound messages over SQLite; statements prepared once. */
+export function createInboundRepository(db: Db): InboundRepository {
+  const c = db.$client;
+  const record = c.prepare(
+    `INSERT INTO inbound_pending (channel, channel_message_id, channel_user_id, item, received_at)
+     VALUES (@channel, @channelMessageId, @channelUserId, @item, @now) ON CONFLICT (channel, channel_message_id) DO NOTHING`,
+  );
+  const handled = c.prepare(`UPDATE inbound_pending SET handled_at = ? WHERE channel = ? AND channel_message_id = ? AND handled_at IS NULL`);
+  const cols = `id, channel, channel_user_id AS channelUserId, channel_message_id AS channelMessageId, item`;
+  const forChat = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE channel = ? AND channel_user_id = ? AND handled_at IS NULL ORDER BY id LIMIT ?`);
+  const all = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE handled_at IS NULL AND id > ? ORDER BY id LIMIT ?`);
+  const prune = c.prepare(`DELETE FROM inbound_pending WHERE handled_at IS NOT NULL AND handled_at < ?`);
+  return {
+    record: (row) => void record.run(row),
+    markHandled: (channel, channelMessageId, now) => void handled.run(now, channel, channelMessageId),
+    unhandledForChat: (channel, channelUserId, limit) => forChat.all(channel, channelUserId, limit) as PendingInbound[],
+    unhandled: (afterId, limit) => all.all(afterId, limit) as PendingInbound[],
+    pruneHandled: (before) => prune.run(before).changes,
+  };
+}

@@ -1,0 +1,25 @@
+import type { ChannelName } from '../channel.js';
+
+/** An accepted patient message whose turn has not committed yet. */
+export interface PendingInbound {
+  id: number;
+  channel: ChannelName;
+  channelUserId: string;
+  channelMessageId: string;
+  /** The mailbox item, JSON. */
+  item: string;
+}
+
+/** Accepted inbound messages, recorded before the channel is acknowledged; SQLite's copy of what Redis mailboxes hold. */
+export interface InboundRepository {
+  /** Record an accepted message (a repeat of the same channel message id is ignored). */
+  record(row: { channel: ChannelName; channelUserId: string; channelMessageId: string; item: string; now: number }): void;
+  /** Mark a message handled; called in the turn's transaction. */
+  markHandled(channel: ChannelName, channelMessageId: string, now: number): void;
+  /** Unhandled messages of one chat, oldest first, at most `limit`. */
+  unhandledForChat(channel: ChannelName, channelUserId: string, limit: number): PendingInbound[];
+  /** Unhandled messages after id `afterId`, oldest first, at most `limit`. */
+  unhandled(afterId: number, limit: number): PendingInbound[];
+  /** Delete rows handled before `before`; returns how many. */
+  pruneHandled(before: number): number;
+}
