@@ -5,6 +5,7 @@ import { createApiToken } from '../services/api-tokens.js';
 const usage = `usage: npm run cli -- <command>
   users add --role tracer|coordinator|admin <email> [--name NAME]   create an account (prints a one-time password)
   tokens create <name> [--role coordinator|admin]                 create an API token (printed once)
+  timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
   demo                                                            fill an empty database with synthetic demo data`;
 
 /** `npm run cli -- ...`: administrative commands on the configured database. */
@@ -29,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
       case 'users': {
         const { runUsersCommand } = await import('./users.js');
         return await runUsersCommand(rest, { db, now: Date.now(), out: process.stdout, err: process.stderr });
+      }
+      case 'timers': {
+        const { runTimersCommand } = await import('./timers.js');
+        return await runTimersCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');

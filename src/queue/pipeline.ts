@@ -91,13 +91,14 @@ export class Pipeline implements PipelinePort {
       verifyChannels: new Set(['telegram', 'whatsapp']),
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
-      await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+      await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));
     };
     this.dispatcher = new OutboxDispatcher(o.stores.outbox, { outbound: (c, jobs) => add(this.outbound(c), jobs), events: (jobs) => add(this.events, jobs) }, o.clock);
     this.delivery = new DeliveryService(o.stores, o.clock);
     this.records = new StructuredRecords(o.stores);
-    const { inbound, timers, outbox } = o.stores;
-    this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, outbox, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock });
+    const { inbound, timers } = o.stores;
+    const resendUndelivered = (delayMs: number) => this.dispatcher.resendUndelivered(delayMs);
+    this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, resendUndelivered, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock });
   }
 
   /** The outbound queue of a channel. */

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { ChannelName, InboundMessage } from '../domain/channel.js';
 import { MailboxItem } from '../domain/mailbox-item.js';
 import type { InboundRepository, TimerRecord, TimersRepository } from '../domain/repositories/index.js';
-import type { OutboxRepository } from '../domain/repositories/outbox.js';
 import { chatKey } from './jobs.js';
 import type { EnqueueOutcome, Mailboxes } from './mailbox.js';
 
@@ -29,7 +28,8 @@ export interface RecoveryOptions {
   prefix: string;
   inbound: InboundRepository;
   timers: TimersRepository;
-  outbox: OutboxRepository;
+  /** Queue again the send jobs of replies not yet delivered, that far in the future (OutboxDispatcher.resendUndelivered). */
+  resendUndelivered(delayMs: number): Promise<number>;
   mailboxes: Mailboxes;
   timerQueue: Queue;
   logger: Logger;
@@ -114,8 +114,8 @@ export class RedisRecovery {
     }
     const timers = o.timers.pendingDueBy(Number.POSITIVE_INFINITY, 1_000_000);
     await this.cacheTimers(timers);
-    // With the marker there the send jobs are too (a repeat adds nothing); after a reset, wait until sends in flight ended.
-    const replies = o.outbox.undispatchUndelivered(o.clock() + (markerWasGone ? RESEND_AFTER_RESET_MS : 0));
+    // Where a send job is still there, a repeat adds nothing; a re-created one waits until any send in flight has ended.
+    const replies = await o.resendUndelivered(markerWasGone ? RESEND_AFTER_RESET_MS : 0);
     return { messages, timers: timers.length, replies };
   }
 

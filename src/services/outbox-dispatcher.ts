@@ -6,6 +6,8 @@ export interface DispatchJob {
   name: string;
   data: Record<string, unknown>;
   jobId: string;
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number;
 }
 
 /** Where dispatched outbox rows go (the pipeline's queues). */
@@ -51,7 +53,27 @@ export class OutboxDispatcher {
     return this.outbox.pruneDispatched(this.clock() - keepMs);
   }
 
+  /**
+   * Queue again the send jobs of dispatched replies not yet sent, `delayMs` from now (after a Redis reset: long enough for a
+   * send in flight when Redis lost its jobs to finish and mark its messages sent). Where the job still exists this adds
+   * nothing (same job id); delivery skips messages already sent. Returns how many rows it looked at.
+   */
+  async resendUndelivered(delayMs: number): Promise<number> {
+    const rows = this.outbox.dispatchedUndelivered(10_000);
+    await this.queue(rows, delayMs);
+    return rows.length;
+  }
+
   private async send(rows: PendingOutboxRecord[]): Promise<void> {
+    if (!rows.length) return;
+    await this.queue(rows);
+    this.outbox.markDispatched(
+      rows.map((r) => r.id),
+      this.clock(),
+    );
+  }
+
+  private async queue(rows: PendingOutboxRecord[], delayMs?: number): Promise<void> {
     if (!rows.length) return;
     const outbound = new Map<ChannelName, DispatchJob[]>();
     const events: DispatchJob[] = [];
@@ -59,16 +81,12 @@ export class OutboxDispatcher {
       const payload = JSON.parse(r.payload) as Record<string, unknown>;
       if (r.kind === 'send' && r.channel && r.conversationId !== null) {
         const list = outbound.get(r.channel) ?? [];
-        list.push({ name: 'send', data: { outboxId: r.id, conversationId: r.conversationId, ...payload }, jobId: `send-${r.id}` });
+        list.push({ name: 'send', data: { outboxId: r.id, conversationId: r.conversationId, ...payload }, jobId: `send-${r.id}`, delayMs });
         outbound.set(r.channel, list);
       } else if (r.kind === 'event') {
         events.push({ name: String(payload.event), data: { outboxId: r.id, event: payload.event, data: payload.data, at: r.createdAt }, jobId: `ev-${r.id}` });
       }
     }
     await Promise.all([...[...outbound].map(([channel, jobs]) => this.targets.outbound(channel, jobs)), events.length ? this.targets.events(events) : undefined]);
-    this.outbox.markDispatched(
-      rows.map((r) => r.id),
-      this.clock(),
-    );
   }
 }

@@ -12,9 +12,11 @@ export function createOutboxRepository(db: Db): OutboxRepository {
   const byIds = c.prepare(`${select} AND o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id`);
   const available = c.prepare(`${select} AND o.available_at <= ? ORDER BY o.id LIMIT ?`);
   const mark = c.prepare(`UPDATE outbox SET dispatched_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
-  const undispatch = c.prepare(
-    `UPDATE outbox SET dispatched_at = NULL, available_at = ? WHERE kind = 'send' AND dispatched_at IS NOT NULL
-     AND EXISTS (SELECT 1 FROM json_each(outbox.payload, '$.messageIds') j JOIN messages m ON m.id = j.value WHERE m.status = 'queued')`,
+  const undelivered = c.prepare(
+    `SELECT o.id, o.kind, o.conversation_id AS conversationId, o.payload, o.created_at AS createdAt, c.channel FROM outbox o
+     LEFT JOIN conversations c ON c.id = o.conversation_id WHERE o.kind = 'send' AND o.dispatched_at IS NOT NULL
+     AND EXISTS (SELECT 1 FROM json_each(o.payload, '$.messageIds') j JOIN messages m ON m.id = j.value WHERE m.status = 'queued')
+     ORDER BY o.id LIMIT ?`,
   );
   const prune = c.prepare(`DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?`);
   return {
@@ -24,7 +26,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
     markDispatched: (ids, at) => {
       if (ids.length) mark.run(at, JSON.stringify(ids));
     },
-    undispatchUndelivered: (availableAt) => undispatch.run(availableAt).changes,
+    dispatchedUndelivered: (limit) => undelivered.all(limit) as PendingOutboxRecord[],
     pruneDispatched: (before) => prune.run(before).changes,
   };
 }

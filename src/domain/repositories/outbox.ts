@@ -21,10 +21,10 @@ export interface OutboxRepository {
   pendingAvailableBy(at: number, limit: number): PendingOutboxRecord[];
   markDispatched(ids: number[], at: number): void;
   /**
-   * Send rows already dispatched whose replies are not all sent yet (their jobs may have vanished with Redis's data): make
-   * them pending again, available at `availableAt`. Returns how many.
+   * Send rows already dispatched whose replies are not all sent yet (their jobs may have vanished with Redis's data), oldest
+   * first, at most `limit`.
    */
-  undispatchUndelivered(availableAt: number): number;
+  dispatchedUndelivered(limit: number): PendingOutboxRecord[];
   /** Delete rows dispatched before `before`; returns how many. */
   pruneDispatched(before: number): number;
 }
