@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/index.js';
+import { PortInUseError } from './runtime/port-check.js';
 import { RedisUnavailableError } from './runtime/redis-bootstrap.js';
 import { startSystem } from './system.js';
 
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`tracebot cannot start: ${error.message}\n`);
       process.exit(3);
+    }
+    if (error instanceof PortInUseError) {
+      process.stderr.write(`tracebot cannot start: ${error.message}\n`);
+      process.exit(4);
     }
     throw error;
   }

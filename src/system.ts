@@ -9,7 +9,8 @@ import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
 import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
-import { checkEvictionPolicy, ensureRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
+import { assertPortFree } from './runtime/port-check.js';
+import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
@@ -69,6 +70,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       }
     }
   };
+  // A second copy on a busy port stops here, before it opens anything, consumes queues or polls a channel.
+  if (config.roles.has('web')) await assertPortFree(config.HTTP_HOST, config.HTTP_PORT);
   try {
     const db = openDb(config.databaseFile);
     stops.push(async () => {
@@ -81,8 +84,12 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     // ioredis prints unhandled connection errors to the console while it reconnects; log them instead.
     redis.on('error', (error: Error) => logger.warn({ err: error.name, code: (error as { code?: string }).code }, 'redis connection error'));
     stops.push(async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      // QUIT would wait for a Redis that is not there (commands queue until it answers): just drop the connection then.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     });
+    // Bounded: a Redis that does not answer at start is a configuration problem to report, not to retry for ever.
+    await waitForRedis(redis, redisHandle.url, config.REDIS_WAIT_SECONDS * 1000);
     await checkEvictionPolicy(redis, logger);
 
     const stores = createRepositories(db);

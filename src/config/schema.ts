@@ -23,6 +23,8 @@ export const EnvSchema = z.object({
   DATABASE_FILE: z.string().min(1).optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tracebot'),
+  /** How long start-up waits for Redis to answer before it gives up (a running system keeps reconnecting). */
+  REDIS_WAIT_SECONDS: int(1, 600).default(15),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: int(0, 65535).default(3000),
   PUBLIC_URL: z.string().url().optional(),

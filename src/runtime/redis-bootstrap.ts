@@ -62,6 +62,36 @@ export async function ensureRedis(opts: { url?: string; dataDir: string; logger:
   };
 }
 
+/** A Redis URL fit for a log line or an error message: the password is left out. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return 'an unparseable REDIS_URL';
+  }
+}
+
+/**
+ * Wait until Redis answers a PING, at most `timeoutMs`; then throw a RedisUnavailableError naming the URL (without its
+ * password). Only start-up waits like this: a running system keeps reconnecting, and /readyz shows Redis as down meanwhile.
+ */
+export async function waitForRedis(redis: { ping(): Promise<unknown> }, url: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const r = await Promise.race([redis.ping().then(() => 'ok' as const), gaveUp]);
+    if (r === 'timeout') {
+      throw new RedisUnavailableError(`Redis at ${redactRedisUrl(url)} did not answer within ${Math.round(timeoutMs / 1000)} s. Start it, or fix REDIS_URL.`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** BullMQ loses jobs when Redis evicts keys: warn unless maxmemory-policy is noeviction. */
 export async function checkEvictionPolicy(redis: { config(op: 'GET', key: string): Promise<unknown> }, logger: Logger): Promise<void> {
   try {
