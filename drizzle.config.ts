@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema.ts',
+  // schema-durable.ts holds the pipeline's durable state (issue 12); it references tables of schema.ts.
+  schema: ['./src/db/schema.ts', './src/db/schema-durable.ts'],
   out: './migrations',
 });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/index.js';
-import { PortInUseError } from './runtime/port-check.js';
+import { PortInUseError } from './runtime/index.js';
 import { RedisUnavailableError } from './runtime/redis-bootstrap.js';
 import { startSystem } from './system.js';
 

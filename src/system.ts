@@ -9,7 +9,7 @@ import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
 import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
-import { assertPortFree } from './runtime/port-check.js';
+import { assertPortFree } from './runtime/index.js';
 import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
 import { FlowRegistry } from './services/flow-registry.js';

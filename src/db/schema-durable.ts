@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { conversations } from './schema.js';
 
 // The pipeline's durable state (issue 12): what Redis holds is only a fast path rebuilt from these tables when Redis comes
-// back empty. Re-exported by schema.ts, the one schema drizzle-kit reads.
+// back empty. drizzle-kit reads this file with schema.ts (drizzle.config.ts).
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 

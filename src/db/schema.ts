@@ -364,5 +364,3 @@ export const placesVisited = sqliteTable(
   },
   (t) => [uniqueIndex('places_source').on(t.sourceKey), index('places_case').on(t.caseId)],
 );
-
-export * from './schema-durable.js';
