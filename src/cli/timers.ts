@@ -42,7 +42,7 @@ export async function runTimersCommand(args: string[], deps: TimersCommandDeps):
   const { config } = deps;
   const conversations = new ConversationService({
     stores,
-    flows: new FlowRegistry(deps.db),
+    flows: new FlowRegistry(stores),
     defaultFlow: config.DEFAULT_FLOW,
     defaultCountry: config.DEFAULT_COUNTRY,
     verifyFlow: config.VERIFY_FLOW,

@@ -15,9 +15,10 @@ const config = { DEFAULT_FLOW: 'small-interview', DEFAULT_COUNTRY: 'ID', VERIFY_
 
 function setUp(): { db: Db; cli: (...args: string[]) => Promise<{ code: number; out: string }> } {
   const db = openDb(':memory:');
-  const flows = new FlowRegistry(db);
+  const stores = createRepositories(db);
+  const flows = new FlowRegistry(stores);
   if (!flows.publish(readFileSync(FLOW, 'utf8'), FLOW, { origin: 'test', now: NOW - 1000 }).ok) throw new Error('fixture flow did not publish');
-  const service = new ConversationService({ stores: createRepositories(db), flows, defaultFlow: 'small-interview', defaultCountry: 'ID' });
+  const service = new ConversationService({ stores, flows, defaultFlow: 'small-interview', defaultCountry: 'ID' });
   service.handle({ type: 'message', message: { channel: 'fake', channelMessageId: 'm1', channelUserId: 'u1', sentAt: NOW, content: { kind: 'text', text: 'halo' } }, enqueuedAt: NOW }, NOW);
   const cli = async (...args: string[]) => {
     let out = '';
