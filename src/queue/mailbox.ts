@@ -146,6 +146,11 @@ export class Mailboxes {
     return n;
   }
 
+  /** Whether an item with this de-duplication id was enqueued and Redis still remembers it (it did not lose its data since). */
+  async remembers(dedupId: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.p}:seen:${dedupId}`)) === 1;
+  }
+
   /** Number of items waiting in all mailboxes of these keys (for tests and metrics). */
   async length(key: string): Promise<number> {
     return this.redis.llen(this.keys(key).list);

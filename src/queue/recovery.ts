@@ -60,15 +60,15 @@ export class RedisRecovery {
     const { o } = this;
     const item: MailboxItem = { type: 'message', message, enqueuedAt };
     o.inbound.record({ channel: message.channel, channelUserId: message.channelUserId, channelMessageId: message.channelMessageId, item: JSON.stringify(item), now: enqueuedAt });
-    // Normally these are all in the mailbox already (de-duplicated by id); after a reset, the older ones go back first.
-    const backlog = o.inbound.unhandledForChat(message.channel, message.channelUserId, CHAT_BACKLOG);
-    let outcome: EnqueueOutcome | undefined;
-    for (const row of backlog) {
-      const r = await this.put(row.channel, row.channelUserId, row.channelMessageId, row.item);
-      if (row.channelMessageId === message.channelMessageId) outcome = r;
+    // Older unhandled messages of the chat are normally in its mailbox. If Redis no longer remembers the newest of them, it
+    // lost its data since: they go back first, in order (older ones always enter before newer, so checking one suffices).
+    const older = o.inbound.unhandledForChat(message.channel, message.channelUserId, CHAT_BACKLOG).filter((r) => r.channelMessageId !== message.channelMessageId);
+    const newest = older.at(-1);
+    if (newest && !(await o.mailboxes.remembers(`${newest.channel}:${newest.channelMessageId}`))) {
+      for (const row of older) await this.put(row.channel, row.channelUserId, row.channelMessageId, row.item);
     }
-    // Already handled (a redelivery), or beyond the backlog window: the mailbox and the turn de-duplicate it.
-    return outcome ?? this.put(message.channel, message.channelUserId, message.channelMessageId, JSON.stringify(item));
+    // A redelivery of a handled message, too: the mailbox and the turn de-duplicate it.
+    return this.put(message.channel, message.channelUserId, message.channelMessageId, JSON.stringify(item));
   }
 
   /** Put timer jobs in Redis for these timers (one job per conversation and kind; a newer one replaces a waiting one). */
