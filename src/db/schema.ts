@@ -109,8 +109,8 @@ export const messages = sqliteTable(
     /** Inbound: the platform's id (unique per channel, de-duplicates). Outbound: the first id the platform returned. */
     channelMessageId: text('channel_message_id'),
     stepId: text('step_id'),
-    /** Outbound delivery: queued -> sent, or failed. Inbound: received. */
-    status: text('status', { enum: ['received', 'queued', 'sent', 'failed'] }).notNull(),
+    /** Outbound delivery: queued -> sent (-> delivered -> read, from platform receipts), or failed. Inbound: received. */
+    status: text('status', { enum: ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] }).notNull(),
     error: text('error'),
     sentAt: integer('sent_at'),
     createdAt: createdAt(),

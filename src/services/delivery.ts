@@ -53,7 +53,8 @@ export class DeliveryService {
     let sent = 0;
     for (const id of job.messageIds) {
       const m = messages.outbound(id);
-      if (!m || m.status === 'sent') continue;
+      // Delivered and read are later states of sent (platform receipts): never send those again either.
+      if (!m || m.status === 'sent' || m.status === 'delivered' || m.status === 'read') continue;
       const extra = m.payload ? (JSON.parse(m.payload) as { choices?: { value: string; label: string }[]; requestPhone?: boolean }) : {};
       let result: SendResult;
       try {

@@ -37,7 +37,7 @@ export interface TranscriptMessage {
   kind: string;
   text: string | null;
   payload: string | null;
-  status: 'received' | 'queued' | 'sent' | 'failed';
+  status: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
   stepId: string | null;
   createdAt: number;
 }

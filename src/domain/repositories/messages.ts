@@ -1,5 +1,16 @@
 import type { ChannelName } from '../channel.js';
 
+/** A transcript line's delivery state. Outbound: queued -> sent (-> delivered -> read, from platform receipts), or failed. */
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** An outbound line as a delivery receipt finds it. */
+export interface ReceiptTargetRecord {
+  id: number;
+  conversationId: number;
+  status: MessageStatus;
+  channelMessageId: string | null;
+}
+
 /** A transcript line to store. */
 export interface NewMessage {
   conversationId: number;
@@ -13,7 +24,7 @@ export interface NewMessage {
   channel: ChannelName;
   channelMessageId: string | null;
   stepId: string | null;
-  status: 'received' | 'queued' | 'sent' | 'failed';
+  status: MessageStatus;
   sentAt: number | null;
   now: number;
 }
@@ -24,7 +35,7 @@ export interface OutboundMessageRecord {
   conversationId: number;
   text: string | null;
   payload: string | null;
-  status: 'received' | 'queued' | 'sent' | 'failed';
+  status: MessageStatus;
   channelUserId: string;
 }
 
@@ -36,8 +47,18 @@ export interface MessagesRepository {
   insert(m: NewMessage): number;
   outbound(id: number): OutboundMessageRecord | undefined;
   markSent(id: number, channelMessageId: string | null, at: number): void;
-  /** Mark failed unless it was sent meanwhile. */
+  /** Mark failed unless it was sent meanwhile (sent, delivered or read). */
   markFailed(id: number, error: string): void;
+  /** Our outbound line `id` on `channel` (what a receipt carrying our outbox id names). */
+  outboundOn(channel: ChannelName, id: number): ReceiptTargetRecord | undefined;
+  /** Our outbound line the platform knows as `channelMessageId`. */
+  outboundByPlatformId(channel: ChannelName, channelMessageId: string): ReceiptTargetRecord | undefined;
+  /** A held reply went out later under a new platform id: its receipts will carry that id. */
+  rebindPlatformId(id: number, channelMessageId: string, at: number): void;
+  /** Set a later receipt state (delivered, read) on a line already sent. */
+  advanceStatus(id: number, status: 'sent' | 'delivered' | 'read'): void;
+  /** A platform receipt says the message failed (even after it was sent): store the failure and its code. */
+  markReceiptFailed(id: number, error: string): void;
   /** True when the conversation has a queued reply older than `beforeId`, created after `since` (ordering of sends). */
   hasEarlierQueued(conversationId: number, beforeId: number, since: number): boolean;
   /** The text of a reply we sent on `channel` that the platform knows as `channelMessageId` (WhatsApp re-asks for it). */
