@@ -12,6 +12,8 @@ import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnec
 import { assertPortFree } from './runtime/index.js';
 import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
+import { DeliveryService } from './services/delivery.js';
+import { DeliveryReceipts, type DeliveryReceipt } from './services/delivery-receipts.js';
 import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import type { buildSystemWeb } from './web/index.js';
@@ -140,7 +142,14 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     let built: ReturnType<typeof buildChannels> | undefined;
     if (config.roles.has('channels')) {
       // The real channels, explicitly from config; test channels after them.
-      built = buildChannels({ config, logger, coordination, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp });
+      // Cloud receipts on the transcript: delivered/read, failures with codes, unreachable -> escalation (dispatched, published).
+      const receipts = new DeliveryReceipts(stores, new DeliveryService(stores, clock), clock);
+      const onWhatsAppCloudStatus = async (e: Omit<DeliveryReceipt, 'channel'>) => {
+        const r = receipts.record({ channel: 'whatsapp', ...e });
+        await pipeline.dispatcher.dispatch(r.outboxIds);
+        if (r.live.length) await live.publishMany(r.live).catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'live publish failed'));
+      };
+      built = buildChannels({ config, logger, coordination, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp, onWhatsAppCloudStatus });
       fakePlatform = built.fakePlatform;
       const started = [...built.made, ...(overrides.channels ?? []).map((channel) => ({ channel, limits: undefined, deferSending: undefined }))];
       for (const { channel, limits, deferSending } of started) {

@@ -7,7 +7,7 @@ import type { WhatsAppAuthRepository } from '../domain/repositories/whatsapp-aut
 import { FakeChannel, FakePlatform } from './fake/index.js';
 import { createTelegramChannel, type TelegramChannel } from './telegram/index.js';
 import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
-import { createWhatsAppCloudChannel, SharedWindowStore, type WhatsAppCloudChannel } from './whatsapp-cloud/index.js';
+import { createWhatsAppCloudChannel, SharedWindowStore, type WhatsAppCloudChannel, type WhatsAppCloudChannelOptions } from './whatsapp-cloud/index.js';
 
 /** Rate limits of one channel's outbound queue. */
 export interface ChannelLimits {
@@ -38,6 +38,8 @@ export interface ChannelContext {
   whatsappAuth: WhatsAppAuthRepository;
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
   whatsapp?: Partial<WhatsAppChannelOptions>;
+  /** The Cloud channel's delivery receipts (the composition root records them on the transcript). */
+  onWhatsAppCloudStatus?: WhatsAppCloudChannelOptions['onStatus'];
 }
 
 /** The channels the config asks for, built (not started). Each adapter module stays the only importer of its library. */
@@ -120,7 +122,7 @@ function whatsappFromConfig({ config, logger, coordination, messages, whatsappAu
  * The WhatsApp Business Platform (Cloud API) channel, when its credentials are set. Webhooks arrive at /whatsapp/webhook
  * (src/web/routes/whatsapp-cloud-webhook.ts), so this process must also run the web role, as for Telegram webhooks.
  */
-function whatsappCloudFromConfig({ config, logger, coordination }: ChannelContext): (MadeChannel & { channel: WhatsAppCloudChannel }) | undefined {
+function whatsappCloudFromConfig({ config, logger, coordination, onWhatsAppCloudStatus }: ChannelContext): (MadeChannel & { channel: WhatsAppCloudChannel }) | undefined {
   if (!config.whatsappCloudEnabled) return undefined;
   const channel = createWhatsAppCloudChannel({
     token: config.WHATSAPP_CLOUD_TOKEN!,
@@ -137,6 +139,7 @@ function whatsappCloudFromConfig({ config, logger, coordination }: ChannelContex
     logger: logger.child({ channel: 'whatsapp', transport: 'cloud' }),
     // Shared (Redis): the 24-hour window and held replies survive restarts.
     store: new SharedWindowStore(coordination),
+    ...(onWhatsAppCloudStatus ? { onStatus: onWhatsAppCloudStatus } : {}),
   });
   // Each send is one HTTPS round trip (~0.3-0.5 s to Meta): 80/s needs about 40 in flight. Per-chat order is kept by the
   // delivery service (earlier replies first) and the adapter (one chat's sends in sequence).

@@ -3,6 +3,7 @@ import '../../src/channels/wiring.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { injectLogin, seedUser } from '../support/seed.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -37,7 +38,7 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     await api?.close();
   });
 
-  it('writes first with the approved template, then runs the interview with buttons, a list and a contact card', async () => {
+  it('writes first with the approved template, then runs the interview with buttons, a list, a contact card and receipts', async () => {
     expect(sys.channels.map((c) => c.name)).toEqual(['whatsapp']);
     const verify = await fetch(`${sys.address}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=8273`);
     expect(await verify.text()).toBe('8273');
@@ -98,9 +99,24 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(contacts[0]).toMatchObject({ name: 'Siti Aminah', phone: '+6281234567890', setting: 'household', caseExternalId: 'WAC-0001' });
     expect(q(`SELECT channel, channel_user_id AS chat FROM conversations`)).toEqual([{ channel: 'whatsapp', chat: CHAT }]);
 
-    // Receipts are not recorded on transcript lines yet (see the report of issue 11): they are acknowledged and dropped.
+    // Receipts: the fake reports sent + delivered for every message; the patient reads the last one.
     await api.postStatus(thanks.wamid, 'read');
-    expect(api.deliveries.at(-1)?.status).toBe(200);
+    await eventually(() => q<{ status: string }>(`SELECT status FROM messages WHERE channel_message_id = ?`, thanks.wamid)[0]?.status === 'read' || undefined, 'read receipt');
+    await api.settle();
+    const out = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
+    expect(out.every((m) => ['delivered', 'read'].includes(m.status))).toBe(true);
+    // The held greeting carries the id it finally went out under, so its receipts landed on it too.
+    const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Hello Budi%'`)[0]!;
+    expect(api.sentTo(WA).find((s) => s.text.startsWith('Hello Budi'))?.wamid).toBe(greeting.id);
+
+    // A tracer sees the receipts in the conversation's transcript.
+    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'tracer' });
+    const tracer = await injectLogin(sys.web!, 'tracer@dinkes.test', 'correct horse battery');
+    const convId = q<{ id: number }>(`SELECT id FROM conversations`)[0]!.id;
+    const page = await sys.web!.inject({ method: 'GET', url: `/inbox/c/${convId}`, headers: { cookie: tracer.cookie, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/data-status="read">read</);
+    expect(page.body).toMatch(/data-status="delivered">delivered</);
 
     // Meta delivers the last webhook again: still one transcript line for it.
     const before = q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n;
