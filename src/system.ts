@@ -190,6 +190,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,
+          ...(built?.whatsappCloud ? { whatsappCloudHealth: built.whatsappCloud.health.bind(built.whatsappCloud) } : {}),
           whatsappLink: {
             // This process's channel (whose state mirrors the socket holder's), or what the holder published in Redis.
             linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(coordination, config.WHATSAPP_SESSION)),

@@ -34,6 +34,8 @@ export interface WebServices {
   telegram?: TelegramWebhookHandler & { deepLink(code: string): Promise<string> };
   /** This process's WhatsApp Business Platform channel: its webhook at /whatsapp/webhook. */
   whatsappCloud?: CloudWebhookTarget;
+  /** This process's Business Platform channel health (a rejected token): /readyz degraded and the admin page. */
+  whatsappCloudHealth?: NonNullable<WhatsAppAdminDeps['cloud']>;
   /** The WhatsApp link state (and pairing, when this process runs the channel) for the admin page. */
   whatsappLink: Pick<WhatsAppAdminDeps, 'linkState' | 'requestPairingCode'>;
   /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
@@ -79,7 +81,14 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
       }),
       telegramWebhookRoutes(telegram),
       whatsappCloudWebhookRoutes(() => s.whatsappCloud),
-      opsRoutes({ db, redis: s.redis, metrics: s.metrics, queues: s.queues, requireAdmin }),
+      opsRoutes({
+        db,
+        redis: s.redis,
+        metrics: s.metrics,
+        queues: s.queues,
+        requireAdmin,
+        ...(s.whatsappCloudHealth ? { channelHealth: () => ({ whatsapp_cloud: s.whatsappCloudHealth!().state }) } : {}),
+      }),
       whatsappAdminRoutes({
         db,
         clock,
@@ -87,6 +96,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         defaultCountry: config.DEFAULT_COUNTRY,
         enabled: config.WHATSAPP_ENABLED,
         ...s.whatsappLink,
+        ...(s.whatsappCloudHealth ? { cloud: s.whatsappCloudHealth } : {}),
       }),
     ],
   });

@@ -138,15 +138,29 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(c.status).toBe('unreachable');
   });
 
-  it('a rejected token keeps replies queued (no retries spent, no escalation)', async () => {
+  it('a rejected token keeps replies queued (no retries spent, no escalation), /readyz and the admin page say degraded', async () => {
+    await seedUser(sys.db, { email: 'admin@dinkes.test', role: 'admin' });
+    const admin = await injectLogin(sys.web!, 'admin@dinkes.test', 'correct horse battery');
+    const adminPage = async () => (await sys.web!.inject({ method: 'GET', url: '/admin/whatsapp', headers: { cookie: admin.cookie, accept: 'text/html', 'accept-language': 'en' } })).body;
+    expect(await adminPage()).toContain('WhatsApp Business Platform (Cloud API): sending');
+    expect(await adminPage()).not.toContain('WhatsApp is not enabled');
+    const readyBefore = await fetch(`${sys.address}/readyz`);
+    expect(await readyBefore.json()).toEqual({ status: 'ready', checks: { sqlite: 'ok', redis: 'ok', whatsapp_cloud: 'ok' } });
     api.revokeToken();
     await http('POST', '/api/v1/cases', { externalId: 'WAC-0003', name: 'Ani', phone: '0812-7777-6666', language: 'id' });
     await eventually(() => (api.requests > 0 ? true : undefined), 'a refused send');
+    const ready = await eventually(async () => {
+      const r = await fetch(`${sys.address}/readyz`);
+      const json = (await r.json()) as { status: string; checks: Record<string, string> };
+      return json.status === 'degraded' ? { code: r.status, json } : undefined;
+    }, 'degraded readiness');
+    expect(ready).toEqual({ code: 200, json: { status: 'degraded', checks: { sqlite: 'ok', redis: 'ok', whatsapp_cloud: 'degraded' } } });
     await new Promise((r) => setTimeout(r, 300));
     const queued = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.every((m) => m.status === 'queued')).toBe(true);
     expect(q(`SELECT id FROM escalations`)).toEqual([]);
+    expect(await adminPage()).toMatch(/Meta rejects the access token \(code 190\)/);
   });
 });
 

@@ -17,6 +17,8 @@ export interface OpsDeps {
   queues: () => Queue[];
   /** Admits only admins (session or admin API token); replies 401/403 itself otherwise. */
   requireAdmin: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Channels that can report trouble of their own (a rejected token): `degraded` keeps /readyz 200 — inbound still works. */
+  channelHealth?: () => Record<string, 'ok' | 'degraded'>;
 }
 
 /** /healthz, /readyz, /metrics and Bull Board at /admin/queues (admins only). */
@@ -38,7 +40,9 @@ export function opsRoutes(deps: OpsDeps) {
         /* reported below */
       }
       const ok = Object.values(checks).every((v) => v === 'ok');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+      const channels = deps.channelHealth?.() ?? {};
+      const degraded = Object.values(channels).some((v) => v !== 'ok');
+      return reply.code(ok ? 200 : 503).send({ status: ok ? (degraded ? 'degraded' : 'ready') : 'not ready', checks: { ...checks, ...channels } });
     });
     app.get('/metrics', async (_req, reply) => {
       // Queue depths are read at scrape time, so they are current without a background poller.

@@ -23,6 +23,8 @@ export interface WhatsAppAdminDeps {
   requestPairingCode?: (phoneE164: string) => Promise<string>;
   /** How often the status box refreshes, so a rotated QR code (about every 20 s) shows up. Default 3 s. */
   pollSeconds?: number;
+  /** Set when the WhatsApp Business Platform (Cloud API) channel runs: the page shows its health, not the link. */
+  cloud?: () => { state: 'ok' | 'degraded'; since?: number; code?: number };
 }
 
 const PairingBody = z.object({ phone: z.string().trim().min(4).max(32) });
@@ -88,8 +90,15 @@ export function whatsappAdminRoutes(deps: WhatsAppAdminDeps) {
 </section>`;
   }
 
+  function cloudBox(lang: UiLang, health: NonNullable<WhatsAppAdminDeps['cloud']>): Html {
+    const h = health();
+    const text = h.state === 'ok' ? w(lang, 'cloud_ok') : w(lang, 'cloud_degraded', { code: String(h.code ?? 401), since: h.since ? formatTime(lang, h.since, deps.timezone) : '' });
+    return html`<section id="wa-link" class="wa-link" data-status="cloud-${h.state}" hx-get="/admin/whatsapp/status" hx-trigger="every ${poll}s" hx-swap="outerHTML"><p><strong>${text}</strong></p></section>`;
+  }
+
   async function whatsappPage(req: FastifyRequest, reply: FastifyReply, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
     const lang = req.lang;
+    if (deps.cloud) return sendHtml(reply, status, page(req, { title: w(lang, 'title'), body: html`<h1>${w(lang, 'title')}</h1>${cloudBox(lang, deps.cloud)}`, flash }));
     if (!deps.enabled) {
       return sendHtml(reply, status, page(req, { title: w(lang, 'title'), body: html`<h1>${w(lang, 'title')}</h1><p class="wa-disabled">${w(lang, 'not_enabled')}</p>`, flash }));
     }
@@ -115,13 +124,14 @@ ${pairingForm}`;
     app.get('/admin/whatsapp', { preHandler: admin }, async (req, reply) => whatsappPage(req, reply, 200, null));
 
     app.get('/admin/whatsapp/status', { preHandler: admin }, async (req, reply) => {
+      if (deps.cloud) return sendHtml(reply, 200, cloudBox(req.lang, deps.cloud));
       if (!deps.enabled) return sendHtml(reply, 200, html`<p class="wa-disabled">${w(req.lang, 'not_enabled')}</p>`);
       return sendHtml(reply, 200, statusBox(req.lang, await deps.linkState()));
     });
 
     app.post('/admin/whatsapp/pairing-code', { preHandler: admin }, async (req, reply) => {
       const lang = req.lang;
-      if (!deps.enabled) return whatsappPage(req, reply, 409, null);
+      if (!deps.enabled || deps.cloud) return whatsappPage(req, reply, 409, null);
       const body = PairingBody.safeParse(req.body);
       const parsed = body.success ? parsePhoneNumberFromString(body.data.phone, deps.defaultCountry as CountryCode) : undefined;
       if (!parsed?.isValid()) return whatsappPage(req, reply, 400, { kind: 'error', text: w(lang, 'invalid_phone') });

@@ -30,6 +30,8 @@ export const whatsappAdminEn = {
   wa_why_timeout: 'no answer in time',
   wa_why_closed: 'connection closed, code {code}',
   wa_why_error: 'could not open a connection',
+  wa_cloud_ok: 'WhatsApp Business Platform (Cloud API): sending',
+  wa_cloud_degraded: 'WhatsApp Business Platform (Cloud API): Meta rejects the access token (code {code}) since {since}. Replies stay queued; set a valid WHATSAPP_CLOUD_TOKEN and restart.',
 };
 
 /** The same texts in Bahasa Indonesia (the compiler insists on every key). */
@@ -64,4 +66,6 @@ export const whatsappAdminId: Record<keyof typeof whatsappAdminEn, string> = {
   wa_why_timeout: 'tidak ada jawaban tepat waktu',
   wa_why_closed: 'koneksi terputus, kode {code}',
   wa_why_error: 'koneksi tidak dapat dibuka',
+  wa_cloud_ok: 'WhatsApp Business Platform (Cloud API): mengirim',
+  wa_cloud_degraded: 'WhatsApp Business Platform (Cloud API): Meta menolak access token (kode {code}) sejak {since}. Balasan tetap antre; pasang WHATSAPP_CLOUD_TOKEN yang berlaku lalu jalankan ulang.',
 };
