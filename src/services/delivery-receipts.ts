@@ -48,7 +48,7 @@ export class DeliveryReceipts {
       return { live: [...updated, ...u.live], outboxIds: u.outboxIds };
     }
     // A held reply went out later: its receipts will come under the new id.
-    if (ours && (r.released || r.status === 'sent') && row.channelMessageId !== r.channelMessageId) messages.rebindPlatformId(row.id, r.channelMessageId, now);
+    if (ours && r.released && row.channelMessageId !== r.channelMessageId) messages.rebindPlatformId(row.id, r.channelMessageId, now);
     const current = RANK[row.status];
     if (current === undefined || RANK[r.status]! <= current) return { live: [], outboxIds: [] };
     messages.advanceStatus(row.id, r.status);
