@@ -57,6 +57,9 @@ describe('delivery receipts on the transcript', () => {
     expect(db.$client.prepare(`SELECT unreachable FROM conversations WHERE id = ?`).get(conv)).toEqual({ unreachable: 1 });
     expect(db.$client.prepare(`SELECT reason, detail FROM escalations`).get()).toEqual({ reason: 'unreachable', detail: 'whatsapp error 131026: Message undeliverable' });
     expect(r.outboxIds).toHaveLength(1);
+    // Meta retries webhooks: the same failed receipt again opens no second call task.
+    receipts.record({ channel: 'whatsapp', channelMessageId: 'wamid.C', status: 'failed', error: { code: 131026, title: 'Message undeliverable' }, unreachable: true });
+    expect(db.$client.prepare(`SELECT count(*) AS n FROM escalations`).get()).toEqual({ n: 1 });
   });
 
   it('a held reply that went out later takes its new id, so its receipts find it', () => {
