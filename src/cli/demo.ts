@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRepositories, type Db } from '../db/index.js';
+import type { DemoCounts } from '../domain/repositories/demo.js';
 import type { Repositories } from '../domain/repositories/index.js';
 import { createCases, type ValidCase } from '../services/cases.js';
 import { FlowRegistry } from '../services/flow-registry.js';
@@ -27,18 +28,8 @@ export interface DemoOptions {
   timezone?: string;
 }
 
-export interface DemoSummary {
-  cases: number;
-  conversations: number;
-  completed: number;
-  inProgress: number;
-  notReached: number;
-  unreachable: number;
-  optedOut: number;
-  escalations: { open: number; pending: number; resolved: number };
-  contacts: number;
-  exposures: number;
-  chains: number;
+/** What the demo wrote: the row counts, and the flow version its chats run on. */
+export interface DemoSummary extends DemoCounts {
   flow: { id: string; version: number };
 }
 
