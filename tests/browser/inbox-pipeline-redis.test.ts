@@ -49,7 +49,8 @@ async function shot(page: Page, name: string) {
 }
 
 const say = (user: string, text: string) => phone.patientSends(user, { kind: 'text', text });
-const botSaid = (user: string, n: number) => eventually(() => (phone.inbox(user).length >= n ? phone.inbox(user) : undefined), `${n} bot messages to ${user}`);
+// 30 s: under a loaded CI run a reply once took over the default 10 s here (see the closing note); the wait ends as soon as it arrives.
+const botSaid = (user: string, n: number) => eventually(() => (phone.inbox(user).length >= n ? phone.inbox(user) : undefined), `${n} bot messages to ${user}`, 30_000);
 const row = <T>(q: string, ...args: unknown[]) => sys.db.$client.prepare(q).get(...args) as T | undefined;
 const conversationOf = (user: string) => row<{ id: number; owner: string; step_id: string | null; assignee_id: number | null }>(`SELECT id, owner, step_id, assignee_id FROM conversations WHERE channel_user_id = ?`, user);
 const inboundCount = (user: string) =>
