@@ -1,3 +1,4 @@
+import type { EscalationRecord } from './escalations.js';
 /** The tracers' inbox: the queue, transcripts, and the rows a tracer's actions change (interface only; SQLite in src/db). */
 
 export type QueueView = 'mine' | 'unassigned' | 'all';
@@ -101,23 +102,8 @@ export interface NewTracerMessage {
   now: number;
 }
 
-/** An escalations row (the inbox's view of it). */
-export interface InboxEscalation {
-  id: number;
-  conversationId: number;
-  reason: string;
-  detail: string | null;
-  priority: 'normal' | 'high' | 'urgent';
-  status: 'open' | 'pending' | 'resolved';
-  assigneeId: number | null;
-  stepId: string | null;
-  outcome: string | null;
-  waitingSince: number;
-  claimedAt: number | null;
-  resolvedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** An escalations row (the inbox reads the same record the escalation rule writes). */
+export type InboxEscalation = EscalationRecord;
 
 export interface InboxRepository {
   // queue and transcript
