@@ -50,6 +50,8 @@ export interface SystemOverrides {
   channels?: Channel[];
   /** How often sweepers run (tests use short intervals). */
   sweepEveryMs?: number;
+  /** How long a dead-lettered mailbox item rests before it is tried again (tests use short times). */
+  deadLetterReplayAfterMs?: number;
   /** Test instrumentation around each handled mailbox item (see `PipelineOptions.onItem`). */
   onItem?: PipelineOptions['onItem'];
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
@@ -129,6 +131,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       webhookUrls: config.WEBHOOK_URLS,
       webhookSecret: config.WEBHOOK_SECRET,
       sweepEveryMs: overrides.sweepEveryMs,
+      deadLetterReplayAfterMs: overrides.deadLetterReplayAfterMs,
       onItem: overrides.onItem,
     });
     stops.push(() => pipeline.close());

@@ -77,3 +77,17 @@ export class CodedError extends Error {
 export class ChannelUnavailableError extends CodedError {
   override name = 'ChannelUnavailableError';
 }
+
+/**
+ * True when `error` says the database could not write at all (disk full, locked past the busy timeout, I/O error, read-only
+ * file), as opposed to a problem with one item. Such a failure is an outage: the work waits and is tried again in order,
+ * instead of being set aside as a poison item. Recognised by the SQLite result code the driver puts on its errors.
+ */
+export function isStorageOutage(error: unknown): boolean {
+  // Wrapped errors keep the driver's error as their cause: look a few levels down.
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM)/.test(code)) return true;
+  }
+  return false;
+}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DelayedError, type Job, type Queue } from 'bullmq';
+import { isStorageOutage } from '../domain/errors.js';
 import { MailboxItem } from '../domain/mailbox-item.js';
+import { buryItem, readDead } from './dead-letters.js';
 
 /**
  * Per-conversation ordering on open-source BullMQ (which has no groups).
@@ -156,9 +158,14 @@ export class Mailboxes {
     return this.redis.llen(this.keys(key).list);
   }
 
-  /** Items moved aside after repeated failures. */
+  /** Items moved aside after repeated failures (the mailbox payloads; `dead-letters.ts` puts them back). */
   async deadLetters(): Promise<string[]> {
-    return this.redis.lrange(`${this.p}:dead`, 0, -1);
+    return (await readDead(this.redis, this.p)).map((e) => e.item);
+  }
+
+  /** The mailboxes' own key prefix (dead letters live under it). */
+  get keyPrefix(): string {
+    return this.p;
   }
 
   /**
@@ -193,7 +200,7 @@ export class Mailboxes {
             }
           } else {
             // Unparseable payload: keep it for inspection, never block the chat on it.
-            await this.redis.rpush(`${this.p}:dead`, text);
+            await buryItem(this.redis, this.p, key, text, Date.now());
           }
           done++;
           handled++;
@@ -203,11 +210,14 @@ export class Mailboxes {
         if (afterBatch && done > 0) await afterBatch();
         if (failure) {
           if (done > 0) await this.commit(key, raw.slice(0, done), lockToken);
+          // The database cannot write at all (disk full, locked): not this item's fault. It stays at the head of its chat
+          // and the drain is retried with backoff, so the chat's order holds once the outage ends.
+          if (isStorageOutage(failure.error)) throw failure.error;
           // Counted after the commit above (which resets the counter), so the head item gets exactly `maxItemFailures` tries.
           const failures = await this.redis.incr(k.fail);
           await this.redis.expire(k.fail, 3600);
           if (failures < this.opts.maxItemFailures) throw failure.error;
-          await this.redis.rpush(`${this.p}:dead`, raw[done]!);
+          await buryItem(this.redis, this.p, key, raw[done]!, Date.now());
           if (await this.commit(key, [raw[done]!], lockToken)) return handled;
           continue;
         }

@@ -16,6 +16,7 @@ import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
+import { DeadLetterReplay } from './dead-letters.js';
 import { RedisRecovery } from './recovery.js';
 import { KEEP, PRUNE_EVERY_MS, STALL, errorName } from './worker-defaults.js';
 
@@ -38,6 +39,8 @@ export interface PipelineOptions {
   webhookSecret?: string;
   /** How often the sweepers look for lost work (ms). */
   sweepEveryMs?: number;
+  /** How long a dead-lettered item rests before it is tried again (default 5 min; tests use less). */
+  deadLetterReplayAfterMs?: number;
   /**
    * Test instrumentation, awaited around each mailbox item a drain handles (`start` before the turn, `end` after it).
    * Throwing at `start` fails the item as a crash in the turn would.
@@ -70,6 +73,7 @@ export class Pipeline implements PipelinePort {
   private readonly delivery: DeliveryService;
   private readonly records: StructuredRecords;
   readonly recovery: RedisRecovery;
+  private readonly deadLetters: DeadLetterReplay;
   private readonly workers: Worker[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private lastPrune = 0;
@@ -99,6 +103,9 @@ export class Pipeline implements PipelinePort {
     const { inbound, timers } = o.stores;
     const resendUndelivered = (delayMs: number) => this.dispatcher.resendUndelivered(delayMs);
     this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, resendUndelivered, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock });
+    const enqueue = (key: string, item: MailboxItem) => this.mailboxes.enqueue(key, item);
+    const replayAfterMs = o.deadLetterReplayAfterMs;
+    this.deadLetters = new DeadLetterReplay({ redis: o.redis, mailboxPrefix: this.mailboxes.keyPrefix, inbound, enqueue, logger: o.logger, clock: o.clock, replayAfterMs });
   }
 
   /** The outbound queue of a channel. */
@@ -286,6 +293,7 @@ export class Pipeline implements PipelinePort {
     if (await this.recovery.lostData()) await this.recovery.recoverIfLost();
     await this.dispatcher.sweep();
     await this.mailboxes.sweep();
+    await this.deadLetters.replayDue();
     const now = this.o.clock();
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatRecord } from '../support/pipeline-queries.js';
-import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
+import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -20,6 +20,7 @@ describe('a poison message (its turn throws every time)', () => {
       inject('redisUrl'),
       { ROLES: 'worker,channels' },
       {
+        deadLetterReplayAfterMs: 300,
         // Stands in for a turn that crashes on one particular message (a bug the engine cannot turn into a value).
         onItem: (phase, _key, item) => {
           if (phase === 'start' && item.type === 'message' && item.message.channelMessageId === poisonId) {
@@ -53,5 +54,37 @@ describe('a poison message (its turn throws every time)', () => {
     const rec = chatRecord(sys.db, 'victim');
     expect(rec.inboundIds).toEqual([rec.inboundIds[0], next]);
     expect(phone.inbox('victim').map((d) => d.text)).toEqual(afterNext);
+
+    // Its chat has answered a later message since: replaying it now would answer the wrong question, so it stays set aside.
+    await sleep(400);
+    await sys.pipeline.sweep();
+    expect((await sys.pipeline.mailboxes.deadLetters()).length).toBe(1);
+    expect(poisonTries).toBe(3);
+  }, 60_000);
+
+  it('is tried again after a rest when nothing later of its chat was handled, and answered once if the fault has passed', async () => {
+    let poisonId = '';
+    let poisonTries = 0;
+    sys = await startTestSystem(
+      inject('redisUrl'),
+      { ROLES: 'worker,channels' },
+      {
+        deadLetterReplayAfterMs: 300,
+        // A fault that lasts for the first three tries only (a dependency that was briefly broken).
+        onItem: (phase, _key, item) => {
+          if (phase === 'start' && item.type === 'message' && item.message.channelMessageId === poisonId && ++poisonTries <= 3) throw new Error('turn crashed');
+        },
+      },
+    );
+    const phone = sys.fakePlatform!;
+    const flow = sys.flows.latest('case-interview')!.flow;
+    const want = expectedChat(flow, ['halo', 'ya']).textsAfter[1]!;
+    await converse(phone, 'comeback', ['halo'], expectedChat(flow, ['halo']));
+    poisonId = phone.patientSends('comeback', { kind: 'text', text: 'ya' });
+    await eventually(() => (phone.inbox('comeback').length >= want.length ? true : undefined), 'the set-aside message answered after its rest', 15_000);
+    expect(poisonTries).toBe(4);
+    expect(chatRecord(sys.db, 'comeback').inboundIds.at(-1)).toBe(poisonId);
+    expect(phone.inbox('comeback').map((d) => d.text)).toEqual(want);
+    expect(await sys.pipeline.mailboxes.deadLetters()).toEqual([]);
   }, 60_000);
 });

@@ -62,6 +62,12 @@ export class FakePlatform extends EventEmitter {
     if (last) this.emit('patient-message', { userId, id: last.id, content: last.content, at: last.at });
   }
 
+  /** Deliver one earlier message of the patient again, with its id (a platform retrying what was not acknowledged). */
+  redeliver(userId: string, id: string): void {
+    const m = this.sent.get(userId)?.find((s) => s.id === id);
+    if (m) this.emit('patient-message', { userId, id: m.id, content: m.content, at: m.at });
+  }
+
   /** The bot delivers one message; the caller has already split it to the length limit. */
   deliver(userId: string, d: Omit<FakeDelivery, 'id'>): string {
     const id = `b${this.boot}-${++this.seq}`;

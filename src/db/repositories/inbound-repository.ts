@@ -12,12 +12,20 @@ export function createInboundRepository(db: Db): InboundRepository {
   const cols = `id, channel, channel_user_id AS channelUserId, channel_message_id AS channelMessageId, item`;
   const forChat = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE channel = ? AND channel_user_id = ? AND handled_at IS NULL ORDER BY id LIMIT ?`);
   const all = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE handled_at IS NULL AND id > ? ORDER BY id LIMIT ?`);
+  const one = c.prepare(`SELECT id, channel_user_id AS channelUserId, handled_at AS handledAt FROM inbound_pending WHERE channel = ? AND channel_message_id = ?`);
+  const laterHandled = c.prepare(`SELECT 1 FROM inbound_pending WHERE channel = ? AND channel_user_id = ? AND id > ? AND handled_at IS NOT NULL LIMIT 1`);
   const prune = c.prepare(`DELETE FROM inbound_pending WHERE handled_at IS NOT NULL AND handled_at < ?`);
   return {
     record: (row) => void record.run(row),
     markHandled: (channel, channelMessageId, now) => void handled.run(now, channel, channelMessageId),
     unhandledForChat: (channel, channelUserId, limit) => forChat.all(channel, channelUserId, limit) as PendingInbound[],
     unhandled: (afterId, limit) => all.all(afterId, limit) as PendingInbound[],
+    orderState: (channel, channelMessageId) => {
+      const row = one.get(channel, channelMessageId) as { id: number; channelUserId: string; handledAt: number | null } | undefined;
+      if (!row) return 'unknown';
+      if (row.handledAt !== null) return 'handled';
+      return laterHandled.get(channel, row.channelUserId, row.id) ? 'later_handled' : 'pending';
+    },
     pruneHandled: (before) => prune.run(before).changes,
   };
 }

@@ -20,6 +20,11 @@ export interface InboundRepository {
   unhandledForChat(channel: ChannelName, channelUserId: string, limit: number): PendingInbound[];
   /** Unhandled messages after id `afterId`, oldest first, at most `limit`. */
   unhandled(afterId: number, limit: number): PendingInbound[];
+  /**
+   * Where an accepted message stands in its chat: `pending` (not handled, nothing later handled), `later_handled` (not
+   * handled, but a later message of the chat was), `handled`, or `unknown` (no row: pruned or never recorded).
+   */
+  orderState(channel: ChannelName, channelMessageId: string): 'pending' | 'later_handled' | 'handled' | 'unknown';
   /** Delete rows handled before `before`; returns how many. */
   pruneHandled(before: number): number;
 }
