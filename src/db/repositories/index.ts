@@ -15,6 +15,7 @@ import { createWhatsAppAuthRepository } from './whatsapp-auth-repository.js';
 // --- data ---
 import { createApiTokenRepository, createSessionRepository, createUserRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createContactInvitesRepository } from './contact-invites-repository.js';
 import { createContactRegistryRepository } from './contact-registry-repository.js';
 import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
@@ -59,6 +60,7 @@ export function createRepositories(db: Db): Repositories {
     audit: createAuditRepository(db),
     flowVersions: createFlowVersionRepository(db),
     contactRegistry: createContactRegistryRepository(db),
+    contactInvites: createContactInvitesRepository(db),
     reports: createReportRepository(db),
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),

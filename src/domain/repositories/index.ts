@@ -11,6 +11,7 @@ import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
 // --- data: imports ---
 import type { ApiTokenRepository, SessionRepository, UserRepository } from './accounts.js';
 import type { AuditRepository } from './audit.js';
+import type { ContactInvitesRepository } from './contact-invites.js';
 import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
@@ -44,6 +45,7 @@ export type * from './whatsapp-auth.js';
 // --- data: repositories outside the pipeline core ---
 export type * from './accounts.js';
 export type * from './audit.js';
+export type * from './contact-invites.js';
 export type * from './contact-registry.js';
 export type * from './demo.js';
 export type * from './flows.js';
@@ -73,6 +75,7 @@ export interface Repositories {
   audit: AuditRepository;
   flowVersions: FlowVersionRepository;
   contactRegistry: ContactRegistryRepository;
+  contactInvites: ContactInvitesRepository;
   reports: ReportRepository;
   demo: DemoRepository;
   inbox: InboxRepository;

@@ -1,6 +1,7 @@
 import type { ChannelName } from '../../domain/channel.js';
 import type { Repositories } from '../../domain/repositories/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
+import type { ContactInviteDeps } from './contact-invite.js';
 
 /** The published flows a turn reads (FlowRegistry implements it). */
 export interface FlowLookup {
@@ -11,7 +12,7 @@ export interface FlowLookup {
 }
 
 /** The repositories a turn writes through, in one transaction. */
-export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers'>;
+export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'contactInvites'>;
 
 /** Everything a turn needs; no state of its own between calls. */
 export interface TurnDeps {
@@ -23,4 +24,6 @@ export interface TurnDeps {
   verifyFlow?: string;
   /** Channels whose unlinked chats must verify first (the fake channel is a development tool and skips it). */
   verifyChannels?: ReadonlySet<ChannelName>;
+  /** Telegram contact invites (issue 16); absent: a Telegram patient is offered no message to forward. */
+  contactInvites?: ContactInviteDeps;
 }
