@@ -7,3 +7,4 @@ export * from './mailbox-item.js';
 export * from './ownership.js';
 export * from './errors.js';
 export * from './coordination.js';
+export * from './monitoring.js';

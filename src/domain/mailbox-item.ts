@@ -23,5 +23,16 @@ export const MailboxItem = z.discriminatedUnion('type', [
     id: z.string(),
     enqueuedAt: z.number(),
   }),
+  /** Following a contact (issue 16): the first message, a daily check-in or the release, on the contact's chat. */
+  z.object({
+    type: z.literal('monitoring'),
+    action: z.enum(['notify', 'checkin', 'release']),
+    enrolmentId: z.number().int(),
+    checkinId: z.number().int().optional(),
+    channel: ChannelName,
+    channelUserId: z.string().min(1),
+    id: z.string(),
+    enqueuedAt: z.number(),
+  }),
 ]);
 export type MailboxItem = z.infer<typeof MailboxItem>;

@@ -68,6 +68,8 @@ export interface ValidCase {
   confirmedAt: number;
   language: 'id' | 'en';
   area: string | null;
+  /** The contact record this person had (a contact who tested positive); else found by phone. */
+  sourceContactId?: number | null;
 }
 
 /** Validate raw case records; phone numbers are normalised to E.164. Every problem is listed with its record index and field. */
@@ -173,7 +175,7 @@ export function createCases(repos: CaseStore, cases: ValidCase[], opts: { now: n
       const id = existing.get(c.externalId);
       if (id !== undefined) return { id, externalId: c.externalId, created: false };
       const code = newStartCode();
-      const sourceContactId = c.phone ? (repos.cases.activeContactIdByPhone(c.phone) ?? null) : null;
+      const sourceContactId = c.sourceContactId ?? (c.phone ? (repos.cases.activeContactIdByPhone(c.phone) ?? null) : null);
       // The insert is a statement prepared once: imports of tens of thousands of rows spend their time here.
       const newId = repos.cases.insert({
         ...c,

@@ -21,6 +21,7 @@ import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
 import { createInboxRepository } from './inbox-repository.js';
 import { createReportRepository } from './reports-repository.js';
+import { createMonitoringRepository } from './monitoring-repository.js';
 // --- end data ---
 
 /** The SQLite transaction runner over one connection. */
@@ -64,6 +65,7 @@ export function createRepositories(db: Db): Repositories {
     reports: createReportRepository(db),
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),
+    monitoring: createMonitoringRepository(db),
     // --- end data ---
   };
   byConnection.set(db, repos);

@@ -17,6 +17,7 @@ import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
 import type { InboxRepository } from './inbox.js';
 import type { ReportRepository } from './reports.js';
+import type { MonitoringRepository } from './monitoring.js';
 // --- end data: imports ---
 
 /**
@@ -51,6 +52,7 @@ export type * from './demo.js';
 export type * from './flows.js';
 export type * from './inbox.js';
 export type * from './reports.js';
+export type * from './monitoring.js';
 // --- end data ---
 
 /** Every repository, built over one database by `createRepositories` in src/db/repositories. */
@@ -79,5 +81,6 @@ export interface Repositories {
   reports: ReportRepository;
   demo: DemoRepository;
   inbox: InboxRepository;
+  monitoring: MonitoringRepository;
   // --- end data ---
 }

@@ -35,6 +35,7 @@ export class ConversationService {
       }
       // Fired before the turn runs: an early timer re-arms itself below, which sets it back to pending.
       if (item.type === 'timer') stores.timers.markFired(item.conversationId, item.timer, now);
+      if (item.type === 'monitoring') return this.keepTimers(this.d.monitoring ? this.d.monitoring.start(this.d, item, now) : emptyOutcome(), now);
       return this.keepTimers(item.type === 'timer' ? this.timer(item, now) : this.outreach(item, now), now);
     });
   }

@@ -84,13 +84,17 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         break;
     }
   }
+  // A contact's run (issue 16): the loop's rules may store another state (monitoring closed) or close the chat.
+  const monitored = d.monitoring?.afterTurn(d, { conv, state: t.state, events, lastInboundAt: t.lastInboundAt, now }, out);
+  const state = monitored?.state ?? t.state;
+  if (monitored?.closedReason && !closedReason) closedReason = monitored.closedReason;
   if (closedReason) ownershipActions.push({ type: 'close' });
   const change = ownershipActions.length ? changeOwnership(conversations, conv, ownershipActions, now, { skipRefused: true }) : undefined;
   const owner = change?.ok ? change.ownership.owner : conv.owner;
   conversations.saveProgress(conv.id, {
-    state: JSON.stringify(t.state),
-    stepId: t.state.stepId,
-    lang: t.state.lang,
+    state: JSON.stringify(state),
+    stepId: state.stepId,
+    lang: state.lang,
     caseId: t.caseId,
     closedReason,
     optedOut,
@@ -101,7 +105,7 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
   if (messageIds.length) {
     out.outboxIds.push(addOutbox(outbox, { kind: 'send', conversationId: conv.id, payload: { messageIds, inboundAt: t.inboundAt } }, now));
   }
-  if (t.arm?.length && t.flow && owner === 'bot' && t.state.status === 'active' && t.state.stepId) {
+  if (t.arm?.length && t.flow && owner === 'bot' && state.status === 'active' && state.stepId) {
     const s = t.flow.settings;
     for (const timer of t.arm) {
       const delayMs = durationMs(timer === 'reminder' ? s.reminder_after : s.expire_after);

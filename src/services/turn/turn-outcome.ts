@@ -1,5 +1,6 @@
 import type { ChannelName } from '../../domain/channel.js';
 import type { LiveEvent } from '../../domain/live-events.js';
+import type { MailboxItem } from '../../domain/mailbox-item.js';
 
 /**
  * A reminder or expiry timer to arm: delivered back through the chat's mailbox. Timers are armed when a conversation starts
@@ -22,11 +23,13 @@ export interface TurnOutcome {
   /** Engine problems (`area:reason`) for the log. */
   errors: string[];
   duplicate: boolean;
+  /** Items to put in chats' mailboxes after the commit (a contact who became a case starts the interview in their chat). */
+  followUps: MailboxItem[];
 }
 
 /** An outcome with nothing in it yet. */
 export function emptyOutcome(): TurnOutcome {
-  return { conversationId: null, outboxIds: [], live: [], timers: [], errors: [], duplicate: false };
+  return { conversationId: null, outboxIds: [], live: [], timers: [], errors: [], duplicate: false, followUps: [] };
 }
 
 /** A flow duration (`30s`, `10m`, `4h`, `2d`) in milliseconds. */

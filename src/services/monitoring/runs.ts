@@ -1,0 +1,104 @@
+import type { MailboxItem } from '../../domain/mailbox-item.js';
+import type { MonitoringPolicy } from '../../domain/monitoring.js';
+import type { ConversationRecord, EnrolmentRecord } from '../../domain/repositories/index.js';
+import { localDate } from '../../flow/answers/index.js';
+import type { FlowDefinition } from '../../flow/definition.js';
+import { initialState, step } from '../../flow/engine.js';
+import type { ConversationState } from '../../flow/types.js';
+import { changeOwnership } from '../change-ownership.js';
+import { addEvent } from '../outbox.js';
+import { projectTurn } from '../turn/project-turn.js';
+import type { TurnDeps } from '../turn/turn-deps.js';
+import { emptyOutcome, type TurnOutcome } from '../turn/turn-outcome.js';
+import { MonitoringFlowIds, runContext, type RunStage } from './context.js';
+import { release, releaseReason } from './outcomes.js';
+
+type MonitoringItem = Extract<MailboxItem, { type: 'monitoring' }>;
+
+/** What the runs need besides the turn's dependencies. */
+export interface RunOptions {
+  policy(): MonitoringPolicy;
+}
+
+/** A fresh run of a contact flow with its context (state roots `contact` and `monitoring` next to `case`). */
+export function contactRunState(flow: FlowDefinition, e: EnrolmentRecord, name: string, today: string, policy: MonitoringPolicy, stage: RunStage): ConversationState {
+  return Object.assign(initialState(flow, { lang: e.lang }), runContext(e, name, today, policy, stage));
+}
+
+/**
+ * Make the chat free for a new run: an open conversation the bot holds is closed (yesterday's check-in, a finished run);
+ * false when a tracer holds it or a case interview is running in it (the new run waits for them).
+ */
+function freeChat(d: TurnDeps, open: ConversationRecord | undefined, now: number): boolean {
+  if (!open) return true;
+  if (open.owner !== 'bot') return false;
+  const state = JSON.parse(open.state) as ConversationState;
+  const ours = open.flowId === MonitoringFlowIds.notify || open.flowId === MonitoringFlowIds.checkin;
+  if (!ours && state.status !== 'completed') return false;
+  const change = changeOwnership(d.stores.conversations, open, [{ type: 'close' }], now, { closedReason: ours && state.status !== 'completed' ? 'expired' : 'completed' });
+  return change.ok && change.written;
+}
+
+/**
+ * Open a contact's run for a monitoring item, in the turn's transaction: the notification (first message), a day's check-in,
+ * or the release message. Each item has one effect: the record's notify status and the check-in's status say whether it
+ * ran already. The engine's reminder and expiry timers are not armed: the tick counts unanswered check-ins itself.
+ */
+export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: number): TurnOutcome {
+  const out = emptyOutcome();
+  const m = d.stores.monitoring;
+  const e = m.byId(item.enrolmentId);
+  if (!e) return out;
+  const policy = o.policy();
+  const today = localDate(now, policy.timeZone);
+  const { conversations } = d.stores;
+  const skip = () => {
+    if (item.checkinId !== undefined) m.skipCheckin(item.checkinId, now);
+    return out;
+  };
+  let stage: RunStage = 'checkin';
+  if (item.action === 'notify') {
+    if (e.status !== 'active' || e.notifyStatus === 'sent') return out;
+  } else if (item.action === 'checkin') {
+    const k = item.checkinId !== undefined ? m.checkinById(item.checkinId) : undefined;
+    if (!k || e.status !== 'active' || (k.status !== 'planned' && k.status !== 'queued')) return out;
+  } else {
+    const reason = releaseReason(e, today);
+    if (!reason) return out;
+    const fx = { outboxIds: out.outboxIds };
+    release(d.stores, e, reason, now, fx);
+    stage = 'release';
+  }
+  if (conversations.latestForChat(item.channel, item.channelUserId)?.optedOut) {
+    if (item.action === 'notify') m.markNeedsCall(e.id, 'opted_out', now);
+    return skip();
+  }
+  if (!freeChat(d, conversations.openForChat(item.channel, item.channelUserId), now)) {
+    if (item.action === 'notify') m.markNeedsCall(e.id, 'chat_busy', now);
+    return skip();
+  }
+  const latest = d.flows.latest(item.action === 'notify' ? MonitoringFlowIds.notify : MonitoringFlowIds.checkin);
+  if (!latest) {
+    out.errors.push('flow:no_published_flow');
+    return skip();
+  }
+  const name = m.contact(e.contactId)?.name ?? '';
+  const state = contactRunState(latest.flow, e, name, today, policy, stage);
+  const conv = conversations.insert({
+    channel: item.channel,
+    channelUserId: item.channelUserId,
+    caseId: null,
+    flowId: latest.flowId,
+    flowVersion: latest.version,
+    state: JSON.stringify(state),
+    lang: state.lang,
+    now,
+  });
+  out.conversationId = conv.id;
+  if (item.action === 'notify' && m.markNotified(e.id, now)) {
+    out.outboxIds.push(addEvent(d.stores.outbox, conv.id, 'contact.notified', { contactId: e.contactId, enrolmentId: e.id, conversationId: conv.id, notifiedAt: now }, now));
+  }
+  if (item.action === 'checkin' && item.checkinId !== undefined) m.startCheckin(item.checkinId, conv.id, now);
+  const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
+  return projectTurn(d, { conv, state: turn.state, caseId: null, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm: [] }, turn.events, out);
+}
