@@ -8,7 +8,7 @@ import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
-import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
+import { createLiveBus, createRedisCoordination, MonitoringScheduler, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
 import { assertPortFree } from './runtime/index.js';
 import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
@@ -16,6 +16,7 @@ import { DeliveryService } from './services/delivery.js';
 import { DeliveryReceipts, type DeliveryReceipt } from './services/delivery-receipts.js';
 import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
+import { createMonitoringTurns, getMonitoringPolicy } from './services/monitoring/index.js';
 import type { buildSystemWeb } from './web/index.js';
 
 type Redis = ReturnType<typeof redisConnection>;
@@ -32,6 +33,8 @@ export interface System {
   flows: FlowRegistry;
   pipeline: Pipeline;
   outreach: Outreach;
+  /** Following contacts (issue 16): `monitoring.tick(at)` replays a moment. */
+  monitoring: MonitoringScheduler;
   live: LiveBus;
   metrics: Metrics;
   channels: Channel[];
@@ -58,6 +61,8 @@ export interface SystemOverrides {
   whatsapp?: Partial<WhatsAppChannelOptions>;
   /** Outreach timing (tests wait and retry in milliseconds). */
   outreach?: Pick<OutreachOptions, 'waitMs' | 'maxWaitMs' | 'backoffMs'>;
+  /** How often the monitoring scheduler ticks (tests tick by hand with `system.monitoring.tick(at)` and set it long). */
+  monitoringTickMs?: number;
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -118,6 +123,10 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     // Issue 16: the link a Telegram patient forwards to contacts needs the bot's username (from config, or from Telegram below).
     let telegramUsername = config.TELEGRAM_BOT_USERNAME;
     const contactInvites = config.telegramEnabled ? { contactInvites: { botUsername: () => telegramUsername } } : {};
+    const policy = () => getMonitoringPolicy(stores, config.monitoringPolicy);
+    const startCodeTtlMs = config.START_CODE_TTL_DAYS * 86_400_000;
+    // The scheduler needs the pipeline's mailboxes; the pipeline calls it back only once jobs run, after both exist.
+    let scheduler: MonitoringScheduler | undefined;
     const pipeline = new Pipeline({
       redis,
       prefix: config.REDIS_PREFIX,
@@ -137,11 +146,30 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       sweepEveryMs: overrides.sweepEveryMs,
       deadLetterReplayAfterMs: overrides.deadLetterReplayAfterMs,
       onItem: overrides.onItem,
+      monitoring: { turns: createMonitoringTurns({ policy, startCodeTtlMs }), onEvent: async (event, data) => scheduler?.onEvent(event, data) },
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();
-    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger, ...overrides.outreach });
+    const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, monitoring: stores.monitoring, mailboxes: pipeline.mailboxes, clock, logger, ...overrides.outreach });
     stops.push(() => outreach.close());
+    const monitoring = new MonitoringScheduler({
+      redis,
+      prefix: config.REDIS_PREFIX,
+      stores,
+      policy,
+      mailboxes: pipeline.mailboxes,
+      dispatch: (ids) => pipeline.dispatcher.dispatch(ids),
+      live,
+      ...(config.contactChannel ? { notify: (ids: number[]) => outreach.requestContacts(ids) } : {}),
+      ...(config.outreachChannel ? { outreachCases: (ids: number[]) => outreach.request(ids) } : {}),
+      startCodeTtlMs,
+      clock,
+      logger,
+      everyMs: overrides.monitoringTickMs ?? config.MONITORING_TICK_SECONDS * 1000,
+    });
+    scheduler = monitoring;
+    stops.push(() => monitoring.close());
+    if (config.roles.has('worker')) await monitoring.start();
 
     const coordination = createRedisCoordination(redis, `${config.REDIS_PREFIX}:`);
     const channels: Channel[] = [];
@@ -172,7 +200,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
         stops.push(() => channel.stop());
         const startSending = () => {
           pipeline.startOutbound(channel, limits);
-          if (channel.name === config.outreachChannel && 'checkNumber' in channel) outreach.start(channel as Channel & NumberChecker);
+          const writesFirst = channel.name === config.outreachChannel || channel.name === config.contactChannel;
+          if (writesFirst && 'checkNumber' in channel) outreach.start(channel as Channel & NumberChecker);
         };
         if (deferSending) deferSending(startSending);
         else startSending();
@@ -181,7 +210,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       }
     }
 
-    const system: System = { config, logger, db, stores, redis, flows, pipeline, outreach, live, metrics, channels, fakePlatform, stop: stopAll };
+    const system: System = { config, logger, db, stores, redis, flows, pipeline, outreach, monitoring, live, metrics, channels, fakePlatform, stop: stopAll };
     if (config.roles.has('web')) {
       // Loaded only for the web role, so worker and channel processes never load fastify.
       const { buildSystemWeb } = await import('./web/index.js');
@@ -199,7 +228,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           flows,
           metrics,
           redis,
-          queues: () => [...pipeline.queues(), outreach.queue],
+          queues: () => [...pipeline.queues(), outreach.queue, monitoring.queue],
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,
@@ -210,6 +239,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
             ...(whatsapp ? { requestPairingCode: (phone: string) => whatsapp.requestPairingCode(phone) } : {}),
           },
           ...(config.outreachChannel ? { outreach: (ids: number[]) => outreach.request(ids) } : {}),
+          monitoring,
         },
         clock,
       );

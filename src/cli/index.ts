@@ -6,6 +6,7 @@ const usage = `usage: npm run cli -- <command>
   users add --role tracer|coordinator|admin <email> [--name NAME]   create an account (prints a one-time password)
   tokens create <name> [--role coordinator|admin]                 create an API token (printed once)
   timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
+  monitoring tick [--at ISO-TIME] | monitoring policy             run the contact follow-up scheduler for a moment; print the policy
   demo                                                            fill an empty database with synthetic demo data`;
 
 /** `npm run cli -- ...`: administrative commands on the configured database. */
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       case 'timers': {
         const { runTimersCommand } = await import('./timers.js');
         return await runTimersCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
+      }
+      case 'monitoring': {
+        const { runMonitoringCommand } = await import('./monitoring.js');
+        return await runMonitoringCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { MonitoringPolicy } from '../domain/monitoring.js';
 import { EnvSchema, type Env, type Role } from './schema.js';
 
 /** The validated, frozen configuration every module receives; nothing else reads the environment. */
@@ -14,6 +15,10 @@ export interface Config extends Env {
   whatsappCloudEnabled: boolean;
   /** The channel outreach uses, or null when outreach is off. */
   outreachChannel: 'whatsapp' | 'fake' | null;
+  /** The channel contacts are notified on: the outreach channel, else the fake channel when it is on (issue 16). */
+  contactChannel: 'whatsapp' | 'fake' | null;
+  /** The quarantine policy's defaults (MONITORING_*); coordinators override them in the settings row. */
+  monitoringPolicy: MonitoringPolicy;
 }
 
 /** A configuration problem list: every bad variable at once, not the first one. */
@@ -46,23 +51,35 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     problems.push('WHATSAPP_ENABLED and WHATSAPP_CLOUD_*: only one WhatsApp channel can run (linked phone or Business Platform); turn one off');
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ characters)');
-  if (problems.length) throw new ConfigError(problems);
+  const policy = MonitoringPolicy.safeParse({
+    quarantineDays: env.MONITORING_QUARANTINE_DAYS,
+    entryTestDay: env.MONITORING_ENTRY_TEST_DAY,
+    exitTestDay: env.MONITORING_EXIT_TEST_DAY,
+    checkinHour: env.MONITORING_CHECKIN_HOUR,
+    timeZone: env.MONITORING_TIMEZONE ?? env.TIMEZONE,
+  });
+  if (!policy.success) for (const i of policy.error.issues) problems.push(`MONITORING_*: ${i.path.join('.')} ${i.message}`);
+  if (problems.length || !policy.success) throw new ConfigError(problems);
   const dataDir = path.resolve(baseDir, env.DATA_DIR);
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
   const whatsappCloudEnabled = cloudSet.length === cloudKeys.length;
   const realChannel = telegramEnabled || env.WHATSAPP_ENABLED || whatsappCloudEnabled;
+  const outreachChannel =
+    env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED || whatsappCloudEnabled ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL;
+  const fakeChannel = env.FAKE_CHANNEL === 'auto' ? !realChannel : env.FAKE_CHANNEL === 'on';
   return Object.freeze({
     ...env,
     DATA_DIR: dataDir,
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
-    fakeChannel: env.FAKE_CHANNEL === 'auto' ? !realChannel : env.FAKE_CHANNEL === 'on',
+    fakeChannel,
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
     patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && env.NODE_ENV !== 'production' : env.PATIENT_PHONE_PAGE === 'on',
     telegramEnabled,
     whatsappCloudEnabled,
-    outreachChannel:
-      env.OUTREACH_CHANNEL === 'auto' ? (env.WHATSAPP_ENABLED || whatsappCloudEnabled ? 'whatsapp' : null) : env.OUTREACH_CHANNEL === 'off' ? null : env.OUTREACH_CHANNEL,
+    outreachChannel,
+    contactChannel: outreachChannel ?? (fakeChannel ? 'fake' : null),
+    monitoringPolicy: policy.data,
   });
 }
 

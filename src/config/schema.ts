@@ -39,6 +39,15 @@ export const EnvSchema = z.object({
   START_CODE_TTL_DAYS: int(1, 90).default(14),
   QUARANTINE_DAYS: int(1, 60).default(14),
   CONTACT_TARGET: int(1, 1000).default(15),
+  /** Following contacts (issue 16): defaults of the policy coordinators can change on the monitoring page. */
+  MONITORING_QUARANTINE_DAYS: int(1, 60).default(5),
+  MONITORING_ENTRY_TEST_DAY: int(0, 60).default(1),
+  MONITORING_EXIT_TEST_DAY: int(1, 60).default(5),
+  MONITORING_CHECKIN_HOUR: int(0, 23).default(8),
+  /** The zone of quarantine days and the check-in hour (default: TIMEZONE). */
+  MONITORING_TIMEZONE: z.string().min(1).optional(),
+  /** How often the running system's monitoring tick runs (seconds). */
+  MONITORING_TICK_SECONDS: int(5, 3600).default(60),
   WEBHOOK_URLS: list.default([]),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   FAKE_CHANNEL: auto.default('auto'),

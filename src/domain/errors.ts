@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   'auth:forbidden': "the user's or token's role cannot use this",
   'auth:password_change_required': 'the user must choose their own password first',
   'api:no_outreach_channel': 'writing first needs WhatsApp (or OUTREACH_CHANNEL) enabled',
+  'api:contact_not_followed': 'the contact has no monitoring record (never enrolled: their quarantine had ended when they were named)',
 
   // Telegram Bot API calls, by how the call failed.
   'telegram:network': 'no answer from the Bot API (refused, reset, timeout)',

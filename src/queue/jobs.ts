@@ -30,6 +30,9 @@ export const OutreachJob = z.object({
   waitingSince: z.number().optional(),
 });
 export type OutreachJob = z.infer<typeof OutreachJob>;
+/** Notify a contact under follow-up (issue 16): same path as a case's outreach. */
+export const ContactOutreachJob = z.object({ enrolmentId: z.number().int(), waitingSince: z.number().optional() });
+export type ContactOutreachJob = z.infer<typeof ContactOutreachJob>;
 export type SendJob = z.infer<typeof SendJob>;
 export type EventJob = z.infer<typeof EventJob>;
 export type WebhookJob = z.infer<typeof WebhookJob>;

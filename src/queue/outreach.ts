@@ -5,7 +5,8 @@ import type { ChannelName } from '../domain/channel.js';
 import { ChannelUnavailableError } from '../domain/errors.js';
 import { errorFields, logEvent, logId } from '../domain/log-event.js';
 import type { CasesRepository } from '../domain/repositories/cases.js';
-import { OutreachJob, chatKey } from './jobs.js';
+import type { MonitoringRepository } from '../domain/repositories/monitoring.js';
+import { ContactOutreachJob, OutreachJob, chatKey } from './jobs.js';
 import type { Mailboxes } from './mailbox.js';
 
 /** A channel that can tell whether a phone number is reachable on it (WhatsApp's onWhatsApp; the fake channel). */
@@ -19,6 +20,8 @@ export interface OutreachOptions {
   redis: Redis;
   prefix: string;
   cases: CasesRepository;
+  /** Contacts under follow-up are notified through the same path (issue 16). */
+  monitoring?: Pick<MonitoringRepository, 'outreachTarget' | 'markQueued' | 'markNeedsCall'>;
   mailboxes: Mailboxes;
   clock: () => number;
   logger: Logger;
@@ -31,6 +34,8 @@ export interface OutreachOptions {
 }
 
 const ATTEMPTS = 6;
+/** The job name of a contact's notification (a case's outreach is `outreach`). */
+const CONTACT_JOB = 'notify-contact';
 
 /**
  * Writing first to confirmed cases: a job per case checks the number on the outreach channel; a reachable number gets the
@@ -59,13 +64,19 @@ export class Outreach {
     await this.queue.addBulk(caseIds.map((caseId) => ({ name: 'outreach', data: { caseId }, opts: { jobId: `outreach-${caseId}-${minute}` } })));
   }
 
+  /** Ask for the first message to these contacts under follow-up (a repeat within a minute is one job). */
+  async requestContacts(enrolmentIds: number[]): Promise<void> {
+    const minute = Math.floor(this.o.clock() / 60_000);
+    await this.queue.addBulk(enrolmentIds.map((enrolmentId) => ({ name: CONTACT_JOB, data: { enrolmentId }, opts: { jobId: `notify-${enrolmentId}-${minute}` } })));
+  }
+
   /** Start working on outreach jobs with this channel. */
   start(channel: NumberChecker): void {
     this.worker = new Worker(
       'outreach',
       async (job: Job, token?: string) => {
         try {
-          return await this.process(job, token, channel);
+          return job.name === CONTACT_JOB ? await this.processContact(job, token, channel) : await this.process(job, token, channel);
         } catch (err) {
           if (err instanceof DelayedError) throw err;
           // The last attempt: the case must not stay `new` behind a silent failed job.
@@ -113,8 +124,43 @@ export class Outreach {
     return 'sent';
   }
 
+  /**
+   * A contact under follow-up: a number on the channel gets the notification run through the chat's mailbox; no phone, or a
+   * number not on the channel, puts the contact on the tracers' call list.
+   */
+  private async processContact(job: Job, token: string | undefined, channel: NumberChecker): Promise<string> {
+    const { o } = this;
+    const data = ContactOutreachJob.parse(job.data);
+    const t = o.monitoring?.outreachTarget(data.enrolmentId);
+    if (!o.monitoring || !t || t.status !== 'active' || (t.notifyStatus !== 'pending' && t.notifyStatus !== 'queued')) return 'skipped';
+    if (!t.phone) {
+      o.monitoring.markNeedsCall(data.enrolmentId, 'no_phone', o.clock());
+      return 'no_phone';
+    }
+    let r: Awaited<ReturnType<NumberChecker['checkNumber']>>;
+    try {
+      r = await channel.checkNumber(t.phone);
+    } catch (err) {
+      if (!(err instanceof ChannelUnavailableError) || !token) throw err;
+      return this.waitForChannel(job, token, data, err);
+    }
+    const userId = r.userId ?? r.jid;
+    if (!r.exists || !userId) {
+      o.monitoring.markNeedsCall(data.enrolmentId, 'not_on_channel', o.clock());
+      logEvent(o.logger, 'info', 'contact not reachable on the outreach channel: needs a call', { enrolmentId: data.enrolmentId, channel: channel.name });
+      return 'not_on_channel';
+    }
+    o.monitoring.markQueued(data.enrolmentId, channel.name, userId, o.clock());
+    await o.mailboxes.enqueue(
+      chatKey(channel.name, userId),
+      { type: 'monitoring', action: 'notify', enrolmentId: data.enrolmentId, channel: channel.name, channelUserId: userId, id: String(job.id), enqueuedAt: o.clock() },
+      `monitoring:notify:${data.enrolmentId}`,
+    );
+    return 'sent';
+  }
+
   /** No connection: check again in `waitMs` without spending an attempt, or give up once the job waited `maxWaitMs`. */
-  private async waitForChannel(job: Job, token: string, data: OutreachJob, err: ChannelUnavailableError): Promise<string> {
+  private async waitForChannel(job: Job, token: string, data: OutreachJob | ContactOutreachJob, err: ChannelUnavailableError): Promise<string> {
     const now = this.o.clock();
     const waitingSince = data.waitingSince ?? now;
     if (now - waitingSince >= (this.o.maxWaitMs ?? 24 * 3600_000)) {
@@ -122,7 +168,7 @@ export class Outreach {
       return 'channel_unavailable';
     }
     if (data.waitingSince === undefined) await job.updateData({ ...data, waitingSince });
-    logEvent(this.o.logger, 'info', 'outreach waits for the channel', { jobId: logId(job.id ?? ''), caseId: data.caseId, error: err.code });
+    logEvent(this.o.logger, 'info', 'outreach waits for the channel', { jobId: logId(job.id ?? ''), ...('caseId' in data ? { caseId: data.caseId } : { enrolmentId: data.enrolmentId }), error: err.code });
     // Check again soon after a short outage, then every `waitMs`: the wait grows with the time already waited.
     await job.moveToDelayed(Date.now() + Math.min(this.o.waitMs ?? 30_000, Math.max(1_000, now - waitingSince)), token);
     throw new DelayedError();
@@ -130,6 +176,11 @@ export class Outreach {
 
   /** Outreach will not reach this case: a tracer calls (status `needs_call`, reason in the audit log). */
   private giveUp(job: Job, reason: 'outreach:failed' | 'outreach:channel_unavailable'): void {
+    if (job.name === CONTACT_JOB) {
+      const c = ContactOutreachJob.safeParse(job.data);
+      if (c.success) this.o.monitoring?.markNeedsCall(c.data.enrolmentId, reason === 'outreach:failed' ? 'failed' : 'channel_unavailable', this.o.clock());
+      return;
+    }
     const parsed = OutreachJob.safeParse(job.data);
     if (!parsed.success) return;
     const changed = this.o.cases.markNeedsCall(parsed.data.caseId, this.o.clock(), { reason, jobId: String(job.id) });

@@ -11,7 +11,7 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { StructuredRecords } from '../services/structured-records.js';
-import { ConversationService, type ContactInviteDeps, type TurnOutcome } from '../services/turn/index.js';
+import { ConversationService, type ContactInviteDeps, type MonitoringTurns, type TurnOutcome } from '../services/turn/index.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
@@ -48,6 +48,8 @@ export interface PipelineOptions {
    * Throwing at `start` fails the item as a crash in the turn would.
    */
   onItem?: (phase: 'start' | 'end', key: string, item: MailboxItem) => void | Promise<void>;
+  /** Following contacts (issue 16): the turn's monitoring rules, and a look at each domain event after the registry's. */
+  monitoring?: { turns: MonitoringTurns; onEvent(event: string, data: Record<string, unknown>): Promise<void> };
 }
 
 /** Rate limits of one channel's outbound queue (BullMQ's limiter is global per queue, across all workers). */
@@ -96,6 +98,7 @@ export class Pipeline implements PipelinePort {
       verifyFlow: o.verifyFlow,
       verifyChannels: new Set(['telegram', 'whatsapp']),
       ...(o.contactInvites ? { contactInvites: o.contactInvites } : {}),
+      ...(o.monitoring ? { monitoring: o.monitoring.turns } : {}),
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));
@@ -177,6 +180,7 @@ export class Pipeline implements PipelinePort {
         async (job: Job) => {
           const e = EventJob.parse(job.data);
           this.records.apply(e.event, e.data, o.clock());
+          await o.monitoring?.onEvent(e.event, e.data);
           if (PUBLIC_EVENTS.has(e.event) && o.webhookUrls.length) {
             await this.webhooks.addBulk(
               o.webhookUrls.map((url, i) => ({
@@ -313,6 +317,7 @@ export class Pipeline implements PipelinePort {
     // The turn stored them with their due time; the delayed jobs are only the cache that wakes the worker.
     if (timers.length) await this.recovery.cacheTimers(timers.map((t) => ({ ...t, kind: t.timer, dueAt: this.o.clock() + t.delayMs })));
     await this.publish(batch.flatMap((b) => b.live));
+    for (const item of batch.flatMap((b) => b.followUps)) await this.mailboxes.enqueue(chatKey(item.channel, item.channelUserId), item, `follow-up:${item.id}`);
   }
 
   private async publish(events: LiveEvent[]): Promise<void> {

@@ -11,7 +11,16 @@ export interface WebhookDelivery {
 }
 
 /** The events integrations can subscribe to. */
-export const PUBLIC_EVENTS = new Set(['interview.completed', 'contact.elicited', 'escalation.created']);
+export const PUBLIC_EVENTS = new Set([
+  'interview.completed',
+  'contact.elicited',
+  'escalation.created',
+  // Following contacts (issue 16): ids and dates only.
+  'contact.notified',
+  'contact.symptomatic',
+  'contact.released',
+  'contact.became_case',
+]);
 
 /** A webhook receiver answered with an error or could not be reached; the queue retries with backoff. */
 export class WebhookDeliveryError extends Error {

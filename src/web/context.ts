@@ -9,6 +9,7 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { LiveBus } from '../domain/live-events.js';
 import type { CannedReplies } from '../domain/canned-replies.js';
 import type { PipelinePort } from '../domain/pipeline-port.js';
+import type { MonitoringActions } from '../services/monitoring/index.js';
 import type { LiveStreams } from './live-stream.js';
 
 /** What the web server needs from the rest of the system. */
@@ -40,10 +41,13 @@ export interface WebDeps {
   outreach?: (caseIds: number[]) => Promise<void>;
   /** Start outreach on its own right after an import (config OUTREACH_ON_CREATE). */
   outreachOnCreate?: boolean;
+  /** Following contacts (issue 16): staff actions with effects after their commit (a tracer's test result). */
+  monitoring?: MonitoringActions;
 }
 
 /** The dependencies with defaults filled in, shared by every route module. */
-export interface WebContext extends Required<Omit<WebDeps, 'fakePlatform' | 'plugins' | 'deepLink' | 'outreach'>> {
+export interface WebContext extends Required<Omit<WebDeps, 'fakePlatform' | 'plugins' | 'deepLink' | 'outreach' | 'monitoring'>> {
+  monitoring: WebDeps['monitoring'];
   fakePlatform: FakePlatform | undefined;
   deepLink: WebDeps['deepLink'];
   outreach: WebDeps['outreach'];

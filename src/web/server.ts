@@ -46,6 +46,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     deepLink: deps.deepLink,
     outreach: deps.outreach,
     outreachOnCreate: deps.outreachOnCreate ?? false,
+    monitoring: deps.monitoring,
   };
   const app = Fastify({
     // pino 10's Logger type is wider than fastify's logger interface; the object is the same.

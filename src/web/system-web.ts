@@ -7,6 +7,7 @@ import type { PipelinePort } from '../domain/pipeline-port.js';
 import { verifyApiToken } from '../services/api-tokens.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
+import type { MonitoringActions } from '../services/monitoring/index.js';
 import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
 import { errorBody } from './error-body.js';
@@ -40,6 +41,8 @@ export interface WebServices {
   whatsappLink: Pick<WhatsAppAdminDeps, 'linkState' | 'requestPairingCode'>;
   /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
   outreach?: (caseIds: number[]) => Promise<void>;
+  /** Following contacts (issue 16): a tracer's or the API's test result, with its effects. */
+  monitoring?: MonitoringActions;
 }
 
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
@@ -69,6 +72,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
     flows: s.flows,
     ...deepLink,
     ...outreach,
+    ...(s.monitoring ? { monitoring: s.monitoring } : {}),
     plugins: [
       apiRoutes({
         db,
@@ -78,6 +82,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000,
         ...deepLink,
         ...outreach,
+        ...(s.monitoring ? { monitoring: s.monitoring } : {}),
       }),
       telegramWebhookRoutes(telegram),
       whatsappCloudWebhookRoutes(() => s.whatsappCloud),

@@ -65,7 +65,11 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
     linkExposure: (exposureId, enrolmentId, now) =>
       sql(`INSERT OR IGNORE INTO monitoring_exposures (exposure_id, enrolment_id, created_at) VALUES (?, ?, ?)`).run(exposureId, enrolmentId, now).changes > 0,
     exposureToEnrol: (exposureId) => sql(`${TO_ENROL} AND x.id = ?`).get(exposureId) as ExposureToEnrol | undefined,
-    unenrolledExposures: (limit) => sql(`${TO_ENROL} ORDER BY x.id LIMIT ?`).all(limit) as ExposureToEnrol[],
+    exposureToEnrolBySource: (sourceKey) => sql(`${TO_ENROL} AND x.source_key = ?`).get(sourceKey) as ExposureToEnrol | undefined,
+    // Exposures arrive in id order, give or take the events in flight: looking behind the newest enrolled one by a margin
+    // finds late ones without scanning the whole table every tick.
+    unenrolledExposures: (limit) =>
+      sql(`${TO_ENROL} AND x.id > coalesce((SELECT max(exposure_id) FROM monitoring_exposures), 0) - 5000 ORDER BY x.id LIMIT ?`).all(limit) as ExposureToEnrol[],
     pendingNotifications: (before, limit) =>
       (sql(`SELECT id FROM monitoring_enrolments WHERE status = 'active' AND notify_status = 'pending' AND created_at < ? ORDER BY id LIMIT ?`).all(before, limit) as { id: number }[]).map((r) => r.id),
     contact: (contactId) => sql(`SELECT id, name, phone, area FROM contacts WHERE id = ?`).get(contactId) as ReturnType<MonitoringRepository['contact']>,
@@ -135,11 +139,12 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
         `UPDATE monitoring_enrolments SET missed_in_row = missed_in_row + 1, updated_at = ?
          WHERE id IN (SELECT enrolment_id FROM monitoring_checkins WHERE status = 'sent' AND date < ?)`,
       ).run(now, date);
-      sql(`UPDATE monitoring_checkins SET status = 'missed' WHERE status = 'sent' AND date < ?`).run(date);
+      const missed = sql(`UPDATE monitoring_checkins SET status = 'missed' WHERE status = 'sent' AND date < ?`).run(date).changes;
       sql(`UPDATE monitoring_checkins SET status = 'skipped' WHERE status IN ('planned', 'queued') AND date < ?`).run(date);
-      return (
+      const unresponsive = (
         sql(`SELECT id FROM monitoring_enrolments WHERE status = 'active' AND missed_in_row >= ? AND unresponsive_at IS NULL ORDER BY id`).all(misses) as { id: number }[]
       ).map((r) => r.id);
+      return { missed, unresponsive };
     },
     dueCheckins: (at, requeueBefore, limit) =>
       sql(

@@ -119,7 +119,9 @@ export interface MonitoringRepository {
   linkExposure(exposureId: number, enrolmentId: number | null, now: number): boolean;
   /** The exposure with what enrolment needs, when it is not enrolled yet. */
   exposureToEnrol(exposureId: number): ExposureToEnrol | undefined;
-  /** Exposures never enrolled (e.g. added by a tracer or an import), oldest first. */
+  /** The exposure recorded from this event source (`conversation:key:index`), when it is not enrolled yet. */
+  exposureToEnrolBySource(sourceKey: string): ExposureToEnrol | undefined;
+  /** Exposures never enrolled (e.g. added by a tracer or an import), oldest first; only the newest ids are looked at. */
   unenrolledExposures(limit: number): ExposureToEnrol[];
   /** Active records waiting for outreach since before `before`. */
   pendingNotifications(before: number, limit: number): number[];
@@ -149,8 +151,11 @@ export interface MonitoringRepository {
    * returns how many were added (existing ones are kept).
    */
   planDay(date: string, dueAt: number, dayStart: number, now: number): number;
-  /** Check-ins sent before `date` and not answered become missed (others not sent become skipped); returns record ids now at `misses` or more in a row without escalation. */
-  markMissedBefore(date: string, misses: number, now: number): number[];
+  /**
+   * Check-ins sent before `date` and not answered become missed (those never sent, skipped); returns how many were missed
+   * and the active records now at `misses` or more in a row that were not escalated yet.
+   */
+  markMissedBefore(date: string, misses: number, now: number): { missed: number; unresponsive: number[] };
   /** Check-ins planned and due by `at`, and queued ones not handled since `requeueBefore` (their item was lost). */
   dueCheckins(at: number, requeueBefore: number, limit: number): DueCheckin[];
   markCheckinQueued(id: number, now: number): void;

@@ -2,7 +2,7 @@ export { MonitoringFlowIds, firstName, runContext, type RunContext, type RunStag
 export { enrolExposure, enrolPending, type EnrolOutcome } from './enrol.js';
 export { becomeCase, release, releaseReason } from './outcomes.js';
 export { getMonitoringPolicy, updateMonitoringPolicy, type PolicyProblem } from './policy.js';
-export { contactMonitoring, recordCallOutcome, recordTestResult, type ContactMonitoring, type ResultActor, type TestResultOutcome } from './results.js';
+export { contactMonitoring, recordCallOutcome, recordTestResult, type ContactMonitoring, type MonitoringActions, type ResultActor, type TestResultOutcome } from './results.js';
 export { reportsSymptoms } from './rules.js';
 export { monitoringTick, REQUEUE_AFTER_MS, type TickReport, type TickStores } from './tick.js';
 export { createMonitoringTurns } from './turns.js';

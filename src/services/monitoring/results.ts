@@ -1,11 +1,11 @@
 import type { CallOutcome, MonitoringPolicy, MonitoringStage } from '../../domain/monitoring.js';
 import { monitoringStage } from '../../domain/monitoring.js';
 import type { CheckinRecord, EnrolmentRecord, Repositories } from '../../domain/repositories/index.js';
-import type { MailboxItem } from '../../domain/mailbox-item.js';
 import { localDate } from '../../flow/answers/index.js';
 import type { ConversationState } from '../../flow/types.js';
 import { audit } from '../audit.js';
 import { changeOwnership } from '../change-ownership.js';
+import type { FollowUp } from '../turn/turn-outcome.js';
 import { MonitoringFlowIds } from './context.js';
 import { becomeCase, releaseReason } from './outcomes.js';
 
@@ -24,7 +24,13 @@ export type TestResultOutcome =
   | { kind: 'not_found' }
   /** The contact is known but not followed (never enrolled): nothing to record the result on. */
   | { kind: 'not_followed' }
-  | { kind: 'recorded'; duplicate: boolean; enrolmentId: number; caseId?: number; followUps: MailboxItem[]; outboxIds: number[]; outreachCaseIds: number[] };
+  | { kind: 'recorded'; duplicate: boolean; enrolmentId: number; caseId?: number; followUps: FollowUp[]; outboxIds: number[]; outreachCaseIds: number[] };
+
+/** The loop's staff actions that need work after their commit (dispatch, mailboxes, outreach); given to the web layer. */
+export interface MonitoringActions {
+  /** `recordTestResult` for a tracer or an API token, then its effects. */
+  recordTestResult(contactId: number, r: { result: 'positive' | 'negative'; testedAt: string }, actor: ResultActor): Promise<TestResultOutcome>;
+}
 
 /**
  * Record a lab result for a contact (a tracer, or the API): the one home for both. Positive: the contact becomes a case
@@ -46,7 +52,7 @@ export function recordTestResult(
     const e = m.byContact(contactId);
     if (!e) return { kind: 'not_followed' };
     const fx = { outboxIds: [] as number[] };
-    const done = { kind: 'recorded' as const, enrolmentId: e.id, followUps: [] as MailboxItem[], outboxIds: fx.outboxIds, outreachCaseIds: [] as number[] };
+    const done = { kind: 'recorded' as const, enrolmentId: e.id, followUps: [] as FollowUp[], outboxIds: fx.outboxIds, outreachCaseIds: [] as number[] };
     if (r.result === 'positive') {
       if (e.status === 'became_case' && e.becameCaseId !== null) return { ...done, duplicate: true, caseId: e.becameCaseId };
       const made = becomeCase(stores, e, { testedAt: r.testedAt, source }, { now: opts.now, startCodeTtlMs: opts.startCodeTtlMs }, fx);

@@ -53,7 +53,8 @@ export function monitoringTick(stores: TickStores, policy: MonitoringPolicy, at:
   const dueAt = epochAtLocal(date, `${policy.checkinHour}:00`, policy.timeZone);
   if (at >= dueAt) {
     stores.transactions.transaction(() => {
-      const unresponsive = m.markMissedBefore(date, UNRESPONSIVE_AFTER_MISSES, at);
+      const { missed, unresponsive } = m.markMissedBefore(date, UNRESPONSIVE_AFTER_MISSES, at);
+      report.missed = missed;
       for (const id of unresponsive) if (escalateUnresponsive(stores, id, at, report)) report.unresponsive++;
       report.planned = m.planDay(date, dueAt, epochAtLocal(date, '00:00', policy.timeZone), at);
     });

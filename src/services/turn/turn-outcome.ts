@@ -14,6 +14,9 @@ export interface TimerRequest {
   delayMs: number;
 }
 
+/** A mailbox item a turn leaves for after its commit: it names its chat. */
+export type FollowUp = Extract<MailboxItem, { type: 'outreach' | 'monitoring' }>;
+
 /** What one handled mailbox item committed; the caller dispatches the outbox, arms timers and publishes live events. */
 export interface TurnOutcome {
   conversationId: number | null;
@@ -24,7 +27,7 @@ export interface TurnOutcome {
   errors: string[];
   duplicate: boolean;
   /** Items to put in chats' mailboxes after the commit (a contact who became a case starts the interview in their chat). */
-  followUps: MailboxItem[];
+  followUps: FollowUp[];
 }
 
 /** An outcome with nothing in it yet. */

@@ -9,6 +9,8 @@ import { caseDetail, listContacts, listEscalations, findCaseId } from '../../ser
 import { toCsv } from '../../services/csv.js';
 import QRCode from 'qrcode';
 import { errorBody } from '../error-body.js';
+import { contactsApi } from './contacts-api.js';
+import type { MonitoringActions } from '../../services/monitoring/index.js';
 
 /** The deep link and a QR code image of it (PNG data URL), to print on a letter or send by SMS. */
 async function startLink(deepLink: ApiDeps['deepLink'], code: string): Promise<{ telegramLink?: string; telegramQr?: string }> {
@@ -34,6 +36,8 @@ export interface ApiDeps {
   outreach?: (caseIds: number[]) => Promise<void>;
   /** Outreach right after creation (OUTREACH_ON_CREATE). */
   outreachOnCreate?: boolean;
+  /** Following contacts (issue 16): test results with their effects. */
+  monitoring?: MonitoringActions;
 }
 
 const EscalationQuery = z.object({ status: z.enum(['open', 'pending', 'resolved']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -158,6 +162,8 @@ export function apiRoutes(deps: ApiDeps) {
           }
           return { contacts: rows };
         });
+
+        contactsApi(api, repos, deps);
 
         api.get('/escalations', { schema: { summary: 'Escalations, oldest and most urgent first', tags: ['escalations'] } }, async (req, reply) => {
           const q = EscalationQuery.safeParse(req.query);
