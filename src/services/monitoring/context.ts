@@ -24,6 +24,7 @@ export function runContext(e: EnrolmentRecord, contactName: string, today: strin
   return {
     contact: { name: contactName, first_name: firstName(contactName) },
     monitoring: {
+      today,
       exposure_date: e.lastExposureDate,
       quarantine_end: e.quarantineEnd,
       test_dates: e.testDates,

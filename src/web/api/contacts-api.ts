@@ -34,9 +34,8 @@ export function contactsApi(api: FastifyInstance, repos: Repositories, deps: Con
       ...contact,
       monitoring: m
         ? {
-            status: m.enrolment.status,
-            stage: m.stage,
             ...m.enrolment,
+            stage: m.stage,
             checkins: m.checkins.map((k) => ({ date: k.date, day: k.day, status: k.status, sentAt: k.sentAt, answeredAt: k.answeredAt, hasSymptoms: k.hasSymptoms, symptoms: k.symptoms, testResult: k.testResult })),
           }
         : null,
