@@ -44,7 +44,8 @@ const checkin = (r: CheckinRow | undefined): CheckinRecord | undefined =>
 export function createMonitoringRepository(db: Db): MonitoringRepository {
   const sql = statementCache(db);
   const one = (where: string, ...args: unknown[]) => enrolment(sql(`SELECT ${ENROLMENT} FROM monitoring_enrolments e WHERE ${where} LIMIT 1`).get(...args) as Row | undefined);
-  const touch = (set: string, where: string) => (id: number, ...args: unknown[]) => sql(`UPDATE monitoring_enrolments SET ${set} WHERE id = ? ${where}`).run(...args, id).changes > 0;
+    // Parameters bind in text order: those of SET, then of the extra condition, then the id.
+  const touch = (set: string, where: string) => (id: number, ...args: unknown[]) => sql(`UPDATE monitoring_enrolments SET ${set} WHERE 1 ${where} AND id = ?`).run(...args, id).changes > 0;
   return {
     byId: (id) => one('e.id = ?', id),
     byContact: (contactId) => one(`e.contact_id = ? ORDER BY (e.status = 'active') DESC, e.id DESC`, contactId),
