@@ -9,6 +9,9 @@
  * `npm run bench -- --scale [--json] [--scale-size full|small]` measures the inbox at issue 6's scale instead: 100,000
  * conversations and 1,000,000 messages in SQLite, queue and conversation pages timed at the server, 1,000 live streams held
  * (see bench/scale). No Redis.
+ *
+ * `npm run bench -- --monitoring N [--json]` measures following N contacts (issue 16, see bench/monitoring.ts): seconds to
+ * enrol them and to plan one day's check-ins, and the peak RSS. SQLite only.
  */
 import { pathToFileURL } from 'node:url';
 import { BENCH_USAGE, formatScaleSummary, formatSummary, parseBenchArgs, runBench, runScaleBench } from './index.js';
@@ -16,6 +19,19 @@ import { BENCH_USAGE, formatScaleSummary, formatSummary, parseBenchArgs, runBenc
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(BENCH_USAGE);
+    return 0;
+  }
+  const m = argv.indexOf('--monitoring');
+  if (m >= 0) {
+    const n = Number(argv[m + 1]);
+    if (!Number.isInteger(n) || n < 1) {
+      console.error('usage: npm run bench -- --monitoring N [--json]');
+      return 2;
+    }
+    const { runMonitoringBench } = await import('./monitoring.js');
+    const r = runMonitoringBench(n, (line) => console.log(line));
+    console.log(`monitoring ${r.contacts}: enrol ${r.enrolSeconds} s, plan a day ${r.planSeconds} s (${r.planned} check-ins), peak RSS ${r.peakRssMb} MB`);
+    if (argv.includes('--json')) console.log(JSON.stringify(r));
     return 0;
   }
   const opts = parseBenchArgs(argv, process.env);

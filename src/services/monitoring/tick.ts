@@ -67,10 +67,12 @@ export function monitoringTick(stores: TickStores, policy: MonitoringPolicy, at:
       } else if (stores.transactions.transaction(() => release(stores, e, releaseReason(e, date)!, at, report))) report.released++;
     }
   }
-  for (const k of m.dueCheckins(at, at - REQUEUE_AFTER_MS, limit)) {
-    m.markCheckinQueued(k.checkinId, at);
-    report.items.push({ type: 'monitoring', action: 'checkin', enrolmentId: k.enrolmentId, checkinId: k.checkinId, channel: k.channel, channelUserId: k.channelUserId, id: `checkin-${k.checkinId}`, enqueuedAt: at });
-  }
+  stores.transactions.transaction(() => {
+    for (const k of m.dueCheckins(at, at - REQUEUE_AFTER_MS, limit)) {
+      m.markCheckinQueued(k.checkinId, at);
+      report.items.push({ type: 'monitoring', action: 'checkin', enrolmentId: k.enrolmentId, checkinId: k.checkinId, channel: k.channel, channelUserId: k.channelUserId, id: `checkin-${k.checkinId}`, enqueuedAt: at });
+    }
+  });
   return report;
 }
 
