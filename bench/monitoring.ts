@@ -17,7 +17,7 @@ export interface MonitoringBenchResult {
   planned: number;
   /** Check-ins made into mailbox items by that tick (the rest follow in later ticks, paced by the channels). */
   queuedFirstTick: number;
-  /** Seconds of a second tick at the same moment (plans nothing twice). */
+  /** Seconds of a second tick at the same moment: it plans nothing again and queues the next batch of check-ins. */
   repeatTickSeconds: number;
   peakRssMb: number;
   dbFileMb: number;
@@ -28,7 +28,7 @@ const CONTACTS_PER_CASE = 15;
 
 /**
  * Follow `n` contacts in a fresh SQLite file: seed cases, contacts and exposures (not timed), enrol them all (timed), mark
- * them notified (not timed), then run the tick of their first check-in morning (timed) and once more at the same moment.
+ * them notified and confirmed (not timed), then run the tick of their first check-in morning (timed) and once more at the same moment.
  */
 export function runMonitoringBench(n: number, log: (line: string) => void = () => {}): MonitoringBenchResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-bench-monitoring-'));
@@ -61,13 +61,14 @@ export function runMonitoringBench(n: number, log: (line: string) => void = () =
     }
     const enrolSeconds = (performance.now() - start) / 1000;
     log(`enrolled ${enrolled} in ${enrolSeconds.toFixed(1)} s`);
-    c.prepare(`UPDATE monitoring_enrolments SET notify_status = 'sent', notified_at = ?, channel = 'fake', channel_user_id = 'c' || contact_id`).run(t0);
+    c.prepare(`UPDATE monitoring_enrolments SET notify_status = 'sent', notified_at = ?, replied_at = ?, channel = 'fake', channel_user_id = 'c' || contact_id`).run(t0, t0);
 
     const morning = Date.parse('2026-12-01T08:00:00+07:00');
     start = performance.now();
     const tick = monitoringTick(stores, POLICY, morning);
     const planSeconds = (performance.now() - start) / 1000;
     log(`planned ${tick.planned} check-ins (${tick.items.length} queued now) in ${planSeconds.toFixed(1)} s`);
+    const queued = tick.items.length;
     start = performance.now();
     const again = monitoringTick(stores, POLICY, morning);
     const repeatTickSeconds = (performance.now() - start) / 1000;
@@ -79,7 +80,7 @@ export function runMonitoringBench(n: number, log: (line: string) => void = () =
       enrolSeconds: round(enrolSeconds),
       planSeconds: round(planSeconds),
       planned: tick.planned,
-      queuedFirstTick: tick.items.length,
+      queuedFirstTick: queued,
       repeatTickSeconds: round(repeatTickSeconds),
       peakRssMb: rss.peakMb(),
       dbFileMb: Math.round(statSync(file).size / 1024 / 1024),

@@ -17,7 +17,7 @@ describe('the contacts API: monitoring status and lab results', () => {
   beforeAll(async () => {
     const x = h.name('LAB-1', { name: 'Siti Aminah', phone: SITI }, '2026-11-30');
     h.tick();
-    h.notify(h.stores.monitoring.activeByContact(x.contactId)!.id, SITI);
+    h.notifyAndConfirm(h.stores.monitoring.activeByContact(x.contactId)!.id, SITI, 'Siti Aminah');
     h.tick('2026-12-01T08:00:00');
     contactId = x.contactId;
     const clock = () => h.now;
@@ -42,7 +42,7 @@ describe('the contacts API: monitoring status and lab results', () => {
     const res = await get(`/api/v1/contacts/${contactId}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ id: contactId, name: 'Siti Aminah', phone: SITI, monitoring: { status: 'active', stage: 'notified', quarantineEnd: '2026-12-05', lastExposureDate: '2026-11-30' } });
+    expect(body).toMatchObject({ id: contactId, name: 'Siti Aminah', phone: SITI, monitoring: { status: 'active', stage: 'monitoring', quarantineEnd: '2026-12-05', lastExposureDate: '2026-11-30' } });
     expect(body.monitoring.checkins).toEqual([expect.objectContaining({ date: '2026-12-01', day: 1, status: 'sent' })]);
     expect((await get('/api/v1/contacts/424242')).statusCode).toBe(404);
     expect((await web.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}` })).statusCode).toBe(401);

@@ -17,7 +17,7 @@ describe('npm run cli -- monitoring', () => {
     const x = h.name('LAB-1', { name: 'Siti Aminah', phone: SITI }, '2026-11-30');
     h.tick();
     const e = h.stores.monitoring.activeByContact(x.contactId)!;
-    h.notify(e.id, SITI);
+    h.notifyAndConfirm(e.id, SITI, 'Siti Aminah');
     const first = await run(h, ['tick', '--at', '2026-12-01T08:00:00+07:00']);
     expect(first.code).toBe(0);
     expect(first.out).toContain('(local date 2026-12-01): 0 exposures enrolled, 0 contacts waiting for notification, 1 check-ins planned, 1 runs started');

@@ -133,7 +133,7 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
         `INSERT OR IGNORE INTO monitoring_checkins (enrolment_id, date, day, due_at, status, created_at)
          SELECT id, ?, CAST(julianday(?) - julianday(last_exposure_date) AS INTEGER), ?, 'planned', ?
          FROM monitoring_enrolments
-         WHERE status = 'active' AND notify_status = 'sent' AND notified_at < ? AND last_exposure_date < ? AND last_checkin_date >= ?`,
+         WHERE status = 'active' AND notify_status = 'sent' AND replied_at IS NOT NULL AND notified_at < ? AND last_exposure_date < ? AND last_checkin_date >= ?`,
       ).run(date, date, dueAt, now, dayStart, date, date).changes,
     markMissedBefore: (date, misses, now) => {
       sql(

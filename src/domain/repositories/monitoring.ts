@@ -132,6 +132,7 @@ export interface MonitoringRepository {
   markQueued(id: number, channel: ChannelName, channelUserId: string, now: number): void;
   markNotified(id: number, now: number): boolean;
   markNeedsCall(id: number, problem: string, now: number): boolean;
+  /** The person proved who they are in the notification run (`replied_at`). */
   markReplied(id: number, now: number): void;
   /** Sets symptomatic_at the first time; true when it did. */
   markSymptomatic(id: number, now: number): boolean;
@@ -147,7 +148,8 @@ export interface MonitoringRepository {
   toRelease(date: string, limit: number): number[];
 
   /**
-   * Plan one check-in on `date` for every active, notified record whose period covers it (and notified before `dayStart`);
+   * Plan one check-in on `date` for every active record whose period covers it, notified before `dayStart` and confirmed
+   * (the person typed their name: nothing about a quarantine goes to a number not proven to be theirs);
    * returns how many were added (existing ones are kept).
    */
   planDay(date: string, dueAt: number, dayStart: number, now: number): number;

@@ -65,7 +65,7 @@ export function recordTestResult(
     if (!m.recordResult(e.id, { result: 'negative', testedAt: r.testedAt, source }, opts.now)) return { ...done, duplicate: true };
     auditResult(stores, actor, e, r, opts.now);
     const after = m.byId(e.id)!;
-    if (releaseReason(after, localDate(opts.now, opts.policy.timeZone)) && after.channel && after.channelUserId && after.notifyStatus === 'sent') {
+    if (releaseReason(after, localDate(opts.now, opts.policy.timeZone)) && after.channel && after.channelUserId && after.notifyStatus === 'sent' && after.repliedAt !== null) {
       done.followUps.push({ type: 'monitoring', action: 'release', enrolmentId: e.id, channel: after.channel, channelUserId: after.channelUserId, id: `release-${e.id}`, enqueuedAt: opts.now });
     }
     return { ...done, duplicate: false };

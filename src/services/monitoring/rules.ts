@@ -50,7 +50,8 @@ export function applyRules(d: TurnDeps, o: RuleOptions, t: MonitoredTurn, out: T
   };
   if (stage === 'release' || stage === 'closed') return completed ? closedRun() : undefined;
 
-  if (t.lastInboundAt !== null) m.markReplied(e.id, now);
+  // Confirmed who they are (typed their name): from now on the chat may talk about their quarantine every morning.
+  if (conv.flowId === MonitoringFlowIds.notify && state.answers.identity_confirmed === true) m.markReplied(e.id, now);
   const answers = state.answers;
   if ((completed || escalated) && e.status === 'active' && reportsSymptoms(answers) && m.markSymptomatic(e.id, now)) {
     const symptoms = symptomList(answers.symptoms);

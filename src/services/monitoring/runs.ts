@@ -42,7 +42,7 @@ function freeChat(d: TurnDeps, open: ConversationRecord | undefined, now: number
 /**
  * Open a contact's run for a monitoring item, in the turn's transaction: the notification (first message), a day's check-in,
  * or the release message. Each item has one effect: the record's notify status and the check-in's status say whether it
- * ran already. The engine's reminder and expiry timers are not armed: the tick counts unanswered check-ins itself.
+ * ran already.
  */
 export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: number): TurnOutcome {
   const out = emptyOutcome();
@@ -100,5 +100,8 @@ export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: 
   }
   if (item.action === 'checkin' && item.checkinId !== undefined) m.startCheckin(item.checkinId, conv.id, now);
   const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
-  return projectTurn(d, { conv, state: turn.state, caseId: null, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm: [] }, turn.events, out);
+  // The notification keeps the flow's reminders and expiry (a contact who never answers goes to a tracer); check-ins arm
+  // none: the tick counts unanswered ones itself.
+  const arm: ('reminder' | 'expire')[] = item.action === 'notify' ? ['reminder', 'expire'] : [];
+  return projectTurn(d, { conv, state: turn.state, caseId: null, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm }, turn.events, out);
 }

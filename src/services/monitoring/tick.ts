@@ -30,6 +30,9 @@ export interface TickReport {
   live: LiveEvent[];
 }
 
+/** The settings row holding the last local date whose check-ins were planned. */
+export const PLANNED_DATE_SETTING = 'monitoring.planned_date';
+
 /** A queued check-in whose item was not handled this long after is queued again (Redis lost it). */
 export const REQUEUE_AFTER_MS = 10 * 60_000;
 
@@ -37,7 +40,7 @@ export const REQUEUE_AFTER_MS = 10 * 60_000;
  * The scheduler, as if the clock read `at` (tests, demos and operators replay a day with `monitoring tick --at`). Idempotent:
  * every step reads and writes stored rows with due times, so a second tick at the same moment adds nothing.
  * 1. enrol exposures not enrolled yet and list records waiting for outreach;
- * 2. from the local check-in hour on: yesterday's unanswered check-ins become missed (two in a row: `contact_unresponsive`),
+ * 2. once a day, from the local check-in hour on: yesterday's unanswered check-ins become missed (two in a row: `contact_unresponsive`),
  *    today's check-ins are planned for every active notified record whose period covers today (one SQL statement), and
  *    records past their last day (or with a negative exit test and no symptoms) are released;
  * 3. check-ins due by `at` become mailbox items (queued), at most `limit` a tick: the channels' throttles pace them anyway.
@@ -51,17 +54,21 @@ export function monitoringTick(stores: TickStores, policy: MonitoringPolicy, at:
   report.notify = [...new Set([...pending.created, ...m.pendingNotifications(at - 60_000, limit)])];
 
   const dueAt = epochAtLocal(date, `${policy.checkinHour}:00`, policy.timeZone);
-  if (at >= dueAt) {
+  // The day's pass runs once (the setting remembers the date): re-planning a million records every minute would cost
+  // seconds of a busy writer for nothing.
+  if (at >= dueAt && m.getSetting(PLANNED_DATE_SETTING) !== date) {
     stores.transactions.transaction(() => {
       const { missed, unresponsive } = m.markMissedBefore(date, UNRESPONSIVE_AFTER_MISSES, at);
       report.missed = missed;
       for (const id of unresponsive) if (escalateUnresponsive(stores, id, at, report)) report.unresponsive++;
       report.planned = m.planDay(date, dueAt, epochAtLocal(date, '00:00', policy.timeZone), at);
+      m.putSetting(PLANNED_DATE_SETTING, date, null, at);
     });
-    for (const id of m.toRelease(date, limit)) {
+    for (const id of m.toRelease(date, Number.MAX_SAFE_INTEGER)) {
       const e = m.byId(id);
       if (!e || !releaseReason(e, date)) continue;
-      if (e.channel && e.channelUserId && e.notifyStatus === 'sent') {
+      // Only a confirmed person hears the release (it names their quarantine); others are closed quietly.
+      if (e.channel && e.channelUserId && e.notifyStatus === 'sent' && e.repliedAt !== null) {
         // The release run closes the record and says the date in the contact's chat.
         report.items.push({ type: 'monitoring', action: 'release', enrolmentId: id, channel: e.channel, channelUserId: e.channelUserId, id: `release-${id}`, enqueuedAt: at });
       } else if (stores.transactions.transaction(() => release(stores, e, releaseReason(e, date)!, at, report))) report.released++;

@@ -62,6 +62,12 @@ export function loopHarness(start: string) {
       stores.monitoring.markQueued(enrolmentId, 'fake', phone, h.now);
       return h.run([{ type: 'monitoring', action: 'notify', enrolmentId, channel: 'fake', channelUserId: phone, id: `n-${enrolmentId}`, enqueuedAt: h.now }]);
     },
+    /** Notified, and the person proved who they are by typing their name (check-ins start only then). */
+    notifyAndConfirm(enrolmentId: number, phone: string, name: string) {
+      h.notify(enrolmentId, phone);
+      h.say(phone, 'halo');
+      h.say(phone, name);
+    },
     seq: 0,
     /** The contact types `text` in their chat. */
     say(phone: string, text: string) {

@@ -132,3 +132,22 @@ describe('following a contact (services over SQLite and the real flows)', () => 
     expect(at('2026-12-01T08:00:00')).toBe(Date.parse('2026-12-01T01:00:00Z'));
   });
 });
+
+describe('a number not proven to be the contact', () => {
+  it('gets no check-in and no release message: only the neutral first message and its reminders', () => {
+    const h = loopHarness('2026-11-30T10:00:00');
+    const x = h.name('LAB-1', { name: 'Siti Aminah', phone: SITI }, '2026-11-30');
+    h.tick();
+    const e = h.stores.monitoring.activeByContact(x.contactId)!;
+    h.notify(e.id, SITI);
+    h.say(SITI, 'halo');
+    h.say(SITI, 'Budi');
+    expect(h.tick('2026-12-01T08:00:00').planned).toBe(0);
+    expect(h.stores.monitoring.byId(e.id)!.repliedAt).toBeNull();
+    h.tick('2026-12-07T08:00:00');
+    expect(h.stores.monitoring.byId(e.id)).toMatchObject({ status: 'released', closedReason: 'released_end' });
+    expect(h.texts(SITI).some((t) => /karantina|quarantine/i.test(t))).toBe(false);
+    // The notification run keeps the flow's reminder and expiry timers (a tracer takes over a contact who never answers).
+    expect(h.db.$client.prepare(`SELECT count(*) AS n FROM timers`).get()).toEqual({ n: 2 });
+  });
+});
