@@ -23,10 +23,13 @@ export const MailboxItem = z.discriminatedUnion('type', [
     id: z.string(),
     enqueuedAt: z.number(),
   }),
-  /** Following a contact (issue 16): the first message, a daily check-in or the release, on the contact's chat. */
+  /**
+   * Following a contact (issue 16), on the contact's chat: the first message, a daily check-in, the release, or the case
+   * interview of a contact who tested positive (they proved who they are in this chat already).
+   */
   z.object({
     type: z.literal('monitoring'),
-    action: z.enum(['notify', 'checkin', 'release']),
+    action: z.enum(['notify', 'checkin', 'release', 'interview']),
     enrolmentId: z.number().int(),
     checkinId: z.number().int().optional(),
     channel: ChannelName,

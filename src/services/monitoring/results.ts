@@ -57,8 +57,9 @@ export function recordTestResult(
       if (e.status === 'became_case' && e.becameCaseId !== null) return { ...done, duplicate: true, caseId: e.becameCaseId };
       const made = becomeCase(stores, e, { testedAt: r.testedAt, source }, { now: opts.now, startCodeTtlMs: opts.startCodeTtlMs }, fx);
       const chat = e.channel && e.channelUserId ? { channel: e.channel, channelUserId: e.channelUserId } : undefined;
-      if (chat && closeIdleRun(stores, chat, opts.now)) done.followUps.push({ type: 'outreach', caseId: made.caseId, ...chat, id: `became-case-${made.caseId}`, enqueuedAt: opts.now });
-      else done.outreachCaseIds.push(made.caseId);
+      if (chat && e.repliedAt !== null && closeIdleRun(stores, chat, opts.now)) {
+        done.followUps.push({ type: 'monitoring', action: 'interview', enrolmentId: e.id, ...chat, id: `became-case-${made.caseId}`, enqueuedAt: opts.now });
+      } else done.outreachCaseIds.push(made.caseId);
       auditResult(stores, actor, e, r, opts.now, made.caseId);
       return { ...done, duplicate: false, caseId: made.caseId };
     }

@@ -76,8 +76,8 @@ export function applyRules(d: TurnDeps, o: RuleOptions, t: MonitoredTurn, out: T
   if (e.status !== 'active') return closedRun();
   if (completed.step === 'result_positive' || result === 'positive') {
     const made = becomeCase(d.stores, e, { testedAt: today, source: 'chat' }, { now, startCodeTtlMs: o.startCodeTtlMs }, fx);
-    // The interview starts at once in this chat: the follow-up opens it as outreach does, after this run is closed.
-    out.followUps.push({ type: 'outreach', caseId: made.caseId, channel: conv.channel, channelUserId: conv.channelUserId, id: `became-case-${made.caseId}`, enqueuedAt: now });
+    // The interview starts at once in this chat: the follow-up opens it after this run is closed.
+    out.followUps.push({ type: 'monitoring', action: 'interview', enrolmentId: e.id, channel: conv.channel, channelUserId: conv.channelUserId, id: `became-case-${made.caseId}`, enqueuedAt: now });
     return { closedReason: 'completed' };
   }
   if (result === 'negative') m.recordResult(e.id, { result: 'negative', testedAt: today, source: 'chat' }, now);

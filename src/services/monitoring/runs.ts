@@ -6,6 +6,7 @@ import type { FlowDefinition } from '../../flow/definition.js';
 import { initialState, step } from '../../flow/engine.js';
 import type { ConversationState } from '../../flow/types.js';
 import { changeOwnership } from '../change-ownership.js';
+import { caseContext } from '../turn/identify-case.js';
 import { addEvent } from '../outbox.js';
 import { projectTurn } from '../turn/project-turn.js';
 import type { TurnDeps } from '../turn/turn-deps.js';
@@ -56,6 +57,7 @@ export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: 
     if (item.checkinId !== undefined) m.skipCheckin(item.checkinId, now);
     return out;
   };
+  if (item.action === 'interview') return startInterview(d, e, item, now);
   let stage: RunStage = 'checkin';
   if (item.action === 'notify') {
     if (e.status !== 'active' || e.notifyStatus === 'sent') return out;
@@ -104,4 +106,26 @@ export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: 
   // none: the tick counts unanswered ones itself.
   const arm: ('reminder' | 'expire')[] = item.action === 'notify' ? ['reminder', 'expire'] : [];
   return projectTurn(d, { conv, state: turn.state, caseId: null, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm }, turn.events, out);
+}
+
+/**
+ * A contact who tested positive becomes a case and the case interview starts at once in the chat where they already proved
+ * who they are (by typing their name), so it opens on the interview itself, not on the identity check of a stranger's chat.
+ */
+function startInterview(d: TurnDeps, e: EnrolmentRecord, item: MonitoringItem, now: number): TurnOutcome {
+  const out = emptyOutcome();
+  const { conversations, cases } = d.stores;
+  const c = e.becameCaseId !== null ? cases.byId(e.becameCaseId) : undefined;
+  const latest = d.flows.latest(d.defaultFlow);
+  if (!c || !latest || c.status !== 'new') return out;
+  if (conversations.latestForChat(item.channel, item.channelUserId)?.optedOut) return out;
+  if (!freeChat(d, conversations.openForChat(item.channel, item.channelUserId), now)) return out;
+  const ctx = caseContext(cases, c.id);
+  const state = initialState(latest.flow, { lang: ctx.lang, case: ctx.fields });
+  const conv = conversations.insert({ channel: item.channel, channelUserId: item.channelUserId, caseId: c.id, flowId: latest.flowId, flowVersion: latest.version, state: JSON.stringify(state), lang: ctx.lang, now });
+  out.conversationId = conv.id;
+  cases.setStatus(c.id, 'contacting', now);
+  cases.markReached(c.id, now);
+  const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
+  return projectTurn(d, { conv, state: turn.state, caseId: c.id, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm: ['reminder', 'expire'] }, turn.events, out);
 }

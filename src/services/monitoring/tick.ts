@@ -4,7 +4,8 @@ import { MonitoringReasons, UNRESPONSIVE_AFTER_MISSES, type MonitoringPolicy } f
 import type { Repositories } from '../../domain/repositories/index.js';
 import { localDate } from '../../flow/answers/index.js';
 import { epochAtLocal } from '../../flow/clock.js';
-import { escalateConversation } from '../escalations.js';
+import { changeOwnership } from '../change-ownership.js';
+import { escalateConversation, recordEscalation } from '../escalations.js';
 import { enrolPending } from './enrol.js';
 import { release, releaseReason } from './outcomes.js';
 
@@ -92,7 +93,17 @@ function escalateUnresponsive(stores: TickStores, enrolmentId: number, now: numb
   if (!e.channel || !e.channelUserId) return true;
   const conv = stores.conversations.latestForChat(e.channel, e.channelUserId);
   if (!conv) return true;
-  const r = escalateConversation(stores, conv, { reason: MonitoringReasons.unresponsive, priority: 'high', detail: null }, now);
+  const req = { reason: MonitoringReasons.unresponsive, priority: 'high' as const, detail: null };
+  if (conv.owner === 'closed') {
+    // The chat was closed (a tracer resolved it earlier): it comes back to the queue, as a chat that writes again does.
+    const change = changeOwnership(stores.conversations, conv, [{ type: 'reopen' }, { type: 'escalate' }], now, { closedReason: null });
+    if (!change.ok || !change.written) return true;
+    const r = recordEscalation(stores, { ...req, conversationId: conv.id, caseId: conv.caseId, stepId: conv.stepId }, change.ownership.assigneeId, now);
+    report.outboxIds.push(...r.outboxIds);
+    report.live.push({ type: 'conversation.updated', conversationId: conv.id, at: now }, ...r.live);
+    return true;
+  }
+  const r = escalateConversation(stores, conv, req, now);
   if (r.ok) {
     report.outboxIds.push(...r.outboxIds);
     report.live.push(...r.live);

@@ -63,6 +63,18 @@ describe('following a contact (services over SQLite and the real flows)', () => 
     expect(h.db.$client.prepare(`SELECT count(*) AS n FROM escalations`).get()).toEqual({ n: 1 });
   });
 
+  it('puts a closed chat back in the queue when its contact stops answering', () => {
+    const h = loopHarness('2026-11-30T10:00:00');
+    notified(h);
+    h.tick('2026-12-01T08:00:00');
+    h.tick('2026-12-02T08:00:00');
+    // A tracer had closed the chat (resolved) before the second miss is counted.
+    h.db.$client.prepare(`UPDATE conversations SET owner = 'closed', closed_reason = 'resolved' WHERE channel_user_id = ?`).run(SITI);
+    expect(h.tick('2026-12-03T08:00:00').unresponsive).toBe(1);
+    const last = h.db.$client.prepare(`SELECT c.owner, e.reason FROM conversations c JOIN escalations e ON e.conversation_id = c.id ORDER BY c.id DESC`).get();
+    expect(last).toEqual({ owner: 'tracer', reason: 'contact_unresponsive' });
+  });
+
   it('releases at the end of the period with the date, and a later message hears only that the quarantine has ended', () => {
     const h = loopHarness('2026-11-30T10:00:00');
     const x = notified(h);
