@@ -16,7 +16,8 @@ import { DeliveryService } from './services/delivery.js';
 import { DeliveryReceipts, type DeliveryReceipt } from './services/delivery-receipts.js';
 import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
-import { createMonitoringTurns, getMonitoringPolicy } from './services/monitoring/index.js';
+import { createMonitoringTurns, getMonitoringPolicy, linkInviteChat } from './services/monitoring/index.js';
+import type { InviteIdentified, TurnOutcome } from './services/turn/index.js';
 import type { buildSystemWeb } from './web/index.js';
 
 type Redis = ReturnType<typeof redisConnection>;
@@ -122,8 +123,16 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const metrics = createMetrics();
     // Issue 16: the link a Telegram patient forwards to contacts needs the bot's username (from config, or from Telegram below).
     let telegramUsername = config.TELEGRAM_BOT_USERNAME;
-    const contactInvites = config.telegramEnabled ? { contactInvites: { botUsername: () => telegramUsername } } : {};
     const policy = () => getMonitoringPolicy(stores, config.monitoringPolicy);
+    const contactInvites = config.telegramEnabled
+      ? {
+          contactInvites: {
+            botUsername: () => telegramUsername,
+            // The contact who typed their name gets their follow-up in this chat (loop-core's monitoring service).
+            identified: (who: InviteIdentified, now: number, out: TurnOutcome) => linkInviteChat(stores, { policy }, who, now, out),
+          },
+        }
+      : {};
     const startCodeTtlMs = config.START_CODE_TTL_DAYS * 86_400_000;
     // The scheduler needs the pipeline's mailboxes; the pipeline calls it back only once jobs run, after both exist.
     let scheduler: MonitoringScheduler | undefined;

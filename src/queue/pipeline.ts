@@ -48,8 +48,7 @@ export interface PipelineOptions {
    * Throwing at `start` fails the item as a crash in the turn would.
    */
   onItem?: (phase: 'start' | 'end', key: string, item: MailboxItem) => void | Promise<void>;
-  /** Following contacts (issue 16): the turn's monitoring rules, and a look at each domain event after the registry's. */
-  monitoring?: { turns: MonitoringTurns; onEvent(event: string, data: Record<string, unknown>): Promise<void> };
+  monitoring?: { turns: MonitoringTurns; onEvent(event: string, data: Record<string, unknown>): Promise<void> }; // issue 16: rules, events
 }
 
 /** Rate limits of one channel's outbound queue (BullMQ's limiter is global per queue, across all workers). */
@@ -97,8 +96,7 @@ export class Pipeline implements PipelinePort {
       defaultCountry: o.defaultCountry,
       verifyFlow: o.verifyFlow,
       verifyChannels: new Set(['telegram', 'whatsapp']),
-      ...(o.contactInvites ? { contactInvites: o.contactInvites } : {}),
-      ...(o.monitoring ? { monitoring: o.monitoring.turns } : {}),
+      contactInvites: o.contactInvites, monitoring: o.monitoring?.turns, // issue 16
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));

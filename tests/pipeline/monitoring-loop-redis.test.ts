@@ -100,8 +100,8 @@ describe('the tracing loop, end to end through the pipeline and the fake channel
       expect(again.items).toEqual([]);
       expect(report.planned).toBe(2);
 
-      await shows(JOKO, `hari ke-${day} dari 5`, seen.joko);
       if (day < 6) {
+        await shows(JOKO, `hari ke-${day} dari 5`, seen.joko);
         await answer(JOKO, 'tidak');
       } else {
         // The day after the exit test: the result. Positive: a case, and the case interview starts in this chat at once.

@@ -6,3 +6,4 @@ export { contactMonitoring, recordCallOutcome, recordTestResult, type ContactMon
 export { reportsSymptoms } from './rules.js';
 export { monitoringTick, REQUEUE_AFTER_MS, type TickReport, type TickStores } from './tick.js';
 export { createMonitoringTurns } from './turns.js';
+export { linkInviteChat } from './runs.js';

@@ -1,6 +1,6 @@
 import type { MailboxItem } from '../../domain/mailbox-item.js';
 import type { MonitoringPolicy } from '../../domain/monitoring.js';
-import type { ConversationRecord, EnrolmentRecord } from '../../domain/repositories/index.js';
+import type { ConversationRecord, EnrolmentRecord, Repositories } from '../../domain/repositories/index.js';
 import { localDate } from '../../flow/answers/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
 import { initialState, step } from '../../flow/engine.js';
@@ -9,9 +9,10 @@ import { changeOwnership } from '../change-ownership.js';
 import { caseContext } from '../turn/identify-case.js';
 import { addEvent } from '../outbox.js';
 import { projectTurn } from '../turn/project-turn.js';
-import type { TurnDeps } from '../turn/turn-deps.js';
+import type { InviteIdentified, TurnDeps } from '../turn/turn-deps.js';
 import { emptyOutcome, type TurnOutcome } from '../turn/turn-outcome.js';
 import { MonitoringFlowIds, runContext, type RunStage } from './context.js';
+import { enrolPending } from './enrol.js';
 import { release, releaseReason } from './outcomes.js';
 
 type MonitoringItem = Extract<MailboxItem, { type: 'monitoring' }>;
@@ -101,7 +102,9 @@ export function startRun(d: TurnDeps, o: RunOptions, item: MonitoringItem, now: 
     out.outboxIds.push(addEvent(d.stores.outbox, conv.id, 'contact.notified', { contactId: e.contactId, enrolmentId: e.id, conversationId: conv.id, notifiedAt: now }, now));
   }
   if (item.action === 'checkin' && item.checkinId !== undefined) m.startCheckin(item.checkinId, conv.id, now);
-  const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
+  // A person who proved who they are elsewhere (a Telegram invite) starts at the exposure message, past the name check.
+  const proven = item.action === 'notify' && e.repliedAt !== null && latest.flow.steps.some((x) => x.id === 'exposure');
+  const turn = step(latest.flow, state, proven ? { kind: 'resume', stepId: 'exposure' } : { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
   // The notification keeps the flow's reminders and expiry (a contact who never answers goes to a tracer); check-ins arm
   // none: the tick counts unanswered ones itself.
   const arm: ('reminder' | 'expire')[] = item.action === 'notify' ? ['reminder', 'expire'] : [];
@@ -128,4 +131,23 @@ function startInterview(d: TurnDeps, e: EnrolmentRecord, item: MonitoringItem, n
   cases.markReached(c.id, now);
   const turn = step(latest.flow, state, { kind: 'start' }, { now }, { defaultCountry: d.defaultCountry });
   return projectTurn(d, { conv, state: turn.state, caseId: c.id, now, lastInboundAt: null, inboundAt: null, flow: latest.flow, arm: ['reminder', 'expire'] }, turn.events, out);
+}
+
+/**
+ * A contact who opened a forwarded Telegram invite and typed their name (issue 16): their chat becomes the record's chat,
+ * identity proven, and the notification run follows there (from the exposure message: the name check is done). Inside the
+ * invite turn's transaction; false when the contact is not followed (the chat then goes to a tracer).
+ */
+export function linkInviteChat(stores: Pick<Repositories, 'monitoring' | 'transactions'>, o: RunOptions, who: InviteIdentified, now: number, out: TurnOutcome): boolean {
+  const m = stores.monitoring;
+  let e = m.activeByContact(who.contactId);
+  if (!e) {
+    enrolPending(stores, o.policy(), now);
+    e = m.activeByContact(who.contactId);
+  }
+  if (!e || e.notifyStatus === 'sent') return false;
+  m.markQueued(e.id, who.channel, who.channelUserId, now);
+  m.markReplied(e.id, now);
+  out.followUps.push({ type: 'monitoring', action: 'notify', enrolmentId: e.id, channel: who.channel, channelUserId: who.channelUserId, id: `invite-${e.id}`, enqueuedAt: now });
+  return true;
 }
