@@ -309,8 +309,7 @@ export class Pipeline implements PipelinePort {
   }
 
   private async afterCommit(batch: TurnOutcome[]): Promise<void> {
-    const outboxIds = batch.flatMap((b) => b.outboxIds);
-    await this.dispatcher.dispatch(outboxIds);
+    await this.dispatcher.dispatch(batch.flatMap((b) => b.outboxIds));
     const timers = batch.flatMap((b) => b.timers);
     // The turn stored them with their due time; the delayed jobs are only the cache that wakes the worker.
     if (timers.length) await this.recovery.cacheTimers(timers.map((t) => ({ ...t, kind: t.timer, dueAt: this.o.clock() + t.delayMs })));
