@@ -132,6 +132,7 @@ describe('the tracing loop, end to end through the pipeline and the fake channel
     expect(escalation).toEqual({ detail: 'symptomatic_contact', priority: 'high', status: 'open' });
     expect(queue.map((q) => q.conversationId)).toContain(sitiConv);
     expect(sql<{ s: number | null }>(`SELECT symptomatic_at AS s FROM monitoring_enrolments WHERE contact_id = ?`, siti).s).not.toBeNull();
+    expect(count(sys.db, `SELECT count(*) AS n FROM outbox WHERE payload LIKE '%"event":"contact.symptomatic"%'`)).toBe(1);
 
     // Joko: a new case whose record names the contact it came from (the chain edge to Ani), interviewed in the same chat.
     const became = sql<{ id: number; status: string; source_contact_id: number }>(`SELECT id, status, source_contact_id FROM cases WHERE id <> ?`, kase!.id);
