@@ -124,14 +124,10 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     // Issue 16: the link a Telegram patient forwards to contacts needs the bot's username (from config, or from Telegram below).
     let telegramUsername = config.TELEGRAM_BOT_USERNAME;
     const policy = () => getMonitoringPolicy(stores, config.monitoringPolicy);
+    // The contact who typed their name in an invite chat gets their follow-up in that chat (services/monitoring).
+    const identified = (who: InviteIdentified, now: number, out: TurnOutcome) => linkInviteChat(stores, { policy }, who, now, out);
     const contactInvites = config.telegramEnabled
-      ? {
-          contactInvites: {
-            botUsername: () => telegramUsername,
-            // The contact who typed their name gets their follow-up in this chat (loop-core's monitoring service).
-            identified: (who: InviteIdentified, now: number, out: TurnOutcome) => linkInviteChat(stores, { policy }, who, now, out),
-          },
-        }
+      ? { contactInvites: { botUsername: () => telegramUsername, ...(config.MONITORING_ENABLED ? { identified } : {}) } }
       : {};
     const startCodeTtlMs = config.START_CODE_TTL_DAYS * 86_400_000;
     // The scheduler needs the pipeline's mailboxes; the pipeline calls it back only once jobs run, after both exist.
@@ -155,7 +151,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       sweepEveryMs: overrides.sweepEveryMs,
       deadLetterReplayAfterMs: overrides.deadLetterReplayAfterMs,
       onItem: overrides.onItem,
-      monitoring: { turns: createMonitoringTurns({ policy, startCodeTtlMs }), onEvent: async (event, data) => scheduler?.onEvent(event, data) },
+      // Off (MONITORING_ENABLED=false): no enrolment on named contacts; the rules still see runs already going.
+      monitoring: { turns: createMonitoringTurns({ policy, startCodeTtlMs }), onEvent: async (event, data) => (config.MONITORING_ENABLED ? scheduler?.onEvent(event, data) : undefined) },
     });
     stops.push(() => pipeline.close());
     if (config.roles.has('worker')) pipeline.startWorkers();
@@ -178,7 +175,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     scheduler = monitoring;
     stops.push(() => monitoring.close());
-    if (config.roles.has('worker')) await monitoring.start();
+    if (config.roles.has('worker') && config.MONITORING_ENABLED) await monitoring.start();
 
     const coordination = createRedisCoordination(redis, `${config.REDIS_PREFIX}:`);
     const channels: Channel[] = [];

@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   START_CODE_TTL_DAYS: int(1, 90).default(14),
   QUARANTINE_DAYS: int(1, 60).default(14),
   CONTACT_TARGET: int(1, 1000).default(15),
+  /** Following contacts (issue 16): off, named contacts are recorded but nobody is enrolled, notified or checked on. */
+  MONITORING_ENABLED: bool.default(true),
   /** Following contacts (issue 16): defaults of the policy coordinators can change on the monitoring page. */
   MONITORING_QUARANTINE_DAYS: int(1, 60).default(5),
   MONITORING_ENTRY_TEST_DAY: int(0, 60).default(1),

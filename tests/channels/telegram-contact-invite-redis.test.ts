@@ -24,7 +24,7 @@ describe('a contact who opens a forwarded Telegram invite link', () => {
   });
 
   it('is asked to type their name in a chat linked to no case, which names nobody, and the match is followed in that chat', async () => {
-    sys = await startTestSystem(inject('redisUrl'), { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
+    sys = await startTestSystem(inject('redisUrl'), { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, MONITORING_ENABLED: 'true' });
     const sql = (q: string, ...args: unknown[]) => sys!.db.$client.prepare(q).run(...args);
     const now = Date.now();
     sql(`INSERT INTO cases (id, external_id, name, confirmed_at, language) VALUES (41, 'JKT-0041', 'Rudi Hartono', ?, 'id')`, now);

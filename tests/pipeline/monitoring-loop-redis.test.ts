@@ -32,7 +32,7 @@ describe('the tracing loop, end to end through the pipeline and the fake channel
   beforeAll(async () => {
     sys = await startTestSystem(
       inject('redisUrl'),
-      { ROLES: 'worker,channels', OUTREACH_CHANNEL: 'fake', FLOWS_DIR: flowsDir() },
+      { ROLES: 'worker,channels', OUTREACH_CHANNEL: 'fake', FLOWS_DIR: flowsDir(), MONITORING_ENABLED: 'true' },
       { clock: () => now, monitoringTickMs: 3_600_000 },
     );
     phone = sys.fakePlatform!;
