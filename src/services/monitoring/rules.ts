@@ -34,7 +34,7 @@ export function applyRules(d: TurnDeps, o: RuleOptions, t: MonitoredTurn, out: T
   const { conv, state, events, now } = t;
   if (conv.flowId !== MonitoringFlowIds.notify && conv.flowId !== MonitoringFlowIds.checkin) return undefined;
   const m = d.stores.monitoring;
-  const e = conv.channel && m.byChat(conv.channel, conv.channelUserId);
+  const e = m.byChat(conv.channel, conv.channelUserId);
   if (!e) return undefined;
   const stage = (state as ConversationState & { monitoring?: { stage?: string } }).monitoring?.stage ?? 'checkin';
   const completed = events.find((ev) => ev.type === 'completed');
