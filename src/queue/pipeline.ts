@@ -92,7 +92,6 @@ export class Pipeline implements PipelinePort {
       defaultFlow: o.defaultFlow,
       defaultCountry: o.defaultCountry,
       verifyFlow: o.verifyFlow,
-      verifyChannels: new Set(['telegram', 'whatsapp']),
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));

@@ -56,3 +56,9 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Overrides for suites about queue mechanics (ordering, recovery, reminders): the default interview is played as a plain
+ * script, without the identity check every real chat starts with (that one is tested in tests/channels/*-identity*).
+ */
+export const SCRIPTED = { skipIdentityCheck: true } as const;

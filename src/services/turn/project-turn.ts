@@ -9,6 +9,9 @@ import { recordBotReply } from './transcript.js';
 import type { TurnDeps } from './turn-deps.js';
 import { durationMs, type TimerRequest, type TurnOutcome } from './turn-outcome.js';
 
+/** The escalation reason of a person who says the message reached the wrong number (flows/verify-identity.yaml). */
+const WRONG_NUMBER = 'wrong_number';
+
 /** One turn's result, ready to be written. */
 export interface TurnToProject {
   conv: ConversationRecord;
@@ -65,6 +68,8 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         );
         out.live.push(...r.live);
         out.outboxIds.push(...r.outboxIds);
+        // Issue 17: the case's number reached someone else; a tracer must find the right one.
+        if (e.reason === 'flow_handoff' && e.detail === WRONG_NUMBER && t.caseId !== null) cases.setStatus(t.caseId, 'needs_call', now);
         break;
       }
       case 'completed':

@@ -1,4 +1,3 @@
-import type { ChannelName } from '../../domain/channel.js';
 import type { Repositories } from '../../domain/repositories/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
 
@@ -19,8 +18,6 @@ export interface TurnDeps {
   flows: FlowLookup;
   defaultFlow: string;
   defaultCountry: string;
-  /** The flow that confirms who an unlinked chat is (case number + date of birth) before the interview. */
+  /** The flow every new chat starts on, on every channel: the person proves who they are before the interview. */
   verifyFlow?: string;
-  /** Channels whose unlinked chats must verify first (the fake channel is a development tool and skips it). */
-  verifyChannels?: ReadonlySet<ChannelName>;
 }
