@@ -1,3 +1,4 @@
+import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
@@ -9,16 +10,21 @@ export type UiLang = 'id' | 'en';
 type InboxKey = keyof typeof inboxEn;
 type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
-type SharedKeys = (InboxKey & CoordinatorKey) | (InboxKey & WhatsAppAdminKey) | (CoordinatorKey & WhatsAppAdminKey);
+type ConsentKey = keyof typeof consentEn;
+type SharedKeys =
+  | (InboxKey & CoordinatorKey)
+  | (InboxKey & WhatsAppAdminKey)
+  | (CoordinatorKey & WhatsAppAdminKey)
+  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

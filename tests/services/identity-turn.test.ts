@@ -135,3 +135,37 @@ describe('nothing is disclosed before the person proves who they are (issue 17)'
     expect(botTexts(db, 'anon').join('\n')).toContain('Hasil tes COVID-19 Anda positif');
   });
 });
+
+describe('consent is recorded per conversation (issue 17)', () => {
+  const verified = () => {
+    const s = setUp();
+    s.outreach();
+    s.text('ya');
+    s.text('14/03/1990');
+    return s;
+  };
+  const records = (db: Db) => db.$client.prepare(`SELECT conversation_id, case_id, flow_id, flow_version, step_id, text_shown, language, answer, answered_at FROM consent_records`).all() as Record<string, unknown>[];
+
+  it('keeps the flow version, the exact question the person read, the answer and the time', () => {
+    const { db, text } = verified();
+    const question = botTexts(db).at(-1)!;
+    expect(question).toContain('Apakah Anda bersedia');
+    const out = text('iya');
+    const version = row(db, `SELECT version FROM flow_versions WHERE flow_id = 'case-interview' ORDER BY version DESC LIMIT 1`).version;
+    expect(records(db)).toEqual([
+      { conversation_id: out.conversationId, case_id: 1, flow_id: 'case-interview', flow_version: version, step_id: 'consent', text_shown: question, language: 'id', answer: 'given', answered_at: expect.any(Number) },
+    ]);
+    expect(row(db, `SELECT count(*) AS n FROM answers WHERE key = 'identity_answer'`).n).toBe(1);
+  });
+
+  it('a decline keeps only the case, that they declined and when: the answers and texts typed before are gone', () => {
+    const { db, text } = verified();
+    text('tidak');
+    expect(records(db)).toEqual([expect.objectContaining({ case_id: 1, answer: 'declined', step_id: 'consent' })]);
+    expect((db.$client.prepare(`SELECT key FROM answers ORDER BY key`).all() as { key: string }[]).map((r) => r.key)).toEqual(['consent']);
+    // The date of birth and the other texts the person typed are not kept; that messages came, and when, is.
+    expect(row(db, `SELECT count(*) AS n FROM messages WHERE direction = 'in' AND text IS NOT NULL`).n).toBe(0);
+    expect(row(db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`).n).toBe(3);
+    expect(botTexts(db).at(-1)).toContain('petugas kami menghubungi Anda di lain waktu');
+  });
+});

@@ -15,6 +15,7 @@ import { createWhatsAppAuthRepository } from './whatsapp-auth-repository.js';
 // --- data ---
 import { createApiTokenRepository, createSessionRepository, createUserRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createConsentRepository } from './consent-repository.js';
 import { createContactRegistryRepository } from './contact-registry-repository.js';
 import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
@@ -57,6 +58,7 @@ export function createRepositories(db: Db): Repositories {
     sessions: createSessionRepository(db),
     apiTokens: createApiTokenRepository(db),
     audit: createAuditRepository(db),
+    consent: createConsentRepository(db),
     flowVersions: createFlowVersionRepository(db),
     contactRegistry: createContactRegistryRepository(db),
     reports: createReportRepository(db),

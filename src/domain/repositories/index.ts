@@ -11,6 +11,7 @@ import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
 // --- data: imports ---
 import type { ApiTokenRepository, SessionRepository, UserRepository } from './accounts.js';
 import type { AuditRepository } from './audit.js';
+import type { ConsentRepository } from './consent.js';
 import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
@@ -44,6 +45,7 @@ export type * from './whatsapp-auth.js';
 // --- data: repositories outside the pipeline core ---
 export type * from './accounts.js';
 export type * from './audit.js';
+export type * from './consent.js';
 export type * from './contact-registry.js';
 export type * from './demo.js';
 export type * from './flows.js';
@@ -71,6 +73,7 @@ export interface Repositories {
   sessions: SessionRepository;
   apiTokens: ApiTokenRepository;
   audit: AuditRepository;
+  consent: ConsentRepository;
   flowVersions: FlowVersionRepository;
   contactRegistry: ContactRegistryRepository;
   reports: ReportRepository;

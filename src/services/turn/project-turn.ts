@@ -5,6 +5,7 @@ import type { ConversationState, EngineEvent } from '../../flow/types.js';
 import { changeOwnership } from '../change-ownership.js';
 import { recordEscalation } from '../escalations.js';
 import { addEvent, addOutbox } from '../outbox.js';
+import { CONSENT_KEY, recordConsent } from './consent-record.js';
 import { recordBotReply } from './transcript.js';
 import type { TurnDeps } from './turn-deps.js';
 import { durationMs, type TimerRequest, type TurnOutcome } from './turn-outcome.js';
@@ -48,6 +49,7 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         break;
       case 'answer_saved':
         answers.upsert({ conversationId: conv.id, caseId: t.caseId, key: e.key, value: JSON.stringify(e.value), raw: e.raw, stepId: e.step, now });
+        if (e.key === CONSENT_KEY && t.flow?.id === conv.flowId) recordConsent(d.stores, conv, t.caseId, { step: e.step, value: e.value, lang: t.state.lang }, now);
         break;
       case 'item_collected': {
         const list = t.state.lists[e.key] ?? [];

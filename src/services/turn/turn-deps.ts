@@ -10,7 +10,7 @@ export interface FlowLookup {
 }
 
 /** The repositories a turn writes through, in one transaction. */
-export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers'>;
+export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'consent'>;
 
 /** Everything a turn needs; no state of its own between calls. */
 export interface TurnDeps {

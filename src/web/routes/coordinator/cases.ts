@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../../../services/audit.js';
 import { caseDetail } from '../../../services/case-queries.js';
+import { consentCard } from '../../views/consent-card.js';
 import { renewStartCode } from '../../../services/cases.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
@@ -66,6 +67,7 @@ ${fresh
     ${ctx.outreach ? html`<form method="post" action="/coord/cases/outreach" class="inline">${csrfField(req)}<input type="hidden" name="ids" value="${id}"><input type="hidden" name="back" value="${id}"><button type="submit" id="outreach-btn">${t(lang, 'start_outreach')}</button></form>` : ''}
     <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
+  ${consentCard(lang, d.consent, (at) => when(lang, at))}
   <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${shown(v)}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
   <section class="card"><h2>${t(lang, 'conversations')}</h2>${conversations.length
     ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${c.channel} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner}${c.closedReason ? ` (${c.closedReason})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
