@@ -6,6 +6,7 @@ import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { t } from '../i18n.js';
 import { errorPage, formatTime, page, sendHtml } from '../layout.js';
+import { phonePlayRoutes, playPanel } from './phone-play.js';
 
 const PatientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const UserQuery = z.object({ user: PatientId.default('demo') });
@@ -90,6 +91,7 @@ export function phoneRoutes(ctx: WebContext) {
       app.get('/phone', async (req, reply) => errorPage(reply, req, 404, t(req.lang, 'phone_off')));
       return;
     }
+    phonePlayRoutes(app, ctx, platform);
     const log = new PatientLog();
     type Listener = (userId: string) => void;
     const listeners = new Set<Listener>();
@@ -121,7 +123,7 @@ export function phoneRoutes(ctx: WebContext) {
   <form method="post" action="/phone/send" class="phone-start" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="start">
     <input name="code" placeholder="${t(lang, 'start_code')}" aria-label="${t(lang, 'start_code')}" size="12"><button type="submit">${t(lang, 'start')}</button></form>
 </div>
-<p class="muted small center">${t(lang, 'phone_intro')}</p>`;
+<p class="muted small center">${t(lang, 'phone_intro')}</p>${playPanel(req)}`;
       return sendHtml(reply, 200, page(req, { title: t(lang, 'phone_title'), body, bodyClass: 'phone-page', scripts: ['phone.js'] }));
     });
 

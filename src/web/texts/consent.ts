@@ -1,4 +1,4 @@
-/** Texts of the consent records (issue 17) and the patient phone's "play a case" list. English is the reference. */
+/** Texts of the consent records (issue 17) and of playing a case on the patient phone (issue 14). English is the reference. */
 export const consentEn = {
   consent_title: 'Consent',
   consent_none: 'No consent answer recorded yet.',
@@ -8,10 +8,9 @@ export const consentEn = {
   consent_flow: 'Flow version',
   consent_text_shown: 'Text shown',
   consent_declined_note: 'After a decline only the case, that they declined and when are kept; the answers and texts typed before were removed.',
-  play_case_title: 'Play a case',
-  play_case_intro: 'Cases with a phone number (development only). Open one to be that person: the bot first asks for the date of birth or the case number shown here.',
-  play_case: 'Play',
-  play_case_none: 'No case with a phone number yet: import one under /coord/cases/import or run "npm run cli -- demo".',
+  play_sample: 'Play a sample case',
+  play_sample_intro: 'Development: create a sample case ({name}) and be that person here. The bot first asks for the date of birth: type {dob}.',
+  play_on_phone: 'Play this case on /phone',
 };
 
 /** Bahasa Indonesia. */
@@ -24,8 +23,7 @@ export const consentId: Record<keyof typeof consentEn, string> = {
   consent_flow: 'Versi alur',
   consent_text_shown: 'Teks yang ditampilkan',
   consent_declined_note: 'Setelah menolak, yang disimpan hanya kasusnya, bahwa ia menolak, dan waktunya; jawaban dan teks yang diketik sebelumnya sudah dihapus.',
-  play_case_title: 'Mainkan kasus',
-  play_case_intro: 'Kasus yang punya nomor HP (hanya untuk pengembangan). Buka salah satu untuk berperan sebagai orang itu: bot akan menanyakan tanggal lahir atau nomor kasus yang tertera di sini.',
-  play_case: 'Mainkan',
-  play_case_none: 'Belum ada kasus dengan nomor HP: impor di /coord/cases/import atau jalankan "npm run cli -- demo".',
+  play_sample: 'Mainkan kasus contoh',
+  play_sample_intro: 'Pengembangan: buat kasus contoh ({name}) dan berperan sebagai orang itu di sini. Bot pertama-tama menanyakan tanggal lahir: ketik {dob}.',
+  play_on_phone: 'Mainkan kasus ini di /phone',
 };

@@ -65,6 +65,7 @@ ${fresh
   <div class="actions">
     <form method="post" action="/coord/cases/${id}/start-link" class="inline">${csrfField(req)}<button type="submit" id="new-link-btn">${t(lang, 'new_start_link')}</button></form>
     ${ctx.outreach ? html`<form method="post" action="/coord/cases/outreach" class="inline">${csrfField(req)}<input type="hidden" name="ids" value="${id}"><input type="hidden" name="back" value="${id}"><button type="submit" id="outreach-btn">${t(lang, 'start_outreach')}</button></form>` : ''}
+    ${ctx.fakePlatform && ctx.config.patientPhonePage ? html`<form method="post" action="/coord/cases/${id}/play" class="inline">${csrfField(req)}<button type="submit" id="play-btn">${t(lang, 'play_on_phone')}</button></form>` : ''}
     <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
   ${consentCard(lang, d.consent, (at) => when(lang, at))}
