@@ -102,7 +102,7 @@ describe('simulator input lines and options', () => {
 
   it('parses options and rejects bad ones', () => {
     expect(parseSimulateArgs(['f.yaml', '--lang', 'en', '--today', '2026-11-25', '--case', 'name=A=B', '--json'])).toEqual({
-      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B' }, country: 'ID', json: true,
+      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B', first_name: 'A=B' }, country: 'ID', json: true,
     });
     expect(parseSimulateArgs(['f.yaml', '--lang', 'fr'])).toEqual({ problem: expect.stringContaining('--lang') });
     expect(parseSimulateArgs(['f.yaml', '--today', '25/11'])).toEqual({ problem: expect.stringContaining('--today') });

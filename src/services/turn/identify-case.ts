@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../../domain/channel.js';
 import type { CasesRepository } from '../../domain/repositories/cases.js';
 import type { Lang } from '../../flow/definition.js';
-import { firstName } from './identity-context.js';
+import { firstName, type CodeStatus } from './identity-context.js';
 
-/** Why a chat is not linked to a case yet; the verification flow words its first message by it. */
-export type CodeStatus = 'none' | 'used' | 'expired' | 'unknown' | 'not_found';
+export type { CodeStatus };
 
 /** SHA-256 of a start code: only hashes are stored, so a database leak does not leak working links. */
 export function hashStartCode(code: string): string {

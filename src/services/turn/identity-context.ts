@@ -1,6 +1,8 @@
 import type { CaseRecord } from '../../domain/repositories/cases.js';
 import { parseAnswer } from '../../flow/answers/index.js';
-import type { CodeStatus } from './identify-case.js';
+
+/** Why a chat is not linked to a case yet; the identity-check flow words its first message by it. */
+export type CodeStatus = 'none' | 'used' | 'expired' | 'unknown' | 'not_found';
 
 /** Why the identity check runs (again) for a chat that already knows its case. */
 export type LinkedStatus = 'none' | 'mismatch';
