@@ -48,6 +48,8 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         messageIds.push(recordBotReply(messages, conv, e, now, out));
         break;
       case 'answer_saved':
+        // What a person types to prove who they are is checked, not kept: the transcript has it, the answers do not (issue 17).
+        if (conv.flowId === d.verifyFlow) break;
         answers.upsert({ conversationId: conv.id, caseId: t.caseId, key: e.key, value: JSON.stringify(e.value), raw: e.raw, stepId: e.step, now });
         if (e.key === CONSENT_KEY && t.flow?.id === conv.flowId) recordConsent(d.stores, conv, t.caseId, { step: e.step, value: e.value, lang: t.state.lang }, now);
         break;
