@@ -126,6 +126,19 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     for (const m of api.sent(second).slice(0, seen.n - 1)) expect(forbiddenFacts(m.text, BUDI), m.text).toEqual([]);
   });
 
+  it('/start without a code names nobody and nothing about a case: it asks for the reference number and date of birth', async () => {
+    await start();
+    await createCase('JKT-0009');
+    const chat = 7010;
+    const seen = { n: 0 };
+    api.sendStart(chat);
+    await botSays(chat, 'nomor referensi', seen);
+    for (const m of api.sent(chat)) {
+      expect(m.text).not.toMatch(/Budi|\{\{| ,/);
+      expect(forbiddenFacts(m.text, { ...BUDI, caseNumber: 'JKT-0009' }), m.text).toEqual([]);
+    }
+  });
+
   it('escalates a chat that fails verification three times', async () => {
     await start();
     const chat = 7004;
