@@ -1,3 +1,4 @@
+import { accountsEn, accountsId } from './texts/accounts.js';
 import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
@@ -11,20 +12,22 @@ type InboxKey = keyof typeof inboxEn;
 type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
 type ConsentKey = keyof typeof consentEn;
+type AccountsKey = keyof typeof accountsEn;
 type SharedKeys =
   | (InboxKey & CoordinatorKey)
   | (InboxKey & WhatsAppAdminKey)
   | (CoordinatorKey & WhatsAppAdminKey)
-  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey));
+  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
+  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn, ...accountsEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId, ...accountsId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

@@ -4,6 +4,8 @@ import { audit } from '../../../services/audit.js';
 import { caseDetail } from '../../../services/case-queries.js';
 import { consentCard } from '../../views/consent-card.js';
 import { renewStartCode } from '../../../services/cases.js';
+import { caseGuard, caseViewersSection } from '../../access-guard.js';
+import { areaScope, inAreaScope } from '../../../services/accounts/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, formatTime, tKey } from '../../layout.js';
@@ -23,13 +25,15 @@ const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === null || v
 export function caseRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
     const coordinator = app.requireRole('coordinator');
+    const caseReader = [coordinator, caseGuard(ctx)];
     const when = (lang: 'id' | 'en', ms: unknown) => (typeof ms === 'number' ? formatTime(lang, ms, ctx.config.TIMEZONE) : '—');
 
     app.get('/coord/cases', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : {};
-      const rows = ctx.repos.cases.listRecent({ status: q.status, search: q.q });
+      const scope = areaScope(req.auth!.user);
+      const rows = ctx.repos.cases.listRecent({ status: q.status, search: q.q }).filter((r) => !scope || inAreaScope(r.area, scope));
       const body = html`<div class="flow-head"><h1>${t(lang, 'cases_title')}</h1><a class="button primary" href="/coord/import">${t(lang, 'import_title')}</a></div>
 <form method="get" action="/coord/cases" class="grid-form">
   <label>${t(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${t(lang, 'search_case_hint')}"></label>
@@ -78,13 +82,14 @@ ${fresh
   ? html`<table id="case-contacts"><thead><tr><th>${t(lang, 'col_name')}</th><th>${t(lang, 'field_phone')}</th><th>${t(lang, 'col_setting')}</th><th>${t(lang, 'col_last_contact')}</th><th>${t(lang, 'col_symptoms')}</th></tr></thead><tbody>${contacts.map(
       (c) => html`<tr><td><a href="/coord/contacts/${c.contactId}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.setting ? tKey(lang, `setting_${c.setting}`, c.setting) : '—'}</td><td>${c.lastContactDate ?? '—'}</td><td>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</td></tr>`,
     )}</tbody></table>`
-  : html`<p class="muted">${t(lang, 'no_contacts_named')}</p>`}</section>`;
+  : html`<p class="muted">${t(lang, 'no_contacts_named')}</p>`}</section>
+${caseViewersSection(ctx, req, id)}`;
       return coordPage(req, reply, { title: `${str(d.name)} · ${str(d.externalId)}`, body });
     };
 
-    app.get('/coord/cases/:id', { preHandler: coordinator }, async (req, reply) => casePage(req, reply, IdParams.parse(req.params).id));
+    app.get('/coord/cases/:id', { preHandler: caseReader }, async (req, reply) => casePage(req, reply, IdParams.parse(req.params).id));
 
-    app.post('/coord/cases/:id/start-link', { preHandler: coordinator }, async (req, reply) => {
+    app.post('/coord/cases/:id/start-link', { preHandler: caseReader }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const now = ctx.clock();
       const code = renewStartCode(ctx.repos, id, { now, startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000 });
