@@ -24,10 +24,10 @@ export function createAccessRepository(db: Db): AccessRepository {
         `SELECT a.at, a.actor_id AS actorId, u.email AS actorEmail, a.entity_type AS entityType, a.entity_id AS entityId
          FROM audit_log a LEFT JOIN users u ON a.actor_kind = 'user' AND u.id = a.actor_id
          WHERE a.action = 'view' AND (
-           (a.entity_type = 'case' AND a.entity_id = CAST(@caseId AS TEXT))
+           (a.entity_type = 'case' AND a.entity_id = @caseText)
            OR (a.entity_type = 'conversation' AND a.entity_id IN (SELECT CAST(id AS TEXT) FROM conversations WHERE case_id = @caseId)))
          ORDER BY a.id DESC LIMIT @limit`,
-      ).all({ caseId, limit: Math.min(limit, 500) }) as PageView[];
+      ).all({ caseId, caseText: String(caseId), limit: Math.min(limit, 500) }) as PageView[];
     },
   };
 }
