@@ -161,8 +161,11 @@ export function cookieJar() {
   };
 }
 
-/** Sign in through the real login form with fastify inject; returns the cookie header and the session's CSRF token. */
-export async function injectLogin(app: FastifyInstance, email: string, password: string): Promise<{ cookie: string; csrf: string; status: number; location?: string }> {
+/**
+ * Sign in through the real login form with fastify inject (and the authenticator step when asked, with the code at
+ * `o.at`: the server's clock); returns the cookie header and the session's CSRF token.
+ */
+export async function injectLogin(app: FastifyInstance, email: string, password: string, o: { at?: number } = {}): Promise<{ cookie: string; csrf: string; status: number; location?: string }> {
   const jar = cookieJar();
   const form = await app.inject({ method: 'GET', url: '/login' });
   jar.take(form);
@@ -175,7 +178,7 @@ export async function injectLogin(app: FastifyInstance, email: string, password:
     const step = await app.inject({ method: 'GET', url: location, headers: { cookie: jar.header() } });
     jar.take(step);
     const stepToken = /name="_csrf" value="([^"]+)"/.exec(step.body)?.[1] ?? '';
-    res = await app.inject({ method: 'POST', url: '/login/two-factor', headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ code: totpCode(), _csrf: stepToken, next: '/inbox' }).toString() });
+    res = await app.inject({ method: 'POST', url: '/login/two-factor', headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ code: totpCode(o.at), _csrf: stepToken, next: '/inbox' }).toString() });
     jar.take(res);
   }
   let csrf = '';
