@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { EnvSchema } from '../../src/config/index.js';
 import { eventually, repoRoot, uniquePrefix } from '../support/system.js';
@@ -98,7 +99,15 @@ describe('the README walkthrough against the real `npm start`', () => {
     expect((await get('/inbox')).location).toBe('/account/password');
     const pwPage = await get('/account/password');
     const changed = await post('/account/password', { current: oneTime!, next: 'a new long passphrase', confirm: 'a new long passphrase', _csrf: csrfOf(pwPage.body) });
-    expect(changed).toMatchObject({ status: 303, location: '/inbox?ok=password_changed' });
+    // An admin then turns on two-step sign-in (required for admins), with a code an authenticator app would show.
+    expect(changed).toMatchObject({ status: 303, location: '/account/two-factor' });
+    const enrol = await get('/account/two-factor');
+    const secret = /name="secret" value="([A-Z2-7]+)"/.exec(enrol.body)?.[1];
+    expect(secret).toBeTruthy();
+    const code = new TOTP({ secret: Secret.fromBase32(secret!), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+    const on = await post('/account/two-factor', { secret: secret!, code, _csrf: csrfOf(enrol.body) });
+    expect(on.status).toBe(200);
+    expect(on.body).toContain('recovery-codes');
     expect((await get('/inbox')).status).toBe(200);
 
     // 4. On /phone, "Play a sample case": the patient is a real case (issue 14 bug 3). The first messages name only "Budi" and
