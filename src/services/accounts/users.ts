@@ -100,6 +100,8 @@ export interface AttemptContext {
   ip?: string | null;
   /** The account id a valid device cookie names (see throttle.ts), if any. */
   trustedUserId?: number | null;
+  /** The password check (default `verifyPassword`); tests pass a counting one to prove every path does the same work. */
+  verify?: (password: string, stored: string) => Promise<boolean>;
 }
 
 /**
@@ -113,7 +115,7 @@ export async function authenticate(repos: AccountStore, email: string, password:
   const user = findUserByEmail(repos, email);
   const known = user !== undefined && user.active;
   const wait = throttled(repos, { email, ip, trustedDevice: known && attempt.trustedUserId === user.id }, now).wait;
-  const matches = await verifyPassword(password, known && !wait ? user.passwordHash : await dummyHash());
+  const matches = await (attempt.verify ?? verifyPassword)(password, known && !wait ? user.passwordHash : await dummyHash());
   if (wait) {
     repos.transactions.transaction(() => audit(repos, { actorKind: 'system', actorId: null, action: 'login_throttled', entityType: 'user', entityId: user?.id ?? null, ip }, now));
     return { ok: false };

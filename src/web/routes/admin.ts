@@ -137,7 +137,7 @@ export function adminRoutes(ctx: WebContext) {
 <table class="audit"><thead><tr><th>${t(lang, 'time')}</th><th>${t(lang, 'actor')}</th><th>${t(lang, 'action')}</th><th>${t(lang, 'entity')}</th><th>${t(lang, 'details')}</th><th>IP</th></tr></thead>
 <tbody>${rows.map(
         (r) => html`<tr data-action="${r.action}"><td>${formatTime(lang, r.at, ctx.config.TIMEZONE)}</td><td>${r.actorEmail ?? (r.actorId ? `#${r.actorId}` : r.actorKind)}</td><td>${r.action}</td>
-  <td>${r.entityType === 'conversation' && r.entityId ? html`<a href="/inbox/c/${r.entityId}">${r.entityType} ${r.entityId}</a>` : `${r.entityType ?? ''} ${r.entityId ?? ''}`}</td>
+  <td>${r.entityType === 'conversation' && r.entityId ? html`<a href="/inbox/c/${r.entityId}">${r.entityType} ${r.entityId}</a>` : r.entityType === 'case' && r.entityId ? html`<a href="/coord/cases/${r.entityId}">${r.entityType} ${r.entityId}</a>` : `${r.entityType ?? ''} ${r.entityId ?? ''}`}</td>
   <td><code>${r.details ?? ''}</code></td><td>${r.ip ?? ''}</td></tr>`,
       )}</tbody></table>
 ${last && rows.length === 100 ? html`<p><a href="/admin/audit?${params.toString()}${params.size ? '&' : ''}before=${last.id}">${t(lang, 'older')}</a></p>` : ''}`;
