@@ -28,7 +28,6 @@ const LanguageBody = z.object({ language: z.enum(['id', 'en']) });
  * characters (a tab or newline inside `/\t/host` is dropped by browsers, leaving `//host`).
  */
 export function safeNext(next: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   const ok = next !== undefined && next.length <= 2000 && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !/[\u0000-\u001f\u007f]/.test(next);
   return ok ? next : '/inbox';
 }
