@@ -116,8 +116,8 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Dinas Kesehatan DKI Jakarta has%'`)[0]!;
     expect(first.wamid).toBe(greeting.id);
 
-    // A tracer sees the receipts in the conversation's transcript.
-    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'tracer' });
+    // Staff see the receipts in the conversation's transcript (a coordinator: the chat was never escalated, so a tracer may not open it).
+    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'coordinator' });
     const tracer = await injectLogin(sys.web!, 'tracer@dinkes.test', 'correct horse battery');
     const convId = q<{ id: number }>(`SELECT id FROM conversations`)[0]!.id;
     const page = await sys.web!.inject({ method: 'GET', url: `/inbox/c/${convId}`, headers: { cookie: tracer.cookie, accept: 'text/html' } });
