@@ -45,10 +45,16 @@ describe('two-step sign-in (TOTP)', () => {
     const wrong = await codeStep(web, jar, '000000' === totpCode() ? '111111' : '000000');
     expect(wrong.statusCode).toBe(401);
     expect(sessions(web)).toHaveLength(0);
-    const ok = await codeStep(web, jar, totpCode());
+    const code = totpCode();
+    const ok = await codeStep(web, jar, code);
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/coord/cases');
     expect(sessions(web)).toHaveLength(1);
+    // A code works once: seen over a shoulder or replayed, it opens nothing; the app's next code does.
+    const replay = await passwordStep(web, u.email, u.password);
+    expect((await codeStep(web, replay.jar, code)).statusCode).toBe(401);
+    expect((await codeStep(web, replay.jar, totpCode(Date.now() + 30_000))).statusCode).toBe(303);
+    expect(sessions(web)).toHaveLength(2);
   });
 
   it('lets a user turn it on with the key shown on the page (a real code computed with otpauth), and prints recovery codes once', async () => {

@@ -20,16 +20,18 @@ export interface UserRecord {
   areas: string[];
   /** Base32 TOTP secret when two-factor login is on, else null. */
   totpSecret: string | null;
+  /** The last TOTP time step (30-s counter) used to sign in; a code is never accepted twice. */
+  totpLastStep: number | null;
   /** SHA-256 hashes of the unused recovery codes. */
   recoveryCodes: string[];
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewUser = Omit<UserRecord, 'id' | 'active' | 'lastLoginAt' | 'areas' | 'totpSecret' | 'recoveryCodes'> & { areas?: string[] };
+export type NewUser = Omit<UserRecord, 'id' | 'active' | 'lastLoginAt' | 'areas' | 'totpSecret' | 'totpLastStep' | 'recoveryCodes'> & { areas?: string[] };
 
 /** Fields an update may change. */
-export type UserUpdate = Partial<Pick<UserRecord, 'role' | 'active' | 'maxChats' | 'language' | 'name' | 'passwordHash' | 'mustChangePassword' | 'areas' | 'totpSecret' | 'recoveryCodes'>> & {
+export type UserUpdate = Partial<Pick<UserRecord, 'role' | 'active' | 'maxChats' | 'language' | 'name' | 'passwordHash' | 'mustChangePassword' | 'areas' | 'totpSecret' | 'totpLastStep' | 'recoveryCodes'>> & {
   updatedAt: number;
 };
 

@@ -38,11 +38,22 @@ export function totpUri(secret: string, email: string): string {
   return totp(secret, email).toString();
 }
 
-/** True when `code` is the secret's code at `now` or one 30-s step either side (clock drift between phone and server). */
-export function verifyTotp(secret: string, code: string, now: number): boolean {
+const PERIOD_MS = 30_000;
+
+/**
+ * The 30-s time step whose code `code` is, when it is the secret's code at `now` or one step either side (clock drift
+ * between phone and server); null otherwise.
+ */
+export function totpStep(secret: string, code: string, now: number): number | null {
   const token = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
-  return totp(secret, '').validate({ token, timestamp: now, window: 1 }) !== null;
+  if (!/^\d{6}$/.test(token)) return null;
+  const delta = totp(secret, '').validate({ token, timestamp: now, window: 1 });
+  return delta === null ? null : Math.floor(now / PERIOD_MS) + delta;
+}
+
+/** True when `code` is the secret's code at `now` or one step either side. */
+export function verifyTotp(secret: string, code: string, now: number): boolean {
+  return totpStep(secret, code, now) !== null;
 }
 
 const normalRecovery = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -64,10 +75,12 @@ export type EnableTwoFactorResult = { ok: true; recoveryCodes: string[] } | { ok
  */
 export function enableTwoFactor(repos: TwoFactorStore, userId: number, secret: string, code: string, now: number, ip: string | null = null): EnableTwoFactorResult {
   if (!repos.users.get(userId)) return { ok: false, error: 'not_found' };
-  if (!verifyTotp(secret, code, now)) return { ok: false, error: 'wrong_code' };
+  const step = totpStep(secret, code, now);
+  if (step === null) return { ok: false, error: 'wrong_code' };
   const recoveryCodes = newRecoveryCodes();
   repos.transactions.transaction(() => {
-    repos.users.update(userId, { totpSecret: secret, recoveryCodes: recoveryCodes.map(hashRecovery), updatedAt: now });
+    // The code just typed is used up: it cannot also sign someone in.
+    repos.users.update(userId, { totpSecret: secret, totpLastStep: step, recoveryCodes: recoveryCodes.map(hashRecovery), updatedAt: now });
     audit(repos, { actorKind: 'user', actorId: userId, action: 'two_factor_on', entityType: 'user', entityId: userId, ip }, now);
   });
   return { ok: true, recoveryCodes };
@@ -77,19 +90,28 @@ export function enableTwoFactor(repos: TwoFactorStore, userId: number, secret: s
 export function disableTwoFactor(repos: TwoFactorStore, userId: number, actor: AccountActor, now: number): boolean {
   return repos.transactions.transaction(() => {
     if (!repos.users.get(userId)) return false;
-    repos.users.update(userId, { totpSecret: null, recoveryCodes: [], updatedAt: now });
+    repos.users.update(userId, { totpSecret: null, totpLastStep: null, recoveryCodes: [], updatedAt: now });
     audit(repos, { actorKind: actor.id === null ? 'system' : 'user', actorId: actor.id, action: 'two_factor_off', entityType: 'user', entityId: userId, ip: actor.ip }, now);
     return true;
   });
 }
 
 /**
- * Check a sign-in's second factor: a current TOTP code, or one unused recovery code (which is then used up and audited as
- * `recovery_code_used`). Returns which one matched, or false.
+ * Check a sign-in's second factor: a current TOTP code not used before (a code seen once, on the wire or over a shoulder,
+ * cannot be replayed), or one unused recovery code (which is then used up and audited as `recovery_code_used`). Returns
+ * which one matched, or false.
  */
 export function checkSecondFactor(repos: TwoFactorStore, user: User, code: string, now: number, ip: string | null = null): 'totp' | 'recovery' | false {
   if (!user.totpSecret) return false;
-  if (verifyTotp(user.totpSecret, code, now)) return 'totp';
+  const step = totpStep(user.totpSecret, code, now);
+  if (step !== null) {
+    return repos.transactions.transaction(() => {
+      const last = repos.users.get(user.id)?.totpLastStep ?? null;
+      if (last !== null && step <= last) return false;
+      repos.users.update(user.id, { totpLastStep: step, updatedAt: now });
+      return 'totp' as const;
+    });
+  }
   const hash = hashRecovery(code);
   if (normalRecovery(code).length !== 10) return false;
   return repos.transactions.transaction(() => {
