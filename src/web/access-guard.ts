@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../services/audit.js';
-import { caseAccess, caseViewers, conversationAccess, recordView, type AccessDecision } from '../services/accounts/index.js';
+import { areaScope, caseAccess, caseViewers, conversationAccess, recordView, type AccessDecision } from '../services/accounts/index.js';
 import type { WebContext } from './context.js';
 import { errorBody } from './error-body.js';
 import { html, type Html } from './html.js';
@@ -44,6 +44,25 @@ export function conversationGuard(ctx: WebContext): preHandlerAsyncHookHandler {
 /** The same for the case in `:id` (coordinator pages). */
 export function caseGuard(ctx: WebContext): preHandlerAsyncHookHandler {
   return guard(ctx, 'case', (req, id) => caseAccess(ctx.repos, req.auth!.user, id));
+}
+
+/** Pages listing people of every area at once: the contact registry, transmission chains and the CSV exports. */
+const OFFICE_WIDE = ['/coord/contacts', '/coord/chains', '/coord/exports'];
+
+/**
+ * Keeps staff limited to areas out of the office-wide lists of people (they see their areas' cases and chats instead):
+ * a 403, audited as `access_denied`. Staff without an area and admins pass. Runs before the routes' role checks, so a
+ * visitor who is not signed in still goes to the login page.
+ */
+export function officeWideGuard(ctx: WebContext): preHandlerAsyncHookHandler {
+  return async function officeWide(req, reply) {
+    const user = req.auth?.user;
+    if (!user || !areaScope(user)) return;
+    const path = req.url.split('?')[0]!;
+    if (!OFFICE_WIDE.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}.`))) return;
+    ctx.repos.transactions.transaction(() => audit(ctx.repos, { actorKind: 'user', actorId: user.id, action: 'access_denied', entityType: 'page', entityId: null, details: { route: req.routeOptions.url ?? null }, ip: req.ip }, ctx.clock()));
+    return errorPage(reply, req, 403, t(req.lang, 'office_wide_only'));
+  };
 }
 
 /** "Who looked at this case": for admins, the openings of the case page and of its conversations; empty for others. */

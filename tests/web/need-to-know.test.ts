@@ -99,10 +99,16 @@ describe('need-to-know access to conversations', () => {
     expect((await get(web, `/inbox/c/${chat.conversationId}`, n.cookie)).statusCode).toBe(403);
     expect((await get(web, `/coord/cases/${chat.caseId}`, n.cookie)).statusCode).toBe(403);
     expect((await get(web, '/coord/cases', n.cookie)).body).not.toContain(`data-case-id="${chat.caseId}"`);
+    // Office-wide lists of people (contacts, chains, exports) are not for staff limited to areas.
+    for (const url of ['/coord/contacts', '/coord/chains', '/coord/exports/cases.csv', '/coord/exports/contacts.csv']) {
+      expect((await get(web, url, n.cookie)).statusCode, url).toBe(403);
+    }
     for (const u of [everyCoord, admin]) {
       const s = await injectLogin(web.app, u.email, u.password);
       expect((await get(web, `/inbox/c/${chat.conversationId}`, s.cookie)).statusCode, u.email).toBe(200);
       expect((await get(web, `/coord/cases/${chat.caseId}`, s.cookie)).statusCode, u.email).toBe(200);
+      expect((await get(web, '/coord/contacts', s.cookie)).statusCode, u.email).toBe(200);
+      expect((await get(web, '/coord/exports/cases.csv', s.cookie)).statusCode, u.email).toBe(200);
     }
   });
 });

@@ -45,6 +45,7 @@ export const accountsEn = {
   viewed_case_page: 'case page',
   viewed_conversation: 'conversation {id}',
   not_your_area: 'This conversation is not in your areas or not assigned to you.',
+  office_wide_only: 'This page lists people of every area; your account is limited to your areas. Ask a coordinator without an area or an admin.',
 } as const;
 
 export const accountsId: Record<keyof typeof accountsEn, string> = {
@@ -93,4 +94,5 @@ export const accountsId: Record<keyof typeof accountsEn, string> = {
   viewed_case_page: 'halaman kasus',
   viewed_conversation: 'percakapan {id}',
   not_your_area: 'Percakapan ini bukan di wilayah Anda atau tidak ditugaskan kepada Anda.',
+  office_wide_only: 'Halaman ini memuat orang dari semua wilayah; akun Anda terbatas pada wilayah Anda. Minta bantuan koordinator tanpa wilayah atau admin.',
 };
