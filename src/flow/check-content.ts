@@ -2,13 +2,14 @@ import { compileCondition } from './conditions.js';
 import type { AnswerSpec, LocalizedText } from './definition.js';
 import { didYouMean } from './problems.js';
 import { MAX_REGEX_INPUT, regexHazard } from './regex-safety.js';
-import { unknownKey, type CheckContext, type FlowPath } from './check-context.js';
+import { unknownKey, unknownContextKey, type CheckContext, type FlowPath } from './check-context.js';
+import { isContextRoot } from './context-vars.js';
 
 // Content checks: languages, translations, template placeholders, conditions and answer specs.
 
 const LANG_NAMES: Record<string, string> = { id: 'Bahasa Indonesia', en: 'English' };
 const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const CONDITION_ROOTS = ['answers', 'lists', 'case', 'lang', 'item', 'count'];
+const CONDITION_ROOTS = ['answers', 'lists', 'case', 'contact', 'monitoring', 'lang', 'item', 'count'];
 
 /** Reports a default language the flow does not list. */
 export function checkLanguages({ flow, report }: CheckContext): void {
@@ -118,6 +119,10 @@ function placeholderProblem(ctx: CheckContext, expr: string, { itemKeys, count }
     return why === undefined ? undefined : `{{${expr}}}: ${why}`;
   }
   if (root === 'case' && key !== undefined) return undefined;
+  if (root !== undefined && isContextRoot(root) && key !== undefined) {
+    const why = unknownContextKey(root, key);
+    return why === undefined ? undefined : `{{${expr}}}: ${why}`;
+  }
   if (root === 'item' && key !== undefined) {
     if (!itemKeys) return `{{${expr}}} is only available in a collect step's questions and 'item_done'`;
     if (itemKeys.has(key)) return undefined;
@@ -125,7 +130,7 @@ function placeholderProblem(ctx: CheckContext, expr: string, { itemKeys, count }
     return `{{${expr}}}: this collect step has no question '${key}'${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`;
   }
   if (expr === 'count') return count ? undefined : `{{count}} is only available inside a collect step`;
-  return `unknown placeholder {{${expr}}}; use {{answers.<key>}}, {{lists.<key>}}, {{case.<field>}}, {{item.<key>}} or {{count}}`;
+  return `unknown placeholder {{${expr}}}; use {{answers.<key>}}, {{lists.<key>}}, {{case.<field>}}, {{contact.<key>}}, {{monitoring.<key>}}, {{item.<key>}} or {{count}}`;
 }
 
 /** Reports conditions that do not compile or name answers and lists nobody saves. */
@@ -156,7 +161,10 @@ function checkCondition(ctx: CheckContext, when: Record<string, unknown>, path: 
   for (const field of fieldsOf(when)) {
     const [root, key] = field.split('.', 2);
     if (!CONDITION_ROOTS.includes(root!)) {
-      ctx.report('warning', [...path, field], `the condition looks at '${field}'; conditions can only see answers.<key>, lists.<key>, case.<field>, lang, item.<key> and count`, stepId);
+      ctx.report('warning', [...path, field], `the condition looks at '${field}'; conditions can only see answers.<key>, lists.<key>, case.<field>, contact.<key>, monitoring.<key>, lang, item.<key> and count`, stepId);
+    } else if (isContextRoot(root!) && key !== undefined) {
+      const why = unknownContextKey(root!, key);
+      if (why !== undefined) ctx.report('warning', [...path, field], `the condition looks at '${field}': ${why}`, stepId);
     } else if ((root === 'answers' || root === 'lists') && key !== undefined) {
       const why = unknownKey(ctx, root, key);
       if (why !== undefined) ctx.report('warning', [...path, field], `the condition looks at '${field}': ${why}`, stepId);
@@ -193,6 +201,7 @@ function fieldsOf(query: Record<string, unknown>): string[] {
 export function checkAnswerSpecs(ctx: CheckContext): void {
   ctx.flow.steps.forEach((step, i) => {
     if (step.type === 'ask') checkAnswerSpec(ctx, step.answer, ['steps', i, 'answer'], step.id);
+    if (step.type === 'ask' && step.verify) checkVerify(ctx, step.verify, step.save_as ?? step.id, ['steps', i, 'verify'], step.id);
     if (step.type === 'collect') step.questions.forEach((q, j) => checkAnswerSpec(ctx, q.answer, ['steps', i, 'questions', j, 'answer'], step.id));
   });
 }
@@ -217,4 +226,15 @@ function checkAnswerSpec(ctx: CheckContext, answer: AnswerSpec, path: FlowPath, 
       }
     }
   }
+}
+
+/** Reports a `verify` that reads a context value no service sets, or saves over the answer it checks. */
+function checkVerify(ctx: CheckContext, verify: { against: string; except?: string | undefined; save_as: string }, answerKey: string, path: FlowPath, stepId: string): void {
+  for (const field of ['against', 'except'] as const) {
+    const [root, key] = (verify[field] ?? '').split('.', 2);
+    if (root === undefined || key === undefined || !isContextRoot(root)) continue;
+    const why = unknownContextKey(root, key);
+    if (why !== undefined) ctx.report('warning', [...path, field], `verify ${field} '${verify[field]}': ${why}`, stepId);
+  }
+  if (verify.save_as === answerKey) ctx.report('error', [...path, 'save_as'], `verify save_as '${verify.save_as}' is the answer it checks; give the yes/no result its own key`, stepId);
 }

@@ -1,4 +1,5 @@
 import type { AnswerSpec, FlowDefinition } from './definition.js';
+import { CONTEXT_KEYS, type ContextRoot } from './context-vars.js';
 import { didYouMean, type FlowProblem, type SourcePos } from './problems.js';
 
 /** A path into the flow document, e.g. `['steps', 3, 'next']`. */
@@ -19,7 +20,11 @@ export interface CheckContext {
 /** Answer keys saved by ask steps, with their answer type. */
 export function savedAnswers(flow: FlowDefinition): Map<string, AnswerSpec['type']> {
   const keys = new Map<string, AnswerSpec['type']>();
-  for (const step of flow.steps) if (step.type === 'ask') keys.set(step.save_as ?? step.id, step.answer.type);
+  for (const step of flow.steps) {
+    if (step.type !== 'ask') continue;
+    keys.set(step.save_as ?? step.id, step.answer.type);
+    if (step.verify) keys.set(step.verify.save_as, 'yes_no');
+  }
   return keys;
 }
 
@@ -37,4 +42,12 @@ export function unknownKey(ctx: CheckContext, root: 'answers' | 'lists', key: st
   const hint = didYouMean(key, root === 'answers' ? ctx.answerTypes.keys() : ctx.listKeys);
   const what = root === 'answers' ? 'answer' : 'list';
   return `no step saves ${what === 'answer' ? 'an' : 'a'} ${what} '${key}'${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`;
+}
+
+/** Why `<root>.<key>` names no context value a service sets (see `./context-vars.ts`), or undefined when it does. */
+export function unknownContextKey(root: ContextRoot, key: string): string | undefined {
+  const known = Object.keys(CONTEXT_KEYS[root]);
+  if (known.includes(key)) return undefined;
+  const hint = didYouMean(key, known);
+  return `the service sets no '${root}.${key}'${hint === undefined ? '' : ` (did you mean '${hint}'?)`}; known: ${known.join(', ')}`;
 }

@@ -49,6 +49,9 @@ export const DateBound = z
   .string()
   .regex(/^(today|\d{4}-\d{2}-\d{2}|answers\.[a-z][a-z0-9_]*)(\s*[+-]\s*\d+d)?$/, 'today, YYYY-MM-DD or answers.key, optionally ± Nd');
 
+/** A value the service gives the flow: `case.<field>`, `contact.<key>` or `monitoring.<key>`. */
+export const ContextPath = z.string().regex(/^(case|contact|monitoring)\.[a-z][a-z0-9_]*$/, 'case.<field>, contact.<key> or monitoring.<key>');
+
 export const AnswerSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), min_length: z.number().int().min(0).optional(), max_length: z.number().int().positive().optional() }).strict(),
   z.object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().optional() }).strict(),
@@ -87,6 +90,15 @@ export const AskStep = z
     save_as: StepId.optional().describe('The answer key; defaults to the step id.'),
     optional: z.boolean().optional(),
     reask: LocalizedText.optional(),
+    verify: z
+      .object({
+        against: ContextPath.describe('The value we know, e.g. `contact.name` or `case.date_of_birth`; never shown.'),
+        except: ContextPath.optional().describe('A value already shown to the person (e.g. `contact.first_name`): it proves nothing, so it does not count.'),
+        save_as: StepId.describe('The yes/no answer key that says whether the typed answer matched.'),
+      })
+      .strict()
+      .optional()
+      .describe('Identity by typing what we know: after saving, the answer is compared with `against` (names loosely, other types exactly).'),
     escalate_when: z
       .object({
         when: Condition,
@@ -168,6 +180,10 @@ export const FlowSettings = z
     max_invalid: z.number().int().positive().default(3).describe('Invalid answers to one question before a tracer takes over.'),
     reminder_after: Duration.default('4h'),
     max_reminders: z.number().int().min(0).default(2),
+    escalate_unresponsive: z
+      .boolean()
+      .default(true)
+      .describe('After max_reminders without an answer the chat goes to a tracer; false: the bot waits until expire_after (a daily check-in, whose service counts missed days itself).'),
     reminder: LocalizedText.optional(),
     expire_after: Duration.default('3d').describe('A conversation with no answer for this long is closed as expired.'),
     max_steps_per_turn: z

@@ -17,6 +17,7 @@
  * - A reminder past `max_reminders` escalates without messaging the patient (they are not reading).
  * - Falling off the end of the steps completes the conversation, as an `end` step without text would.
  */
+import type { ContextRecord } from './context-vars.js';
 import type { FlowDefinition, Lang } from './definition.js';
 import { FlowFault } from './flow-fault.js';
 import { indexFlow } from './flow-index.js';
@@ -33,7 +34,10 @@ export interface StepOptions {
 const DEFAULT_COUNTRY = 'ID';
 
 /** A fresh state for a new conversation (nothing sent yet); an unknown or unsupported `lang` falls back to the flow's default. */
-export function initialState(flow: FlowDefinition, opts: { lang?: Lang; case?: Record<string, string | number | null> } = {}): ConversationState {
+export function initialState(
+  flow: FlowDefinition,
+  opts: { lang?: Lang; case?: Record<string, string | number | null>; contact?: ContextRecord; monitoring?: ContextRecord } = {},
+): ConversationState {
   const lang = opts.lang && flow.languages.includes(opts.lang) ? opts.lang : flow.default_language;
   return {
     lang,
@@ -46,6 +50,8 @@ export function initialState(flow: FlowDefinition, opts: { lang?: Lang; case?: R
     reminders: 0,
     confirmingStop: false,
     case: { ...(opts.case ?? {}) },
+    ...(opts.contact ? { contact: { ...opts.contact } } : {}),
+    ...(opts.monitoring ? { monitoring: { ...opts.monitoring } } : {}),
   };
 }
 

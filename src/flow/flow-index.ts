@@ -37,6 +37,7 @@ function buildIndex(flow: FlowDefinition): FlowIndex {
     const inFile = flow.steps[i + 1]?.id ?? null;
     following.set(s.id, 'next' in s && s.next !== undefined ? s.next : inFile);
     if (s.type === 'ask') answerSpecs.set(s.save_as ?? s.id, s.answer);
+    if (s.type === 'ask' && s.verify) answerSpecs.set(s.verify.save_as, { type: 'yes_no' });
     if (s.type === 'collect' && !listQuestions.has(listKey(s))) listQuestions.set(listKey(s), s.questions);
   });
   const startId = flow.start ?? flow.steps[0]?.id ?? '';

@@ -1,14 +1,20 @@
 import { formatDate } from './answers/index.js';
+import type { ContextRecord } from './context-vars.js';
 import type { AnswerSpec, Lang, Question } from './definition.js';
 import { pickText, WORDS } from './system-texts.js';
 import type { AnswerValue, Item } from './types.js';
 
-/** What a template can refer to: `{{answers.key}}`, `{{case.field}}`, `{{item.key}}`, `{{count}}`, `{{lists.key}}`. */
+/**
+ * What a template can refer to: `{{answers.key}}`, `{{case.field}}`, `{{contact.key}}`, `{{monitoring.key}}`, `{{item.key}}`,
+ * `{{count}}`, `{{lists.key}}`.
+ */
 export interface TemplateScope {
   lang: Lang;
   fallbackLang: Lang;
   answers: Record<string, AnswerValue>;
   case: Record<string, string | number | null>;
+  contact?: ContextRecord;
+  monitoring?: ContextRecord;
   lists: Record<string, Item[]>;
   item?: Item;
   /** The questions of the collect step `item` belongs to. */
@@ -45,6 +51,9 @@ function placeholderValue(root: string, key: string | undefined, scope: Template
       return key === undefined ? '' : formatValue(scope.answers[key], scope.answerSpec(key), scope);
     case 'case':
       return key === undefined ? '' : formatValue(scope.case[key], undefined, scope);
+    case 'contact':
+    case 'monitoring':
+      return key === undefined ? '' : formatValue(scope[root]?.[key], undefined, scope);
     case 'item': {
       if (key === undefined || !scope.item) return '';
       return formatValue(scope.item[key], scope.itemQuestions?.find((q) => q.id === key)?.answer, scope);

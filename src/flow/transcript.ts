@@ -8,6 +8,8 @@
  * lang: en                                     # optional, the conversation's starting language
  * today: 2026-11-25                            # the clock: this date at `time` (default 10:00) in the flow's timezone
  * case: { name: Budi Santoso, date_of_birth: 1990-03-14 }
+ * contact: { name: Siti Aminah, first_name: Siti }        # optional: contact flows' `contact.*` and `monitoring.*`
+ * monitoring: { exposure_date: 2026-11-23, day: 2 }
  * script:
  *   - bot: Hello Budi                          # a bot message of this turn contains this (any case), searching
  *                                              #   from the message the previous `bot` matched onwards
@@ -56,6 +58,8 @@ export function formatTranscriptFailure(f: TranscriptFailure): string {
   return `${f.file}:${f.line}:${where} expected ${f.expected}\n  got ${f.got.split('\n').join('\n      ')}`;
 }
 
+const ContextValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
+
 const Header = z
   .object({
     name: z.string().optional(),
@@ -64,6 +68,8 @@ const Header = z
     today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
     time: z.string().regex(/^\d{1,2}:\d{2}$/, 'a time HH:MM').default('10:00'),
     case: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+    contact: z.record(z.string(), ContextValueSchema).optional(),
+    monitoring: z.record(z.string(), ContextValueSchema).optional(),
     default_country: z.string().length(2).default('ID'),
     script: z.array(z.unknown()).min(1),
   })
@@ -130,7 +136,12 @@ export function runTranscriptFile(path: string, opts: TranscriptOptions = {}): T
     file: path,
     lineOf,
     clock,
-    state: initialState(loaded.flow, { ...(t.lang ? { lang: t.lang } : {}), case: t.case }),
+    state: initialState(loaded.flow, {
+      ...(t.lang ? { lang: t.lang } : {}),
+      case: t.case,
+      ...(t.contact ? { contact: t.contact } : {}),
+      ...(t.monitoring ? { monitoring: t.monitoring } : {}),
+    }),
     defaultCountry: t.default_country,
   });
   return { file: path, name: t.name ?? path, passed: failures.length === 0, failures };

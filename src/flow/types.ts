@@ -1,3 +1,4 @@
+import type { ContextRecord } from './context-vars.js';
 import type { AnswerType, Lang } from './definition.js';
 
 /** A saved answer: dates are ISO `YYYY-MM-DD`, phones E.164, yes/no booleans, multiple choices string arrays. */
@@ -67,6 +68,10 @@ export interface ConversationState {
   confirmingStop: boolean;
   /** Case fields available to templates and conditions as `case.*`. */
   case: Record<string, string | number | null>;
+  /** Who we believe we are writing to, as `contact.*` (contact flows; see `../context-vars.ts`). */
+  contact?: ContextRecord;
+  /** The contact's quarantine, as `monitoring.*` (contact flows; see `../context-vars.ts`). */
+  monitoring?: ContextRecord;
 }
 
 export interface OutChoice {

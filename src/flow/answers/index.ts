@@ -17,6 +17,7 @@ export { resolveBound } from './date.js';
 export { PROBLEM_CODES, reaskText } from './reask.js';
 export { isSkip } from './skip.js';
 export { DEFAULT_TEXT_MAX } from './text.js';
+export { answerMatches, sameName } from './verify.js';
 
 /** Parses a patient's text for an answer spec; never throws, whatever the string. */
 export function parseAnswer(spec: AnswerSpec, input: string, ctx: ParseContext): ParseResult {

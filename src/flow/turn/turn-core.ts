@@ -97,6 +97,8 @@ export abstract class TurnCore {
       fallbackLang: this.flow.default_language,
       answers: this.state.answers,
       case: this.state.case,
+      ...(this.state.contact ? { contact: this.state.contact } : {}),
+      ...(this.state.monitoring ? { monitoring: this.state.monitoring } : {}),
       lists: this.state.lists,
       ...(cp ? { item: cp.item, count: cp.items.length, ...(s?.type === 'collect' ? { itemQuestions: s.questions } : {}) } : {}),
       ...extra,

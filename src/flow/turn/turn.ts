@@ -1,4 +1,4 @@
-import { choicesFor, isSkip, parseAnswer } from '../answers/index.js';
+import { answerMatches, choicesFor, isSkip, parseAnswer } from '../answers/index.js';
 import { ConditionError, testCondition } from '../conditions.js';
 import type { AskStep, BranchStep, Step } from '../definition.js';
 import { FlowFault } from '../flow-fault.js';
@@ -128,7 +128,7 @@ export class Turn extends CollectTurn {
   protected reminder(): void {
     this.state.reminders += 1;
     if (this.state.reminders > this.flow.settings.max_reminders) {
-      this.escalate('unresponsive', 'normal', this.state.stepId);
+      if (this.flow.settings.escalate_unresponsive) this.escalate('unresponsive', 'normal', this.state.stepId);
       return;
     }
     this.events.push({ type: 'reminder_due', step: this.state.stepId, count: this.state.reminders });
@@ -178,6 +178,7 @@ export class Turn extends CollectTurn {
     this.state.answers[key] = value;
     this.answered();
     this.events.push({ type: 'answer_saved', step: s.id, key, value, raw });
+    if (s.verify) this.verify(s, value, raw);
     const next = this.ix.following.get(s.id) ?? null;
     const risky = s.escalate_when;
     if (risky && this.matches(risky.when, s.id)) {
@@ -188,6 +189,23 @@ export class Turn extends CollectTurn {
       return;
     }
     this.runFrom(next);
+  }
+
+  /** Saves whether the typed answer matched what we know (`verify`); the known value is read here and never said. */
+  protected verify(s: AskStep, value: AnswerValue, raw: string): void {
+    const v = s.verify!;
+    const ok = answerMatches(s.answer, value, this.contextValue(v.against), v.except === undefined ? undefined : this.contextValue(v.except));
+    this.state.answers[v.save_as] = ok;
+    this.events.push({ type: 'answer_saved', step: s.id, key: v.save_as, value: ok, raw });
+  }
+
+  /** The value behind `case.x`, `contact.x` or `monitoring.x`. */
+  protected contextValue(path: string): unknown {
+    const [root, key] = path.split('.', 2) as [string, string];
+    if (root === 'case') return this.state.case[key];
+    if (root === 'contact') return this.state.contact?.[key];
+    if (root === 'monitoring') return this.state.monitoring?.[key];
+    return undefined;
   }
 
   /** A sticker, voice note, photo or a location where text is needed: "please type", then the question again. */
@@ -252,6 +270,8 @@ export class Turn extends CollectTurn {
       answers: this.state.answers,
       lists: this.state.lists,
       case: this.state.case,
+      contact: this.state.contact ?? {},
+      monitoring: this.state.monitoring ?? {},
       lang: this.state.lang,
       ...(cp ? { item: cp.item, count: cp.items.length } : {}),
     };

@@ -1,0 +1,43 @@
+/**
+ * The context a service gives a contact's flows besides `case.*`: `contact.*` (who we believe we are writing to) and
+ * `monitoring.*` (their quarantine, computed from the policy). Flows read them in templates (`{{monitoring.quarantine_end}}`)
+ * and conditions (`{ monitoring.is_test_day: true }`); the checker warns about keys not listed here, so a typo in a flow
+ * is caught before a contact reads an empty date. Dates are ISO `YYYY-MM-DD` in the deployment's timezone and render as
+ * local dates in the chat's language.
+ */
+
+/** A context value: dates are ISO strings, lists of dates string arrays. */
+export type ContextValue = string | number | boolean | string[] | null;
+/** One context root's values by key. */
+export type ContextRecord = Record<string, ContextValue>;
+
+/** The context roots a service may set, besides `case`. */
+export const CONTEXT_ROOTS = ['contact', 'monitoring'] as const;
+export type ContextRoot = (typeof CONTEXT_ROOTS)[number];
+
+/** Every key a flow may read under each root, with what it holds (the contract with the monitoring services). */
+export const CONTEXT_KEYS: Readonly<Record<ContextRoot, Readonly<Record<string, string>>>> = {
+  contact: {
+    name: 'the full name the case or a tracer gave; compared with what the person types, never shown',
+    first_name: 'the first word of the name; the only part of a name a first message may show',
+  },
+  monitoring: {
+    today: "today's date in the deployment's timezone (date)",
+    exposure_date: 'the last exposure (date)',
+    quarantine_end: 'the last day of quarantine (date)',
+    test_dates: 'every test date of the policy (list of dates)',
+    entry_test_date: 'the first test date (date)',
+    exit_test_date: 'the last test date (date)',
+    day: "today's day of quarantine, from 1 (number)",
+    days: 'the days of quarantine in all (number)',
+    is_test_day: 'today is a test day (yes/no)',
+    is_exit_test_day: 'today is the exit test day (yes/no)',
+    ask_result: 'ask for the exit test result today (yes/no)',
+    stage: "what today's run is for: checkin, release or closed",
+  },
+};
+
+/** True when `root` is one of the context roots (not `case`). */
+export function isContextRoot(root: string): root is ContextRoot {
+  return (CONTEXT_ROOTS as readonly string[]).includes(root);
+}
