@@ -34,6 +34,7 @@ export const CONTEXT_KEYS: Readonly<Record<ContextRoot, Readonly<Record<string, 
     is_exit_test_day: 'today is the exit test day (yes/no)',
     ask_result: 'ask for the exit test result today (yes/no)',
     stage: "what today's run is for: checkin, release or closed",
+    checkin_hour: 'the local hour of the morning check-in (number)',
   },
 };
 
