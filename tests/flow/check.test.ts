@@ -248,7 +248,7 @@ describe('conditions', () => {
       },
     ]);
     expect(branchOn({ $or: [{ 'answer.fever': true }, { lang: 'en' }] }).map((p) => p.message)).toEqual([
-      "the condition looks at 'answer.fever'; conditions can only see answers.<key>, lists.<key>, case.<field>, lang, item.<key> and count",
+      "the condition looks at 'answer.fever'; conditions can only see answers.<key>, lists.<key>, case.<field>, contact.<key>, monitoring.<key>, lang, item.<key> and count",
     ]);
   });
 
@@ -279,7 +279,7 @@ describe('templates and date limits', () => {
       ['steps.2.text.id', 'warning', "{{answers.onst}}: no step saves an answer 'onst' (did you mean 'onset'?)"],
       ['steps.2.text.id', 'warning', "{{answers.contacts}}: 'contacts' is a list saved by a collect step: use lists.contacts"],
       ['steps.2.text.en', 'warning', "{{lists.onset}}: 'onset' is an answer, not a list: use answers.onset"],
-      ['steps.2.text.en', 'warning', 'unknown placeholder {{weather}}; use {{answers.<key>}}, {{lists.<key>}}, {{case.<field>}}, {{item.<key>}} or {{count}}'],
+      ['steps.2.text.en', 'warning', 'unknown placeholder {{weather}}; use {{answers.<key>}}, {{lists.<key>}}, {{case.<field>}}, {{contact.<key>}}, {{monitoring.<key>}}, {{item.<key>}} or {{count}}'],
     ]);
   });
 
