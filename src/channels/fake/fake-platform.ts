@@ -79,6 +79,11 @@ export class FakePlatform extends EventEmitter {
     return id;
   }
 
+  /** Every chat the platform has seen (a patient wrote, or the bot wrote first, e.g. to a contact's phone), in first-seen order. */
+  chats(): string[] {
+    return [...new Set([...this.sent.keys(), ...this.phones.keys()])];
+  }
+
   /** What the patient's phone shows. */
   inbox(userId: string): FakeDelivery[] {
     return [...(this.phones.get(userId) ?? [])];

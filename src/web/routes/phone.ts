@@ -4,11 +4,19 @@ import type { InboundContent } from '../../domain/channel.js';
 import type { FakeDelivery, FakePlatform } from '../../channels/fake/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
-import { t } from '../i18n.js';
+import { t, type UiLang } from '../i18n.js';
 import { errorPage, formatTime, page, sendHtml } from '../layout.js';
 import { phonePlayRoutes, playPanel } from './phone-play.js';
 
-const PatientId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/**
+ * A chat on the fake channel: a made-up patient id ("demo"), or a phone number in E.164, the chat id the fake channel gives
+ * a number we write to first (outreach to a case or a contact), so this page can play any of them. An unencoded `+` in a
+ * query string or form arrives as a space and is read back as the `+` it was.
+ */
+const PatientId = z.preprocess(
+  (v) => (typeof v === 'string' && /^ \d{7,15}$/.test(v) ? `+${v.slice(1)}` : v),
+  z.string().regex(/^(\+[1-9]\d{6,14}|[A-Za-z0-9_-]{1,64})$/),
+);
 const UserQuery = z.object({ user: PatientId.default('demo') });
 const SendBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), user: PatientId, text: z.string().min(1).max(4096) }),
@@ -83,6 +91,13 @@ function messagesPart(req: FastifyRequest, ctx: WebContext, platform: FakePlatfo
   }`;
 }
 
+/** Links to the other chats the fake platform knows (contacts the bot wrote to first show up here by their phone). */
+function chatsPart(lang: UiLang, platform: FakePlatform, current: string): Html {
+  const others = platform.chats().filter((c) => c !== current).slice(-20);
+  if (others.length === 0) return html``;
+  return html`<nav class="phone-chats small">${t(lang, 'phone_other_chats')} ${others.map((c) => html`<a href="/phone?user=${encodeURIComponent(c)}">${c}</a> `)}</nav>`;
+}
+
 /** The patient-phone page for the fake channel: no login (it plays a patient); on only when the config says so. */
 export function phoneRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
@@ -113,11 +128,12 @@ export function phoneRoutes(ctx: WebContext) {
       const q = UserQuery.safeParse(req.query);
       const userId = q.success ? q.data.user : 'demo';
       const lang = req.lang;
-      const body = html`<div class="phone" data-phone-user="${userId}" data-stream="/phone/events?user=${userId}">
+      const body = html`<div class="phone" data-phone-user="${userId}" data-stream="/phone/events?user=${encodeURIComponent(userId)}">
   <div class="phone-top">
-    <form method="get" action="/phone" class="inline"><label>${t(lang, 'patient_id')} <input name="user" value="${userId}" size="10" pattern="[A-Za-z0-9_-]{1,64}"></label><button type="submit">${t(lang, 'open')}</button></form>
+    <form method="get" action="/phone" class="inline"><label>${t(lang, 'patient_id')} <input name="user" value="${userId}" size="14" pattern="\\+[1-9][0-9]{6,14}|[A-Za-z0-9_\\-]{1,64}"></label><button type="submit">${t(lang, 'open')}</button></form>
   </div>
-  <div class="phone-screen" id="phone-messages" data-live="phone" hx-get="/phone/messages?user=${userId}" hx-trigger="live-refresh" hx-swap="innerHTML">${messagesPart(req, ctx, platform, log, userId)}</div>
+  ${chatsPart(lang, platform, userId)}
+  <div class="phone-screen" id="phone-messages" data-live="phone" hx-get="/phone/messages?user=${encodeURIComponent(userId)}" hx-trigger="live-refresh" hx-swap="innerHTML">${messagesPart(req, ctx, platform, log, userId)}</div>
   <form method="post" action="/phone/send" class="phone-send" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="text">
     <input name="text" id="phone-text" autocomplete="off" placeholder="${t(lang, 'type_message')}" aria-label="${t(lang, 'type_message')}" required><button type="submit" class="primary">${t(lang, 'send')}</button></form>
   <form method="post" action="/phone/send" class="phone-start" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="start">
