@@ -26,7 +26,7 @@ describe('the patient phone plays a contact by their phone number', () => {
     const { channel, app } = await setUp();
     const found = await channel.checkNumber(PHONE);
     expect(found).toEqual({ exists: true, userId: PHONE });
-    const sent = await channel.send({ channel: 'fake', channelUserId: found.userId!, text: 'Pesan kesehatan penting untuk Siti' });
+    const sent = await channel.send({ id: 'm1', channelUserId: found.userId!, text: 'Pesan kesehatan penting untuk Siti' });
     expect(sent.ok).toBe(true);
 
     for (const url of [`/phone?user=${encodeURIComponent(PHONE)}`, `/phone?user=${PHONE}`]) {
@@ -58,7 +58,7 @@ describe('the patient phone plays a contact by their phone number', () => {
   it('lists the chats the platform knows, so a contact notified by the bot can be opened from the demo patient', async () => {
     const { platform, channel, app } = await setUp();
     platform.patientSends('demo', { kind: 'text', text: 'halo' });
-    await channel.send({ channel: 'fake', channelUserId: PHONE, text: 'Halo' });
+    await channel.send({ id: 'm2', channelUserId: PHONE, text: 'Halo' });
     expect(platform.chats()).toEqual(['demo', PHONE]);
     const page = await app.inject({ method: 'GET', url: '/phone?user=demo', headers: { 'accept-language': 'en' } });
     expect(page.body).toContain('Other chats on this test phone');
