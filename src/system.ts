@@ -120,6 +120,9 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     });
     stops.push(() => live.close());
     const metrics = createMetrics();
+    // Issue 16: the link a Telegram patient forwards to contacts needs the bot's username (from config, or from Telegram below).
+    let telegramUsername = config.TELEGRAM_BOT_USERNAME;
+    const contactInvites = config.telegramEnabled ? { contactInvites: { botUsername: () => telegramUsername } } : {};
     const pipeline = new Pipeline({
       redis,
       prefix: config.REDIS_PREFIX,
@@ -132,6 +135,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       defaultFlow: config.DEFAULT_FLOW,
       defaultCountry: config.DEFAULT_COUNTRY,
       verifyFlow: overrides.skipIdentityCheck ? undefined : config.VERIFY_FLOW,
+      ...contactInvites,
       concurrency: config.WORKER_CONCURRENCY,
       webhookUrls: config.WEBHOOK_URLS,
       webhookSecret: config.WEBHOOK_SECRET,
@@ -159,6 +163,12 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       };
       built = buildChannels({ config, logger, coordination, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp, onWhatsAppCloudStatus });
       fakePlatform = built.fakePlatform;
+      if (built.telegram && telegramUsername === undefined) {
+        built.telegram.botUsername().then(
+          (name) => (telegramUsername = name),
+          () => logger.warn('telegram username unknown: no contact invite links until TELEGRAM_BOT_USERNAME is set or Telegram answers'),
+        );
+      }
       const started = [...built.made, ...(overrides.channels ?? []).map((channel) => ({ channel, limits: undefined, deferSending: undefined }))];
       for (const { channel, limits, deferSending } of started) {
         await channel.start(async (m) => {

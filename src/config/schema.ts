@@ -48,6 +48,8 @@ export const EnvSchema = z.object({
   PATIENT_PHONE_PAGE: auto.default('auto'),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456:ABC-def').optional(),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  /** The bot's @username (without '@') for contact invite links; learnt from Telegram when unset and the channel runs here. */
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "the bot's username without '@'").optional(),
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
   TELEGRAM_RATE_PER_SECOND: int(1, 1000).default(30),

@@ -20,6 +20,8 @@ export const CONTEXT_KEYS: Readonly<Record<ContextRoot, Readonly<Record<string, 
   contact: {
     name: 'the full name the case or a tracer gave; compared with what the person types, never shown',
     first_name: 'the first word of the name; the only part of a name a first message may show',
+    invite_names: 'a Telegram invite chat: the names of everyone the case named (list); compared, never shown',
+    invite_case_id: 'a Telegram invite chat: the case whose link was opened (service bookkeeping; never shown)',
   },
   monitoring: {
     today: "today's date in the deployment's timezone (date)",

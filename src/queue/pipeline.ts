@@ -11,7 +11,7 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { StructuredRecords } from '../services/structured-records.js';
-import { ConversationService, type TurnOutcome } from '../services/turn/index.js';
+import { ConversationService, type ContactInviteDeps, type TurnOutcome } from '../services/turn/index.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
 import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
@@ -34,6 +34,8 @@ export interface PipelineOptions {
   defaultCountry: string;
   /** The identity-check flow for unlinked Telegram/WhatsApp chats (absent: they start the interview unlinked). */
   verifyFlow?: string;
+  /** Telegram contact invites (issue 16); absent: none are offered. */
+  contactInvites?: ContactInviteDeps;
   concurrency: number;
   webhookUrls: readonly string[];
   webhookSecret?: string;
@@ -92,6 +94,7 @@ export class Pipeline implements PipelinePort {
       defaultFlow: o.defaultFlow,
       defaultCountry: o.defaultCountry,
       verifyFlow: o.verifyFlow,
+      ...(o.contactInvites ? { contactInvites: o.contactInvites } : {}),
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));

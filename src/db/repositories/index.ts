@@ -17,6 +17,7 @@ import { createApiTokenRepository, createLoginFailureRepository, createSessionRe
 import { createAccessRepository } from './access-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createConsentRepository } from './consent-repository.js';
+import { createContactInvitesRepository } from './contact-invites-repository.js';
 import { createContactRegistryRepository } from './contact-registry-repository.js';
 import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
@@ -64,6 +65,7 @@ export function createRepositories(db: Db): Repositories {
     consent: createConsentRepository(db),
     flowVersions: createFlowVersionRepository(db),
     contactRegistry: createContactRegistryRepository(db),
+    contactInvites: createContactInvitesRepository(db),
     reports: createReportRepository(db),
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),

@@ -13,6 +13,7 @@ import type { ApiTokenRepository, LoginFailureRepository, SessionRepository, Use
 import type { AccessRepository } from './access.js';
 import type { AuditRepository } from './audit.js';
 import type { ConsentRepository } from './consent.js';
+import type { ContactInvitesRepository } from './contact-invites.js';
 import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
@@ -48,6 +49,7 @@ export type * from './accounts.js';
 export type * from './access.js';
 export type * from './audit.js';
 export type * from './consent.js';
+export type * from './contact-invites.js';
 export type * from './contact-registry.js';
 export type * from './demo.js';
 export type * from './flows.js';
@@ -80,6 +82,7 @@ export interface Repositories {
   consent: ConsentRepository;
   flowVersions: FlowVersionRepository;
   contactRegistry: ContactRegistryRepository;
+  contactInvites: ContactInvitesRepository;
   reports: ReportRepository;
   demo: DemoRepository;
   inbox: InboxRepository;

@@ -60,13 +60,17 @@ export function sameName(typed: string, known: string, shown?: string): boolean 
 }
 
 /**
- * Whether a saved answer matches the value we know: names (text answers) by `sameName`, any other answer type by
- * equality of the saved value (ISO dates, E.164 phones, numbers). Nothing known means no match.
+ * Whether a saved answer matches the value we know: names (text answers) by `sameName` (a list of names: any of them),
+ * any other answer type by equality of the saved value (ISO dates, E.164 phones, numbers). Nothing known means no match.
  */
 export function answerMatches(spec: AnswerSpec, value: AnswerValue, known: unknown, shown?: unknown): boolean {
   if (value === null || known === null || known === undefined || known === '') return false;
   if (spec.type === 'text') {
-    return typeof value === 'string' && typeof known === 'string' && sameName(value, known, typeof shown === 'string' ? shown : undefined);
+    if (typeof value !== 'string') return false;
+    const except = typeof shown === 'string' ? shown : undefined;
+    // A list: the name of any one of several people (a contact invite compares with every contact the case named).
+    if (Array.isArray(known)) return known.some((k) => typeof k === 'string' && sameName(value, k, except));
+    return typeof known === 'string' && sameName(value, known, except);
   }
   if (Array.isArray(value) || Array.isArray(known)) return false;
   return String(value) === String(known);

@@ -3,6 +3,7 @@ import type { MailboxItem } from '../../domain/mailbox-item.js';
 import { botMaySpeak } from '../../domain/ownership.js';
 import { initialState, step } from '../../flow/engine.js';
 import type { ConversationState, EngineInput } from '../../flow/types.js';
+import { afterInviteTurn, withContactInvite } from './contact-invite.js';
 import { findConversation } from './find-conversation.js';
 import { caseContext, identifyCase } from './identify-case.js';
 import { afterVerification, linkedVerificationState, relinkVerification, verifies } from './identity-flow.js';
@@ -106,6 +107,7 @@ export class ConversationService {
     if (!botMaySpeak(conv)) return projectTurn(d, base, [], out);
     const input: EngineInput | null = isNew ? { kind: 'start' } : toEngineInput(m.content);
     if (!input) return projectTurn(d, base, [], out);
+    state = withContactInvite(d, conv, state, caseId, now);
     const turn = step(flow, state, input, { now }, { defaultCountry: d.defaultCountry });
     if (conv.flowId === d.verifyFlow && turn.events.some((e) => e.type === 'completed')) {
       const next = afterVerification(d, conv, turn.state, now);
@@ -114,7 +116,8 @@ export class ConversationService {
         return projectTurn(d, { ...base, caseId: next.caseId, state: next.state, flow: next.flow }, events, out);
       }
     }
-    return projectTurn(d, { ...base, state: turn.state, flow }, turn.events, out);
+    const invite = afterInviteTurn(d, conv, turn.state, turn.events, now, out);
+    return projectTurn(d, { ...base, state: turn.state, flow }, [...turn.events, ...invite], out);
   }
 
   /**

@@ -4,6 +4,7 @@ import { initialState } from '../../flow/engine.js';
 import type { ConversationState } from '../../flow/types.js';
 import { changeOwnership } from '../change-ownership.js';
 import { recordEscalation } from '../escalations.js';
+import { openInviteConversation } from './contact-invite.js';
 import { caseContext, identifyCase } from './identify-case.js';
 import { unlinkedVerificationFields } from './identity-context.js';
 import { linkedVerificationState, verifies } from './identity-flow.js';
@@ -30,7 +31,7 @@ export function findConversation(d: TurnDeps, m: InboundMessage, now: number, ou
   const last = conversations.latestForChat(m.channel, m.channelUserId);
   if (last?.optedOut) return { kind: 'opted_out', conv: last };
   if (last && last.owner === 'closed') return { kind: 'found', conv: reopen(d, last, now, out), isNew: false, reopened: true };
-  const conv = openConversation(d, m, now);
+  const conv = openInviteConversation(d, m, now) ?? openConversation(d, m, now);
   return conv ? { kind: 'found', conv, isNew: true, reopened: false } : { kind: 'no_flow' };
 }
 

@@ -1,5 +1,6 @@
 import type { Repositories } from '../../domain/repositories/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
+import type { ContactInviteDeps } from './contact-invite.js';
 
 /** The published flows a turn reads (FlowRegistry implements it). */
 export interface FlowLookup {
@@ -10,7 +11,7 @@ export interface FlowLookup {
 }
 
 /** The repositories a turn writes through, in one transaction. */
-export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'consent'>;
+export type TurnStores = Pick<Repositories, 'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'consent' | 'contactInvites'>;
 
 /** Everything a turn needs; no state of its own between calls. */
 export interface TurnDeps {
@@ -20,4 +21,6 @@ export interface TurnDeps {
   defaultCountry: string;
   /** The flow every new chat starts on, on every channel: the person proves who they are before the interview. */
   verifyFlow?: string;
+  /** Telegram contact invites (issue 16); absent: a Telegram patient is offered no message to forward. */
+  contactInvites?: ContactInviteDeps;
 }
