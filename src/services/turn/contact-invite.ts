@@ -20,23 +20,6 @@ export const CONTACT_FLOW = 'contact-notification';
 /** The end step of the contact flow when the typed name matched one of the case's contacts. */
 export const INVITE_IDENTIFIED_STEP = 'invite_identified';
 
-/** Who an invite chat turned out to be; the monitoring service links the chat to that contact's follow-up. */
-export interface InviteIdentified {
-  contactId: number;
-  caseId: number;
-  conversationId: number;
-  channel: ConversationRecord['channel'];
-  channelUserId: string;
-}
-
-/** How the turn reaches the monitoring service for invites (wired by the composition root; absent, no link is offered). */
-export interface ContactInviteDeps {
-  /** The bot's @username without '@' (the link is `https://t.me/<username>?start=<code>`); undefined while not known yet. */
-  botUsername(): string | undefined;
-  /** Link the chat to the contact's follow-up, inside the turn's transaction; false when there is nothing to follow. */
-  identified?: (who: InviteIdentified, now: number, out: TurnOutcome) => boolean;
-}
-
 /** For a Telegram chat on the interview: the state with a fresh invite link in `case.contact_invite_link`, issued once. */
 export function withContactInvite(d: TurnDeps, conv: ConversationRecord, state: ConversationState, caseId: number | null, now: number): ConversationState {
   const inv = d.contactInvites;

@@ -1,6 +1,7 @@
 import type { Repositories } from '../../domain/repositories/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
-import type { ContactInviteDeps } from './contact-invite.js';
+import type { ConversationRecord } from '../../domain/repositories/conversations.js';
+import type { TurnOutcome } from './turn-outcome.js';
 
 /** The published flows a turn reads (FlowRegistry implements it). */
 export interface FlowLookup {
@@ -23,4 +24,21 @@ export interface TurnDeps {
   verifyFlow?: string;
   /** Telegram contact invites (issue 16); absent: a Telegram patient is offered no message to forward. */
   contactInvites?: ContactInviteDeps;
+}
+
+/** Who an invite chat turned out to be; the monitoring service links the chat to that contact's follow-up. */
+export interface InviteIdentified {
+  contactId: number;
+  caseId: number;
+  conversationId: number;
+  channel: ConversationRecord['channel'];
+  channelUserId: string;
+}
+
+/** How the turn reaches the monitoring service for invites (wired by the composition root; absent, no link is offered). */
+export interface ContactInviteDeps {
+  /** The bot's @username without '@' (the link is `https://t.me/<username>?start=<code>`); undefined while not known yet. */
+  botUsername(): string | undefined;
+  /** Link the chat to the contact's follow-up, inside the turn's transaction; false when there is nothing to follow. */
+  identified?: (who: InviteIdentified, now: number, out: TurnOutcome) => boolean;
 }
