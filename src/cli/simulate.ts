@@ -1,5 +1,6 @@
 /**
- * `npm run simulate -- <flow.yaml> [--lang en] [--today YYYY-MM-DD] [--case key=value ...] [--country ID] [--json]`
+ * `npm run simulate -- <flow.yaml> [--lang en] [--today YYYY-MM-DD] [--case key=value ...] [--contact key=value ...]
+ *   [--monitoring key=value ...] [--country ID] [--json]`
  *
  * Plays a flow in the terminal: each stdin line is what the patient sends, the bot's replies are printed. With
  * `--json`, one JSON object per line (messages, escalations, errors, and a final summary). A few lines stand for
@@ -12,6 +13,7 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { clockAtLocal } from '../flow/clock.js';
+import type { ContextRecord } from '../flow/context-vars.js';
 import { Lang, type FlowDefinition } from '../flow/definition.js';
 import { initialState, step } from '../flow/engine.js';
 import { loadFlowFile } from '../flow/load.js';
@@ -19,7 +21,8 @@ import { formatProblem } from '../flow/problems.js';
 import type { Clock, ConversationState, EngineEvent, EngineInput, Item } from '../flow/types.js';
 import { firstName } from '../services/turn/identity-context.js';
 
-const USAGE = 'usage: npm run simulate -- <flow.yaml> [--lang id|en] [--today YYYY-MM-DD] [--case key=value ...] [--country ID] [--json]';
+const USAGE =
+  'usage: npm run simulate -- <flow.yaml> [--lang id|en] [--today YYYY-MM-DD] [--case key=value ...] [--contact key=value ...] [--monitoring key=value ...] [--country ID] [--json]';
 
 /** Parsed command line of the simulator. */
 export interface SimulateOptions {
@@ -27,6 +30,9 @@ export interface SimulateOptions {
   lang?: Lang;
   today?: string;
   case: Record<string, string>;
+  /** `contact.*` and `monitoring.*` of the contact flows (values: true/false, whole numbers, and a,b lists are typed). */
+  contact: ContextRecord;
+  monitoring: ContextRecord;
   country: string;
   json: boolean;
 }
@@ -42,6 +48,8 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions | { 
         lang: { type: 'string' },
         today: { type: 'string' },
         case: { type: 'string', multiple: true },
+        contact: { type: 'string', multiple: true },
+        monitoring: { type: 'string', multiple: true },
         country: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -63,6 +71,10 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions | { 
   // As the service gives it: `--case name=Budi Santoso` also means `case.first_name` Budi.
   const first = firstName(caseFields.name);
   if (caseFields.first_name === undefined && first !== null) caseFields.first_name = first;
+  const contact = contextFields('contact', values.contact);
+  if (typeof contact === 'string') return { problem: contact };
+  const monitoring = contextFields('monitoring', values.monitoring);
+  if (typeof monitoring === 'string') return { problem: monitoring };
   const country = (values.country ?? 'ID').toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) return { problem: '--country is a two-letter country code such as ID' };
   return {
@@ -70,9 +82,23 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions | { 
     ...(lang?.success ? { lang: lang.data } : {}),
     ...(values.today !== undefined ? { today: values.today } : {}),
     case: caseFields,
+    contact,
+    monitoring,
     country,
     json: values.json === true,
   };
+}
+
+/** `key=value` pairs as context values: `true`/`false` booleans, whole numbers, `a,b` lists; else text. Or a problem. */
+function contextFields(flag: string, pairs: readonly string[] | undefined): ContextRecord | string {
+  const out: ContextRecord = {};
+  for (const kv of pairs ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) return `--${flag} takes key=value, not "${kv}"`;
+    const v = kv.slice(eq + 1);
+    out[kv.slice(0, eq)] = v === 'true' ? true : v === 'false' ? false : /^-?\d+$/.test(v) ? Number(v) : v.includes(',') ? v.split(',').map((x) => x.trim()) : v;
+  }
+  return out;
 }
 
 /** The engine input a typed line stands for (see the file comment for the slash commands). */
@@ -171,7 +197,10 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const l of lines) process.stdout.write(`${l}\n`);
   };
 
-  let state = initialState(flow, { ...(opts.lang ? { lang: opts.lang } : {}), case: opts.case });
+  let state = initialState(flow, { ...(opts.lang ? { lang: opts.lang } : {}), case: opts.case,
+    ...(Object.keys(opts.contact).length ? { contact: opts.contact } : {}),
+    ...(Object.keys(opts.monitoring).length ? { monitoring: opts.monitoring } : {}),
+  });
   const turn = (input: EngineInput): boolean => {
     const r = step(flow, state, input, clock(), { defaultCountry: opts.country });
     state = r.state;

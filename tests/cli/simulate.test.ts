@@ -100,10 +100,26 @@ describe('simulator input lines and options', () => {
     expect(lineToInput(line)).toEqual(input);
   });
 
+  it('plays the daily check-in of a contact with the monitoring values given on the command line', async () => {
+    const { stdout, code } = await simulate(
+      ['flows/daily-checkin.yaml', '--lang', 'en', '--today', '2026-11-24', '--monitoring', 'day=1', '--monitoring', 'days=5', '--monitoring', 'is_test_day=true', '--monitoring', 'quarantine_end=2026-11-28', '--json'],
+      ['no'],
+    );
+    expect(code).toBe(0);
+    const texts = stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonLine).filter((o) => o.type === 'message').map((o) => o.text);
+    expect(texts[0]).toBe('Good morning. This is your quarantine check-in, day 1 of 5.');
+    expect(texts[1]).toContain('Today is one of your test days');
+    expect(texts.at(-1)).toContain('Please stay at home until 28 Nov 2026');
+  });
+
   it('parses options and rejects bad ones', () => {
     expect(parseSimulateArgs(['f.yaml', '--lang', 'en', '--today', '2026-11-25', '--case', 'name=A=B', '--json'])).toEqual({
-      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B', first_name: 'A=B' }, country: 'ID', json: true,
+      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B', first_name: 'A=B' }, contact: {}, monitoring: {}, country: 'ID', json: true,
     });
+    expect(
+      parseSimulateArgs(['f.yaml', '--contact', 'name=Siti Aminah', '--monitoring', 'day=2', '--monitoring', 'is_test_day=true', '--monitoring', 'test_dates=2026-11-24,2026-11-28']),
+    ).toMatchObject({ contact: { name: 'Siti Aminah' }, monitoring: { day: 2, is_test_day: true, test_dates: ['2026-11-24', '2026-11-28'] } });
+    expect(parseSimulateArgs(['f.yaml', '--monitoring', 'day'])).toEqual({ problem: expect.stringContaining('--monitoring takes key=value') });
     expect(parseSimulateArgs(['f.yaml', '--lang', 'fr'])).toEqual({ problem: expect.stringContaining('--lang') });
     expect(parseSimulateArgs(['f.yaml', '--today', '25/11'])).toEqual({ problem: expect.stringContaining('--today') });
     expect(parseSimulateArgs([])).toEqual({ problem: expect.stringContaining('flow file') });
