@@ -1,3 +1,5 @@
+import { addDays } from './answers/calendar.js';
+
 /**
  * The context a service gives a contact's flows besides `case.*`: `contact.*` (who we believe we are writing to) and
  * `monitoring.*` (their quarantine, computed from the policy). Flows read them in templates (`{{monitoring.quarantine_end}}`)
@@ -43,4 +45,31 @@ export const CONTEXT_KEYS: Readonly<Record<ContextRoot, Readonly<Record<string, 
 /** True when `root` is one of the context roots (not `case`). */
 export function isContextRoot(root: string): root is ContextRoot {
   return (CONTEXT_ROOTS as readonly string[]).includes(root);
+}
+
+/**
+ * Plausible values for every catalogued key, for simulating a contact flow before publishing it: a contact named Siti
+ * Aminah, exposed two days before `today`, on day 2 of a 5-day quarantine with tests on days 1 and 5.
+ */
+export function sampleContext(today: string): { contact: ContextRecord; monitoring: ContextRecord } {
+  const exposure = addDays(today, -2);
+  const tests = [addDays(exposure, 1), addDays(exposure, 5)];
+  return {
+    contact: { name: 'Siti Aminah', first_name: 'Siti' },
+    monitoring: {
+      today,
+      exposure_date: exposure,
+      quarantine_end: addDays(exposure, 5),
+      test_dates: tests,
+      entry_test_date: tests[0]!,
+      exit_test_date: tests[1]!,
+      day: 2,
+      days: 5,
+      is_test_day: false,
+      is_exit_test_day: false,
+      ask_result: false,
+      stage: 'checkin',
+      checkin_hour: 8,
+    },
+  };
 }

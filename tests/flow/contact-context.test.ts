@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { answerMatches, sameName } from '../../src/flow/answers/index.js';
 import { checkFlow, type FlowPath } from '../../src/flow/check.js';
+import { CONTEXT_KEYS, sampleContext } from '../../src/flow/context-vars.js';
 import { FlowDefinition, type FlowInput } from '../../src/flow/definition.js';
 import { initialState, step } from '../../src/flow/engine.js';
 import { CLOCK, flowOf, messages } from './engine-support.js';
@@ -195,5 +196,30 @@ describe('the contact flows ask about the same symptoms as the case interview', 
     const interview = symptomChoices('case-interview.yaml');
     expect(interview).toBeDefined();
     expect(symptomChoices(file)).toEqual(interview);
+  });
+});
+
+describe('sampleContext (what the coordinators\' simulator shows)', () => {
+  it('gives a value for every catalogued key but the invite ones, and the contact flows render with no empty placeholder', () => {
+    const sample = sampleContext('2026-11-25');
+    expect(Object.keys(sample.contact).sort()).toEqual(Object.keys(CONTEXT_KEYS.contact).filter((k) => !k.startsWith('invite_')).sort());
+    expect(Object.keys(sample.monitoring).sort()).toEqual(Object.keys(CONTEXT_KEYS.monitoring).sort());
+    const load = (file: string) => FlowDefinition.parse(parse(readFileSync(fileURLToPath(new URL(`../../flows/${file}`, import.meta.url)), 'utf8')));
+    for (const [file, inputs] of [
+      ['daily-checkin.yaml', ['no']],
+      ['contact-notification.yaml', ['hi', 'Siti Aminah', 'no', 'yes', 'no']],
+    ] as const) {
+      const flow = load(file);
+      let state = initialState(flow, { lang: 'en', ...sample });
+      const said: string[] = [];
+      for (const input of [{ kind: 'start' as const }, ...inputs.map((text) => ({ kind: 'text' as const, text }))]) {
+        const r = step(flow, state, input, CLOCK);
+        state = r.state;
+        said.push(...messages(r.events).map((m) => m.text));
+      }
+      expect(state.status, file).toBe('completed');
+      // An empty value would leave "until ." or a double space behind; a template that did not render, "{{".
+      expect(said.join('\n'), file).not.toMatch(/ [.,:]| {2}|\{\{/);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FlowDefinition, Lang } from '../../../flow/definition.js';
+import { localDate } from '../../../flow/answers/index.js';
+import { sampleContext } from '../../../flow/context-vars.js';
 import { initialState, step } from '../../../flow/engine.js';
 import type { AnswerValue, ConversationState, EngineEvent, EngineInput, OutChoice } from '../../../flow/types.js';
 
@@ -50,7 +52,8 @@ export class SimStore {
       flowId: o.flowId,
       source: o.source,
       flow: o.flow,
-      state: initialState(o.flow, { lang: o.lang, case: { ...SIM_CASE } }),
+      // Contact flows read contact.* and monitoring.*: a sample contact on day 2 of quarantine, so their texts show real dates.
+      state: initialState(o.flow, { lang: o.lang, case: { ...SIM_CASE }, ...sampleContext(localDate(o.now, o.flow.settings.timezone)) }),
       lines: [],
       lastAt: o.now,
     };
