@@ -223,3 +223,30 @@ describe('sampleContext (what the coordinators\' simulator shows)', () => {
     }
   });
 });
+
+describe('the contact notification discloses nothing before the person typed their name (issue 17)', () => {
+  const FORBIDDEN = /covid|positi|negati|karantina|quarantin|terpapar|expos|isolasi|isolat|\btes\b|\btest|kontak erat|close contact|tracer|sembuh|get well|gejala|symptom|Aminah/i;
+  const flow = FlowDefinition.parse(parse(readFileSync(fileURLToPath(new URL('../../flows/contact-notification.yaml', import.meta.url)), 'utf8')));
+  const sample = sampleContext('2026-11-25');
+  type In = Parameters<typeof step>[2];
+  const paths: [string, In[]][] = [
+    ['a reply, then a wrong name twice', [{ kind: 'text', text: 'halo' }, { kind: 'text', text: 'Siti' }, { kind: 'text', text: 'Siti Rahayu' }]],
+    ['wrong number at once', [{ kind: 'text', text: 'salah sambung' }]],
+    ['a sticker, then reminders', [{ kind: 'media', media: 'sticker' }, { kind: 'reminder' }, { kind: 'reminder' }, { kind: 'reminder' }]],
+    ['stop, confirmed', [{ kind: 'text', text: 'berhenti' }, { kind: 'text', text: 'ya' }]],
+    ['a person, at once', [{ kind: 'text', text: 'help' }]],
+    ['nonsense three times at the name', [{ kind: 'text', text: 'ok' }, { kind: 'text', text: 'x' }, { kind: 'text', text: 'y' }, { kind: 'text', text: 'z' }]],
+  ];
+  it.each(paths.flatMap(([name, inputs]) => (['id', 'en'] as const).map((lang) => [name, lang, inputs] as const)))('%s (%s)', (_name, lang, inputs) => {
+    let state = initialState(flow, { lang, ...sample });
+    const said: string[] = [];
+    for (const input of [{ kind: 'start' } as In, ...inputs]) {
+      const r = step(flow, state, input, CLOCK);
+      state = r.state;
+      said.push(...messages(r.events).map((m) => m.text));
+    }
+    expect(state.answers.identity_confirmed).not.toBe(true);
+    expect(said.length).toBeGreaterThan(0);
+    for (const text of said) expect(text).not.toMatch(FORBIDDEN);
+  });
+});
