@@ -10,9 +10,10 @@ export const contactInvites = sqliteTable(
   'contact_invites',
   {
     codeHash: text('code_hash').primaryKey(),
+    // An erased case takes its invite codes with it (issue 17).
     caseId: integer('case_id')
       .notNull()
-      .references(() => cases.id),
+      .references(() => cases.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('contact_invites_case').on(t.caseId)],

@@ -115,3 +115,13 @@ describe('a contact invite on Telegram', () => {
     expect(rows(db, `SELECT flow_id AS flowId FROM conversations WHERE id = ?`, r.conversationId)).toEqual([{ flowId: 'case-interview' }]);
   });
 });
+
+describe('contact invite codes and erasure', () => {
+  it('erasing a case removes its invite codes (the foreign key cascades)', () => {
+    const { db, send } = setUp();
+    send('patient', { kind: 'start', code: 'patient-code' });
+    expect(rows(db, `SELECT count(*) AS n FROM contact_invites`)[0]!.n).toBe(1);
+    db.$client.exec(`DELETE FROM answers; DELETE FROM messages; DELETE FROM escalations; DELETE FROM outbox; DELETE FROM timers; DELETE FROM conversations; DELETE FROM exposures; DELETE FROM cases WHERE id = 7`);
+    expect(rows(db, `SELECT count(*) AS n FROM contact_invites`)[0]!.n).toBe(0);
+  });
+});
