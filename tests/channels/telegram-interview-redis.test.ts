@@ -84,6 +84,11 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     api.sendText(chat, 'none');
     await botSays(chat, 'people you listed', seen);
     api.pressButton(chat, 'Yes');
+    // Issue 16: a message to forward to contacts who prefer Telegram, with a link that does not say who sent it.
+    await botSays(chat, 'It does not mention your name', seen);
+    const forward = await botSays(chat, `https://t.me/${api.bot.username}?start=`, seen);
+    expect(forward.text).not.toContain('Budi');
+    const inviteCode = forward.text.split('?start=')[1]!.trim();
     await botSays(chat, 'Thank you very much', seen);
 
     // Every button press was answered so the patient's button stopped spinning.
@@ -99,6 +104,15 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
       return r.json.contacts.length ? r.json.contacts : undefined;
     }, 'contacts');
     expect(contacts[0]).toMatchObject({ name: 'Siti Aminah', phone: '+6281234567890', setting: 'household', caseExternalId: 'JKT-0001' });
+
+    // The contact opens the forwarded link in their own chat and is found by the name they type.
+    const contactChat = 7010;
+    const heard = { n: 0 };
+    api.sendStart(contactChat, inviteCode);
+    await botSays(contactChat, 'please type your full name', heard);
+    api.sendText(contactChat, 'Siti Aminah');
+    await botSays(contactChat, 'We will send your health message here shortly', heard);
+    expect(api.sent(contactChat).some((m) => /Budi|Santoso|COVID|positive/i.test(m.text))).toBe(false);
   });
 
   it('asks a chat without a code to verify, links it on a match, and says so politely when a link was used', async () => {
