@@ -55,6 +55,23 @@ describe('the patient phone plays a contact by their phone number', () => {
     expect(seen.map((m) => ({ userId: m.userId, content: m.content }))).toEqual([{ userId: PHONE, content: { kind: 'text', text: 'Siti Aminah' } }]);
   });
 
+  it('a number typed the local way (0812...) opens the same chat as its E.164 form', async () => {
+    const { platform, channel, app } = await setUp();
+    await channel.send({ id: 'm3', channelUserId: PHONE, text: 'Pesan untuk Siti' });
+    const page = await app.inject({ method: 'GET', url: '/phone?user=081234567890' });
+    expect(page.body).toContain('Pesan untuk Siti');
+    const seen: string[] = [];
+    platform.on('patient-message', (m: { userId: string }) => seen.push(m.userId));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/phone/send',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ user: '081234567890', kind: 'text', text: 'halo' }).toString(),
+    });
+    expect(res.headers.location).toBe(`/phone?user=${encodeURIComponent(PHONE)}`);
+    expect(seen).toEqual([PHONE]);
+  });
+
   it('lists the chats the platform knows, so a contact notified by the bot can be opened from the demo patient', async () => {
     const { platform, channel, app } = await setUp();
     platform.patientSends('demo', { kind: 'text', text: 'halo' });

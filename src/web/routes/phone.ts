@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { InboundContent } from '../../domain/channel.js';
 import type { FakeDelivery, FakePlatform } from '../../channels/fake/index.js';
+import { parseAnswer } from '../../flow/answers/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { t, type UiLang } from '../i18n.js';
@@ -91,6 +92,13 @@ function messagesPart(req: FastifyRequest, ctx: WebContext, platform: FakePlatfo
   }`;
 }
 
+/** A number typed the local way ("081234567890") is the chat of its E.164 form; any other id is itself. */
+function localNumberAsE164(user: string, country: string): string {
+  if (!/^0\d{8,14}$/.test(user)) return user;
+  const r = parseAnswer({ type: 'phone' }, user, { today: '2000-01-01', lang: 'id', answers: {}, defaultCountry: country });
+  return r.ok && typeof r.value === 'string' ? r.value : user;
+}
+
 /** Links to the other chats the fake platform knows (contacts the bot wrote to first show up here by their phone). */
 function chatsPart(lang: UiLang, platform: FakePlatform, current: string): Html {
   const others = platform.chats().filter((c) => c !== current).slice(-20);
@@ -108,6 +116,7 @@ export function phoneRoutes(ctx: WebContext) {
     }
     phonePlayRoutes(app, ctx, platform);
     const log = new PatientLog();
+    const chatIdOf = (user: string) => localNumberAsE164(user, ctx.config.DEFAULT_COUNTRY);
     type Listener = (userId: string) => void;
     const listeners = new Set<Listener>();
     const onPatient = (m: { userId: string; id: string; content: InboundContent; at: number }) => {
@@ -126,7 +135,7 @@ export function phoneRoutes(ctx: WebContext) {
 
     app.get('/phone', async (req, reply) => {
       const q = UserQuery.safeParse(req.query);
-      const userId = q.success ? q.data.user : 'demo';
+      const userId = q.success ? chatIdOf(q.data.user) : 'demo';
       const lang = req.lang;
       const body = html`<div class="phone" data-phone-user="${userId}" data-stream="/phone/events?user=${encodeURIComponent(userId)}">
   <div class="phone-top">
@@ -146,7 +155,7 @@ export function phoneRoutes(ctx: WebContext) {
     app.get('/phone/messages', async (req, reply) => {
       const q = UserQuery.safeParse(req.query);
       if (!q.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
-      return sendHtml(reply, 200, messagesPart(req, ctx, platform, log, q.data.user));
+      return sendHtml(reply, 200, messagesPart(req, ctx, platform, log, chatIdOf(q.data.user)));
     });
 
     app.post('/phone/send', { config: { csrf: false } }, async (req, reply) => {
@@ -155,15 +164,16 @@ export function phoneRoutes(ctx: WebContext) {
       const b = body.data;
       const content: InboundContent =
         b.kind === 'text' ? { kind: 'text', text: b.text } : b.kind === 'start' ? { kind: 'start', ...(b.code ? { code: b.code } : {}) } : { kind: 'choice', value: b.value, ...(b.label ? { label: b.label } : {}) };
-      platform.patientSends(b.user, content, ctx.clock());
+      const user = chatIdOf(b.user);
+      platform.patientSends(user, content, ctx.clock());
       if (req.headers['x-requested-with'] === 'fetch') return reply.code(204).send();
-      return reply.redirect(`/phone?user=${encodeURIComponent(b.user)}`, 303);
+      return reply.redirect(`/phone?user=${encodeURIComponent(user)}`, 303);
     });
 
     app.get('/phone/events', async (req, reply) => {
       const q = UserQuery.safeParse(req.query);
       if (!q.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
-      const userId = q.data.user;
+      const userId = chatIdOf(q.data.user);
       const listener: Listener = (u) => {
         if (u === userId) conn?.send('phone', { userId });
       };
