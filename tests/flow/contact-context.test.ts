@@ -250,3 +250,20 @@ describe('the contact notification discloses nothing before the person typed the
     for (const text of said) expect(text).not.toMatch(FORBIDDEN);
   });
 });
+
+describe('the wrong-number words of the contact notification', () => {
+  const flow = FlowDefinition.parse(parse(readFileSync(fileURLToPath(new URL('../../flows/contact-notification.yaml', import.meta.url)), 'utf8')));
+  const sample = sampleContext('2026-11-25');
+  const detailAfter = (reply: string) => {
+    const started = step(flow, initialState(flow, { lang: 'id', ...sample }), { kind: 'start' }, CLOCK).state;
+    const r = step(flow, started, { kind: 'text', text: reply }, CLOCK);
+    const e = r.events.find((x) => x.type === 'escalated');
+    return e?.type === 'escalated' ? e.detail : undefined;
+  };
+  it.each(['bukan saya', 'Maaf, salah sambung', 'nomor salah', 'Salah orang pak', 'wrong number', 'Sorry, not me', 'saya bukan orangnya'])('%j is a wrong number', (reply) => {
+    expect(detailAfter(reply)).toBe('wrong_number');
+  });
+  it.each(['halo', 'ya, ada apa?', 'siapa ini?', 'Bukan main, ada apa?'])('%j is a reply that goes on to the name question', (reply) => {
+    expect(detailAfter(reply)).toBeUndefined();
+  });
+});
