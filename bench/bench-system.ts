@@ -6,6 +6,7 @@ import pino from 'pino';
 import { FakeChannel, type FakePlatform } from '../src/channels/fake/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { startSystem, type System } from '../src/system.js';
+import { BENCH_CASE } from './patients.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -51,6 +52,23 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
   let system: System;
   try {
     system = await startSystem(config, { logger: pino({ level: 'silent' }), channels: [channel] });
+    // The case the simulated patients prove to be (they type its number and date of birth, see PATIENT_SCRIPT).
+    const now = Date.now();
+    system.stores.cases.insert({
+      externalId: BENCH_CASE.externalId,
+      name: BENCH_CASE.name,
+      phone: null,
+      dateOfBirth: BENCH_CASE.dateOfBirth,
+      testDate: null,
+      confirmedAt: now,
+      language: 'id',
+      area: null,
+      sourceContactId: null,
+      // No start link is ever opened in the bench: a hash nobody's code has.
+      startCodeHash: 'bench-no-start-code',
+      startCodeExpiresAt: now,
+      now,
+    });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

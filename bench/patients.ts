@@ -6,12 +6,11 @@ type InboundContent = Parameters<FakePlatform['patientSends']>[1];
 
 /**
  * What a simulated patient types through the default interview (flows/case-interview.yaml), one answer per bot question:
- * a greeting opens the chat, consent, identity, symptoms since yesterday, isolation at home, two close contacts (one with a
- * number, one without), no places, the summary confirmed. 22 messages, the interview ends completed.
+ * a greeting opens the chat, consent, symptoms since yesterday, isolation at home, two close contacts (one with a
+ * number, one without), no places, the summary confirmed. 21 messages, the interview ends completed.
  */
 export const INTERVIEW_ANSWERS: readonly string[] = [
   'halo',
-  'ya',
   'ya',
   'ya',
   'kemarin',
@@ -33,6 +32,15 @@ export const INTERVIEW_ANSWERS: readonly string[] = [
   'tidak ada',
   'ya',
 ];
+
+/** The case every simulated patient proves to be (bench-system.ts seeds it): its number and date of birth are typed. */
+export const BENCH_CASE = { externalId: 'BENCH-1', name: 'Budi Santoso', dateOfBirth: '1990-03-14', typed: '14/03/1990' } as const;
+
+/**
+ * What a simulated patient types on the running system: every chat starts with the identity check (issue 17), so after
+ * the greeting the patient types BENCH_CASE's number and date of birth, then the interview's answers. 23 messages.
+ */
+export const PATIENT_SCRIPT: readonly string[] = ['halo', BENCH_CASE.externalId, BENCH_CASE.typed, ...INTERVIEW_ANSWERS.slice(1)];
 
 /**
  * A FakePlatform that keeps no history: the stock one stores every message of every phone for the demo page, which over a
@@ -112,7 +120,7 @@ export class PatientDriver {
   };
 
   constructor(private readonly o: PatientDriverOptions) {
-    this.script = o.script ?? INTERVIEW_ANSWERS;
+    this.script = o.script ?? PATIENT_SCRIPT;
     o.platform.on('bot-message', this.onBot);
   }
 

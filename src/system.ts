@@ -64,6 +64,11 @@ export interface SystemOverrides {
   outreach?: Pick<OutreachOptions, 'waitMs' | 'maxWaitMs' | 'backoffMs'>;
   /** How often the monitoring scheduler ticks (tests tick by hand with `system.monitoring.tick(at)` and set it long). */
   monitoringTickMs?: number;
+  /**
+   * Suites about queue mechanics only (ordering, recovery) play the interview as a plain script: new chats skip the
+   * identity check. Not reachable from the environment: a running tracebot always checks identity first (issue 17).
+   */
+  skipIdentityCheck?: boolean;
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -143,7 +148,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       clock,
       defaultFlow: config.DEFAULT_FLOW,
       defaultCountry: config.DEFAULT_COUNTRY,
-      verifyFlow: config.VERIFY_FLOW,
+      verifyFlow: overrides.skipIdentityCheck ? undefined : config.VERIFY_FLOW,
       ...contactInvites,
       concurrency: config.WORKER_CONCURRENCY,
       webhookUrls: config.WEBHOOK_URLS,

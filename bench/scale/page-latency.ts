@@ -79,7 +79,7 @@ export class ServerTimes {
   }
 }
 
-/** A keep-alive HTTP client for the bench's page requests (one signed-in tracer). */
+/** A keep-alive HTTP client for the bench's page requests (one signed-in coordinator). */
 export class PageClient {
   private readonly agent: http.Agent;
 

@@ -115,13 +115,13 @@ export async function runScaleBench(o: ScaleOptions, log: (line: string) => void
     if (!address || typeof address === 'string') throw new Error('the web server has no TCP address');
     const port = address.port;
 
-    const user = getUser(createRepositories(db), seed.benchTracerId);
-    if (!user) throw new Error(`seeded tracer ${seed.benchTracerId} is missing`);
+    const user = getUser(createRepositories(db), seed.benchUserId);
+    if (!user) throw new Error(`seeded coordinator ${seed.benchUserId} is missing`);
     const { token } = startSession(createRepositories(db), user, Date.now(), '127.0.0.1');
     const cookie = `tb_sid=${encodeURIComponent(app.signCookie(token))}`;
     client = new PageClient(port, cookie, size.concurrency);
     const check = await client.get('/inbox', 'warmup:check');
-    if (check.status !== 200) throw new Error(`the signed-in tracer got ${check.status} for /inbox`);
+    if (check.status !== 200) throw new Error(`the signed-in coordinator got ${check.status} for /inbox`);
 
     const random = prng(61);
     const anyConversation = () => `/inbox/c/${1 + Math.floor(random() * seed.conversations)}`;

@@ -14,8 +14,8 @@ export interface SeedResult {
   exposures: number;
   escalations: { open: number; pending: number; resolved: number };
   users: number;
-  /** The tracer the bench signs in as (holds some pending chats, like everyone else). */
-  benchTracerId: number;
+  /** The coordinator the bench signs in as (no area, so it may open every conversation; holds some pending chats). */
+  benchUserId: number;
   /** Conversations with an escalation (open, pending or resolved): the ones tracers open from the queue. */
   escalatedConversationIds: number[];
   flowVersion: number;
@@ -84,12 +84,15 @@ async function load(db: Db, size: ScaleSize, o: { flowsDir: string; now: number;
     `INSERT INTO users (email, name, role, password_hash, must_change_password, active, language, max_chats, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 1, ?, 5, ?, ?)`,
   );
   const tracerIds: number[] = [];
+  const coordinatorIds: number[] = [];
   c.transaction(() => {
     for (let i = 1; i <= size.tracers; i++) tracerIds.push(Number(insertUser.run(`tracer${i}@bench.invalid`, `Tracer ${i}`, 'tracer', passwordHash, i % 3 ? 'id' : 'en', now, now).lastInsertRowid));
-    insertUser.run('coordinator@bench.invalid', 'Coordinator', 'coordinator', passwordHash, 'id', now, now);
+    coordinatorIds.push(Number(insertUser.run('coordinator@bench.invalid', 'Coordinator', 'coordinator', passwordHash, 'id', now, now).lastInsertRowid));
     insertUser.run('admin@bench.invalid', 'Admin', 'admin', passwordHash, 'en', now, now);
   })();
-  const benchTracerId = tracerIds[0]!;
+  // The bench signs in as a coordinator without an area: need-to-know lets only such staff open any conversation by its
+  // number (a tracer gets 403 on chats not escalated nor theirs), and the page timings need every page to render.
+  const benchUserId = coordinatorIds[0]!;
 
   // Which conversation is which kind: escalations as asked, the rest mostly finished interviews.
   const n = size.conversations;
@@ -175,7 +178,7 @@ async function load(db: Db, size: ScaleSize, o: { flowsDir: string; now: number;
         // Transcript: /start, then the bot asks and the patient answers; a tracer's turn at the end of a claimed chat.
         const count = counts[i]!;
         const stepAt = (m: number) => STEPS[Math.min(STEPS.length - 1, Math.floor(m / 2))]!;
-        const assignee = kind === Kind.EscPending ? (pendingSeq++ < 5 ? benchTracerId : tracerIds[1 + (pendingSeq % Math.max(1, tracerIds.length - 1))]!) : null;
+        const assignee = kind === Kind.EscPending ? (pendingSeq++ < 5 ? benchUserId : tracerIds[1 + (pendingSeq % Math.max(1, tracerIds.length - 1))]!) : null;
         let lastIn: number | null = null;
         let lastOut: number | null = null;
         let at = started;
@@ -257,7 +260,7 @@ async function load(db: Db, size: ScaleSize, o: { flowsDir: string; now: number;
     exposures: out.exposures,
     escalations: { open: out.open, pending: out.pending, resolved: out.resolved },
     users: tracerIds.length + 2,
-    benchTracerId,
+    benchUserId,
     escalatedConversationIds: escalated,
     flowVersion,
     seconds: Math.round((performance.now() - t0) / 100) / 10,

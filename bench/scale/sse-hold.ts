@@ -51,7 +51,7 @@ export class SseClients {
     this.child = forkTs(new URL('./sse-client-process.ts', import.meta.url));
   }
 
-  /** Open `connections` streams (in batches) with the tracer's cookie; resolves when all have their `hello` or failed. */
+  /** Open `connections` streams (in batches) with the signed-in coordinator's cookie; resolves when all have their `hello` or failed. */
   async open(port: number, cookie: string, connections: number, batch = 100): Promise<Opened> {
     const reply = nextMessage<Opened>(this.child, 'opened');
     this.child.send({ type: 'open', port, cookie, connections, batch });

@@ -1,10 +1,10 @@
 import { loadConfig } from '../config/index.js';
-import { closeDb, createRepositories, openDb } from '../db/index.js';
-import { createApiToken } from '../services/api-tokens.js';
+import { closeDb, openDb } from '../db/index.js';
 
 const usage = `usage: npm run cli -- <command>
-  users add --role tracer|coordinator|admin <email> [--name NAME]   create an account (prints a one-time password)
-  tokens create <name> [--role coordinator|admin]                 create an API token (printed once)
+  users add --role tracer|coordinator|admin <email> [--area CODE,...]  create an account (prints a one-time password)
+  users list | areas | reset-password | two-factor-off | ...      see npm run cli -- users
+  tokens create <name> [--role coordinator|admin] | list | revoke <name>   API tokens (a new token is printed once)
   timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
   monitoring tick [--at ISO-TIME] | monitoring policy             run the contact follow-up scheduler for a moment; print the policy
   demo                                                            fill an empty database with synthetic demo data`;
@@ -17,16 +17,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'tokens': {
-        const [sub, name, ...more] = rest;
-        const roleIdx = more.indexOf('--role');
-        const role = roleIdx >= 0 ? more[roleIdx + 1] : 'coordinator';
-        if (sub !== 'create' || !name || (role !== 'coordinator' && role !== 'admin')) {
-          process.stderr.write(`${usage}\n`);
-          return 2;
-        }
-        const { token } = createApiToken(createRepositories(db), name, role, Date.now());
-        process.stdout.write(`API token for ${name} (${role}); store it now, it is not shown again:\n${token}\n`);
-        return 0;
+        const { runTokensCommand } = await import('./tokens.js');
+        return runTokensCommand(rest, { db, now: Date.now(), out: process.stdout, err: process.stderr });
       }
       case 'users': {
         const { runUsersCommand } = await import('./users.js');

@@ -48,7 +48,6 @@ export async function runMonitoringCommand(args: string[], deps: MonitoringComma
     defaultFlow: config.DEFAULT_FLOW,
     defaultCountry: config.DEFAULT_COUNTRY,
     verifyFlow: config.VERIFY_FLOW,
-    verifyChannels: new Set(['telegram', 'whatsapp']),
     monitoring: createMonitoringTurns({ policy, startCodeTtlMs: config.START_CODE_TTL_DAYS * 86_400_000 }),
   });
   const r = monitoringTick(stores, policy(), at);

@@ -19,6 +19,7 @@ import { initialState, step } from '../flow/engine.js';
 import { loadFlowFile } from '../flow/load.js';
 import { formatProblem } from '../flow/problems.js';
 import type { Clock, ConversationState, EngineEvent, EngineInput, Item } from '../flow/types.js';
+import { firstName } from '../services/turn/identity-context.js';
 
 const USAGE =
   'usage: npm run simulate -- <flow.yaml> [--lang id|en] [--today YYYY-MM-DD] [--case key=value ...] [--contact key=value ...] [--monitoring key=value ...] [--country ID] [--json]';
@@ -67,6 +68,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions | { 
     if (eq <= 0) return { problem: `--case takes key=value, not "${kv}"` };
     caseFields[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
+  // As the service gives it: `--case name=Budi Santoso` also means `case.first_name` Budi.
+  const first = firstName(caseFields.name);
+  if (caseFields.first_name === undefined && first !== null) caseFields.first_name = first;
   const contact = contextFields('contact', values.contact);
   if (typeof contact === 'string') return { problem: contact };
   const monitoring = contextFields('monitoring', values.monitoring);

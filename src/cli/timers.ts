@@ -46,7 +46,6 @@ export async function runTimersCommand(args: string[], deps: TimersCommandDeps):
     defaultFlow: config.DEFAULT_FLOW,
     defaultCountry: config.DEFAULT_COUNTRY,
     verifyFlow: config.VERIFY_FLOW,
-    verifyChannels: new Set(['telegram', 'whatsapp']),
   });
   const r = runDueTimers(stores.timers, conversations, at);
   deps.out.write(`fired ${r.fired} timers due by ${new Date(at).toISOString()}; ${r.outboxIds.length} outbox rows queued\n`);

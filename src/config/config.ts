@@ -51,6 +51,8 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     problems.push('WHATSAPP_ENABLED and WHATSAPP_CLOUD_*: only one WhatsApp channel can run (linked phone or Business Platform); turn one off');
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ characters)');
+  // /phone lets anyone play a patient without signing in: never in production, whatever else is set.
+  if (env.NODE_ENV === 'production' && env.PATIENT_PHONE_PAGE === 'on') problems.push('PATIENT_PHONE_PAGE: cannot be on in production (the page needs no sign-in)');
   const policy = MonitoringPolicy.safeParse({
     quarantineDays: env.MONITORING_QUARANTINE_DAYS,
     entryTestDay: env.MONITORING_ENTRY_TEST_DAY,
@@ -74,7 +76,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     roles: new Set(env.ROLES),
     fakeChannel,
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
-    patientPhonePage: env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel && env.NODE_ENV !== 'production' : env.PATIENT_PHONE_PAGE === 'on',
+    patientPhonePage: env.NODE_ENV !== 'production' && (env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel : env.PATIENT_PHONE_PAGE === 'on'),
     telegramEnabled,
     whatsappCloudEnabled,
     outreachChannel,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { areaCodeOf } from '../domain/areas.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -19,6 +20,8 @@ export function openDb(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   // Several processes (web, workers) share the file: wait for the writer instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
+  // A case's area is free text from imports and the API; queries filter by the code it names (src/domain/areas.ts).
+  sqlite.function('area_code', { deterministic: true }, (text: unknown) => areaCodeOf(typeof text === 'string' ? text : null));
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;

@@ -233,6 +233,14 @@ export const users = sqliteTable(
     /** Auto-assignment cap: open chats at once. */
     maxChats: integer('max_chats').notNull().default(5),
     lastLoginAt: integer('last_login_at'),
+    /** JSON array of area codes (src/domain/areas.ts); empty: no area, which for a coordinator means every area. */
+    areas: text('areas').notNull().default('[]'),
+    /** Base32 TOTP secret once two-factor login is turned on (null: off). */
+    totpSecret: text('totp_secret'),
+    /** The last 30-s time step whose code signed in: a code is accepted once (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
+    /** JSON array of SHA-256 hashes of the unused recovery codes. */
+    recoveryCodes: text('recovery_codes'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

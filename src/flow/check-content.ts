@@ -91,11 +91,24 @@ export function checkTexts(ctx: CheckContext): void {
     for (const [lang, value] of Object.entries(site.text)) {
       if (value === undefined) continue;
       for (const match of value.matchAll(TEMPLATE)) {
-        const message = placeholderProblem(ctx, match[1]!, site);
+        const [expr, fallback] = splitFallback(match[1]!);
+        const message = placeholderProblem(ctx, expr, site);
         if (message) report('warning', [...site.path, lang], message, site.stepId);
+        // Issue 14: a chat may have no case and a case may have no name; the patient must never read "Halo , kami".
+        if (expr.startsWith('case.') && fallback === undefined) {
+          report('error', [...site.path, lang], `{{${expr}}} may be empty (a chat without a case, a case without that field): give a fallback, e.g. {{${expr}|Anda}}`, site.stepId);
+        }
       }
     }
   }
+}
+
+/** `case.name|Anda` -> ['case.name', 'Anda']; no `|` -> [expr, undefined]. */
+function splitFallback(inner: string): [string, string | undefined] {
+  const bar = inner.indexOf('|');
+  if (bar < 0) return [inner.trim(), undefined];
+  const fallback = inner.slice(bar + 1).trim();
+  return [inner.slice(0, bar).trim(), fallback === '' ? undefined : fallback];
 }
 
 /** Why a `{{...}}` placeholder would print nothing useful, or undefined when it is fine. */

@@ -18,7 +18,7 @@ export const StepId = z.string().regex(idPattern, 'use lower_snake_case (a-z, 0-
 /**
  * A text per language. Templates may use `{{answers.key}}`, `{{case.field}}`, `{{item.key}}` (inside a collect step),
  * `{{count}}` (items collected so far), `{{lists.key}}` (a numbered list of a collect step's items) — replaced by plain
- * text, never evaluated.
+ * text, never evaluated. `{{case.first_name|Anda}}` gives a fallback for an empty value (required for `case.*`).
  */
 export const LocalizedText = z
   .object({ id: z.string().min(1).optional(), en: z.string().min(1).optional() })

@@ -26,33 +26,45 @@ export interface TemplateScope {
   listQuestions(key: string): readonly Question[] | undefined;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\.([A-Za-z0-9_]+))?\s*\}\}/g;
+// `{{root.key}}` or `{{root.key|fallback}}`; the space before it is captured so an empty value can take it away too.
+const PLACEHOLDER = /( ?)\{\{\s*([a-z_]+)(?:\.([A-Za-z0-9_]+))?\s*(?:\|([^{}|]*))?\}\}/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `text` with every placeholder replaced by plain text; unknown or empty values become ''. Nothing is evaluated. */
+/**
+ * `text` with every placeholder replaced by plain text; nothing is evaluated. An empty or unknown value never shows as a
+ * gap (issue 14: "Halo , kami dari…"): it becomes the placeholder's fallback (`{{case.first_name|Anda}}`), or, without
+ * one, the placeholder goes together with the space before it.
+ */
 export function renderTemplate(text: string, scope: TemplateScope): string {
   if (!text.includes('{{')) return text;
-  return text.replace(PLACEHOLDER, (_whole, root: string, key: string | undefined) => {
-    switch (root) {
-      case 'answers':
-        return key === undefined ? '' : formatValue(scope.answers[key], scope.answerSpec(key), scope);
-      case 'case':
-        return key === undefined ? '' : formatValue(scope.case[key], undefined, scope);
-      case 'contact':
-      case 'monitoring':
-        return key === undefined ? '' : formatValue(scope[root]?.[key], undefined, scope);
-      case 'item': {
-        if (key === undefined || !scope.item) return '';
-        return formatValue(scope.item[key], scope.itemQuestions?.find((q) => q.id === key)?.answer, scope);
-      }
-      case 'count':
-        return key === undefined && scope.count !== undefined ? String(scope.count) : '';
-      case 'lists':
-        return key === undefined ? '' : renderList(scope.lists[key] ?? [], scope.listQuestions(key) ?? [], scope);
-      default:
-        return '';
-    }
+  return text.replace(PLACEHOLDER, (_whole, space: string, root: string, key: string | undefined, fallback: string | undefined) => {
+    const value = placeholderValue(root, key, scope).trim();
+    if (value !== '') return space + value;
+    const alt = fallback?.trim() ?? '';
+    return alt === '' ? '' : space + alt;
   });
+}
+
+function placeholderValue(root: string, key: string | undefined, scope: TemplateScope): string {
+  switch (root) {
+    case 'answers':
+      return key === undefined ? '' : formatValue(scope.answers[key], scope.answerSpec(key), scope);
+    case 'case':
+      return key === undefined ? '' : formatValue(scope.case[key], undefined, scope);
+    case 'contact':
+    case 'monitoring':
+      return key === undefined ? '' : formatValue(scope[root]?.[key], undefined, scope);
+    case 'item': {
+      if (key === undefined || !scope.item) return '';
+      return formatValue(scope.item[key], scope.itemQuestions?.find((q) => q.id === key)?.answer, scope);
+    }
+    case 'count':
+      return key === undefined && scope.count !== undefined ? String(scope.count) : '';
+    case 'lists':
+      return key === undefined ? '' : renderList(scope.lists[key] ?? [], scope.listQuestions(key) ?? [], scope);
+    default:
+      return '';
+  }
 }
 
 /** One answer as a patient should read it: labels for choices, ya/yes for booleans, local dates. */

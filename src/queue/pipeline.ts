@@ -95,7 +95,6 @@ export class Pipeline implements PipelinePort {
       defaultFlow: o.defaultFlow,
       defaultCountry: o.defaultCountry,
       verifyFlow: o.verifyFlow,
-      verifyChannels: new Set(['telegram', 'whatsapp']),
       contactInvites: o.contactInvites, monitoring: o.monitoring?.turns, // issue 16
     });
     const add = async (queue: Queue, jobs: DispatchJob[]) => {

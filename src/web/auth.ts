@@ -6,13 +6,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import type { Config } from '../config/index.js';
 import { createRepositories, type Db } from '../db/index.js';
 import { logEvent, logId } from '../domain/log-event.js';
-import { findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
+import { accountSetupStep, findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
 import { langFromHeader, t, type UiLang } from './i18n.js';
 import { errorBody } from './error-body.js';
 import { errorPage } from './layout.js';
 
 export const SESSION_COOKIE = 'tb_sid';
 export const PRELOGIN_COOKIE = 'tb_pre';
+/** "This browser signed in to account N before": lets its owner past the account's sign-in delay (services/accounts/throttle.ts). */
+export const DEVICE_COOKIE = 'tb_dev';
+/** Between a right password and the second factor: which account, until when (signed, 5 minutes, only sent to /login). */
+export const SECOND_FACTOR_COOKIE = 'tb_2fa';
+const DEVICE_TTL_S = 180 * 24 * 60 * 60;
+const SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,7 +38,10 @@ declare module 'fastify' {
      * whose client we do not write and which sends no token).
      */
     csrf?: boolean | 'same-origin';
-    /** true: reachable while the user still has to change their one-time password. */
+    /**
+     * true: reachable while the account is not set up yet (one-time password still to change, or an admin's two-step
+     * sign-in still to turn on): the pages that set it up, language and sign-out.
+     */
     beforePasswordChange?: boolean;
   }
 }
@@ -46,14 +55,45 @@ export interface AuthOptions {
   warn: (msg: string) => void;
 }
 
-/** True when the page was reached over HTTPS (directly or per PUBLIC_URL): then cookies are Secure. */
+/**
+ * True when cookies must be Secure: always in production (a proxy may terminate TLS, so the request itself can look like
+ * plain HTTP), otherwise when the page was reached over HTTPS (directly or per PUBLIC_URL).
+ */
 export function isHttps(req: FastifyRequest, config: Config): boolean {
-  return req.protocol === 'https' || Boolean(config.PUBLIC_URL?.startsWith('https:'));
+  return config.NODE_ENV === 'production' || req.protocol === 'https' || Boolean(config.PUBLIC_URL?.startsWith('https:'));
 }
 
-/** Set the signed, HttpOnly, SameSite=Lax session cookie. */
+/** Set the signed, HttpOnly, SameSite=Lax session cookie (Secure in production). */
 export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, config: Config, token: string, maxAgeMs: number): void {
   reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: isHttps(req, config), signed: true, maxAge: Math.floor(maxAgeMs / 1000) });
+}
+
+/** Remember that this browser signed in to `userId` (the device cookie). */
+export function setDeviceCookie(reply: FastifyReply, req: FastifyRequest, config: Config, userId: number): void {
+  reply.setCookie(DEVICE_COOKIE, String(userId), { path: '/login', httpOnly: true, sameSite: 'strict', secure: isHttps(req, config), signed: true, maxAge: DEVICE_TTL_S });
+}
+
+/** The account this browser signed in to before (a valid device cookie), or null. */
+export function deviceUserId(req: FastifyRequest): number | null {
+  const v = readSigned(req, DEVICE_COOKIE);
+  return v && /^\d+$/.test(v) ? Number(v) : null;
+}
+
+/** Start the second step of a sign-in: the account whose password was right, valid for 5 minutes. */
+export function setSecondFactorCookie(reply: FastifyReply, req: FastifyRequest, config: Config, userId: number, now: number): void {
+  reply.setCookie(SECOND_FACTOR_COOKIE, `${userId}.${now + SECOND_FACTOR_TTL_MS}`, { path: '/login', httpOnly: true, sameSite: 'strict', secure: isHttps(req, config), signed: true });
+}
+
+/** The account waiting for its second factor, unless missing, tampered with or expired. */
+export function secondFactorUserId(req: FastifyRequest, now: number): number | null {
+  const m = /^(\d+)\.(\d+)$/.exec(readSigned(req, SECOND_FACTOR_COOKIE) ?? '');
+  return m && Number(m[2]) > now ? Number(m[1]) : null;
+}
+
+/** Where an account that is not set up yet must go first, or null when it is set up. */
+export function setupPath(user: User): string | null {
+  const step = accountSetupStep(user);
+  return step === 'password' ? '/account/password' : step === 'two_factor' ? '/account/two-factor' : null;
 }
 
 /** Remove the session cookie. */
@@ -132,6 +172,9 @@ export function wantsHtml(req: FastifyRequest): boolean {
 export async function installAuth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   const secret = opts.config.SESSION_SECRET ?? randomBytes(32).toString('hex');
   if (!opts.config.SESSION_SECRET) opts.warn('SESSION_SECRET is not set: using a random one, sessions end when the server restarts');
+  if (opts.config.NODE_ENV === 'production' && !opts.config.PUBLIC_URL?.startsWith('https:')) {
+    opts.warn('PUBLIC_URL is not an https:// address: in production the session cookie is Secure, so browsers send it only over HTTPS; serve tracebot behind HTTPS and set PUBLIC_URL to that address');
+  }
   await app.register(fastifyCookie, { secret });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifyRateLimit, { global: false });
@@ -168,9 +211,10 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
         if (req.headers['hx-request']) return reply.code(401).header('HX-Redirect', `/login${next}`).send();
         return reply.redirect(`/login${next}`, 303);
       }
-      if (req.auth.user.mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
+      const setup = setupPath(req.auth.user);
+      if (setup && !req.routeOptions.config.beforePasswordChange) {
         if (!wantsHtml(req)) return reply.code(403).send(errorBody('auth:password_change_required'));
-        return reply.redirect('/account/password', 303);
+        return reply.redirect(setup, 303);
       }
       if (!hasRole(req.auth.user.role, role)) {
         logEvent(req.log, 'warn', 'role too low', { userId: req.auth.user.id, role, route: req.routeOptions.url === undefined ? undefined : logId(req.routeOptions.url) });

@@ -1,3 +1,5 @@
+import { accountsEn, accountsId } from './texts/accounts.js';
+import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
 import { phoneEn, phoneId } from './texts/phone.js';
@@ -10,21 +12,25 @@ export type UiLang = 'id' | 'en';
 type InboxKey = keyof typeof inboxEn;
 type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
+type ConsentKey = keyof typeof consentEn;
+type AccountsKey = keyof typeof accountsEn;
 type PhoneKey = keyof typeof phoneEn;
 type SharedKeys =
   | (InboxKey & CoordinatorKey)
   | (InboxKey & WhatsAppAdminKey)
   | (CoordinatorKey & WhatsAppAdminKey)
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey));
+  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
+  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey))
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey | AccountsKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...phoneEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn, ...accountsEn, ...phoneEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...phoneId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId, ...accountsId, ...phoneId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

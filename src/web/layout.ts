@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hasRole } from '../services/accounts/index.js';
+import { accountSetupStep, hasRole } from '../services/accounts/index.js';
 import { html, trusted, type Html } from './html.js';
 import { hasKey, t, type UiLang } from './i18n.js';
 
@@ -36,8 +36,8 @@ export function csrfField(req: FastifyRequest): Html {
 export interface PageOptions {
   title: string;
   body: Html;
-  /** A notice above the content: kind ok or error. */
-  flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** A notice above the content: kind ok, info or error. */
+  flash?: { kind: 'ok' | 'info' | 'error'; text: string } | null;
   /** Set on pages that listen to the live stream. */
   live?: boolean;
   /** Extra class on <body>. */
@@ -52,12 +52,14 @@ export interface PageOptions {
 export function page(req: FastifyRequest, o: PageOptions): Html {
   const lang = req.lang;
   const user = req.auth?.user;
+  // Until the account is set up (own password, an admin's two-step sign-in) its pages lead nowhere else: no links.
+  const links = user && accountSetupStep(user) === null;
   const nav = user
     ? html`<nav class="nav">
-        <a href="/inbox">${t(lang, 'nav_inbox')}</a>
+        ${links ? html`<a href="/inbox">${t(lang, 'nav_inbox')}</a>
         ${hasRole(user.role, 'coordinator') ? html`<a href="/coord/dashboard">${t(lang, 'nav_dashboard')}</a><a href="/coord/cases">${t(lang, 'nav_cases')}</a><a href="/coord/contacts">${t(lang, 'nav_contacts')}</a><a href="/coord/flows">${t(lang, 'nav_flows')}</a>` : ''}
-        ${hasRole(user.role, 'admin') ? html`<a href="/admin/users">${t(lang, 'nav_users')}</a><a href="/admin/audit">${t(lang, 'nav_audit')}</a><a href="/admin/queues">${t(lang, 'nav_queues')}</a>` : ''}
-        <a href="/account/password">${t(lang, 'nav_account')}</a>
+        ${hasRole(user.role, 'admin') ? html`<a href="/admin/users">${t(lang, 'nav_users')}</a><a href="/admin/audit">${t(lang, 'nav_audit')}</a><a href="/admin/tokens">${t(lang, 'nav_tokens')}</a><a href="/admin/queues">${t(lang, 'nav_queues')}</a>` : ''}
+        <a href="/account/password">${t(lang, 'nav_account')}</a>` : ''}
         <form method="post" action="/account/language" class="inline">
           ${csrfField(req)}<input type="hidden" name="language" value="${lang === 'id' ? 'en' : 'id'}">
           <button type="submit" class="link" title="${t(lang, 'language')}">${lang === 'id' ? 'EN' : 'ID'}</button>

@@ -9,10 +9,12 @@ import { installErrorHandlers } from './error-handler.js';
 import { LiveStreams } from './live-stream.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminTokenRoutes } from './routes/admin-tokens.js';
 import { conversationRoutes } from './routes/conversation.js';
 import { coordinatorRoutes } from './routes/coordinator/index.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { phoneRoutes } from './routes/phone.js';
+import { twoFactorRoutes } from './routes/two-factor.js';
 
 export type { WebDeps } from './context.js';
 
@@ -67,9 +69,11 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
 
   await app.register(assetRoutes);
   await app.register(accountRoutes(ctx));
+  await app.register(twoFactorRoutes(ctx));
   await app.register(inboxRoutes(ctx));
   await app.register(conversationRoutes(ctx));
   await app.register(adminRoutes(ctx));
+  await app.register(adminTokenRoutes(ctx));
   await app.register(phoneRoutes(ctx));
   await app.register(coordinatorRoutes(ctx));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

@@ -87,9 +87,10 @@ describe('REST API and operations routes', () => {
       await eventually(() => (phone.inbox(user).slice(seen - 1).some((d) => d.text.includes(fragment)) ? true : undefined), fragment);
     };
     phone.patientSends(user, { kind: 'start', code });
-    await eventually(() => (phone.inbox(user).some((d) => d.text.includes('willing')) ? true : undefined), 'consent question');
+    // The start link says whom we expect; the person proves it by typing the date of birth (issue 17).
+    await eventually(() => (phone.inbox(user).some((d) => d.text.includes('Please type your date of birth')) ? true : undefined), 'identity question');
     const script: [string, string][] = [
-      ['yes', 'date of birth'],
+      ['01/01/1990', 'willing'],
       ['yes', 'symptoms'],
       ['no', 'test'],
       ['yesterday', 'isolating'],

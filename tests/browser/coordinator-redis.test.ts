@@ -68,6 +68,9 @@ async function patientStarts(user: string, externalId: string): Promise<void> {
     startCodeTtlMs: 86_400_000,
   });
   phone.patientSends(user, { kind: 'start', code: c!.startCode! });
+  // The link says whom we expect; the person proves it by typing the number on their letter (issue 17).
+  await eventually(() => (phone.inbox(user).some((m) => /reference number/.test(m.text)) ? true : undefined), `identity question to ${user}`);
+  phone.patientSends(user, { kind: 'text', text: externalId });
   // greeting + consent question
   await eventually(() => (phone.inbox(user).some((m) => /willing to answer/.test(m.text)) ? true : undefined), `consent question to ${user}`);
 }
@@ -115,19 +118,19 @@ describe('the flow editor in a browser', () => {
 
     // A typo in a branch target: the server's check (the same as flows:check) puts it on that line.
     const checksBefore = await checked(page);
-    const typoLine = await replaceInEditor(page, 'next: identity_check\n    default: callback', 'next: identity_chek\n    default: callback');
+    const typoLine = await replaceInEditor(page, 'next: has_symptoms\n    default: callback', 'next: has_symptom\n    default: callback');
     await waitFor(page, `Number(document.documentElement.dataset.checked) > ${checksBefore} && document.documentElement.dataset.valid === 'false'`);
     const problem = page.locator(`#problems li.problem.error[data-line="${typoLine}"]`);
     await expect.poll(() => problem.count()).toBe(1);
-    expect(await problem.textContent()).toMatch(/identity_chek/);
-    expect(await problem.textContent()).toMatch(/identity_check/); // "did you mean"
+    expect(await problem.textContent()).toMatch(/'has_symptom'/);
+    expect(await problem.textContent()).toMatch(/'has_symptoms'/); // "did you mean"
     expect(await gutterMarkers(page, typoLine)).toEqual({ marker: expect.stringContaining('CodeMirror-lint-marker-error'), bg: expect.stringContaining('line-error') });
     expect((await gutterMarkers(page, typoLine + 1)).marker).toBeNull();
     await shot(page, 'editor-error');
 
-    // Fix it, and change the identity question (what v2 will ask).
-    await replaceInEditor(page, 'next: identity_chek', 'next: identity_check');
-    await replaceInEditor(page, 'en: To make sure we are talking to the right person, is your full name {{case.name}}?', 'en: V2 identity check, is your full name {{case.name}}?');
+    // Fix it, and change the symptoms question (what v2 will ask).
+    await replaceInEditor(page, 'next: has_symptom\n', 'next: has_symptoms\n');
+    await replaceInEditor(page, 'en: Have you had any symptoms, such as fever', 'en: V2 symptoms check, have you had any symptoms, such as fever');
     await waitFor(page, "document.documentElement.dataset.valid === 'true'");
     expect(await gutterMarkers(page, typoLine)).toEqual({ marker: null, bg: null });
 
@@ -138,9 +141,9 @@ describe('the flow editor in a browser', () => {
     expect(await page.textContent('#sim-screen')).toContain('willing to answer');
     await page.fill('#sim-text', 'yes');
     await page.click('#sim-send');
-    await waitFor(page, "/V2 identity check/.test(document.getElementById('sim-screen').textContent)");
+    await waitFor(page, "/V2 symptoms check/.test(document.getElementById('sim-screen').textContent)");
     expect(await page.textContent('#sim-answers')).toContain('consent');
-    await page.fill('#sim-text', 'no');
+    await page.fill('#sim-text', 'petugas');
     await page.click('#sim-send');
     await waitFor(page, "document.getElementById('sim-status').textContent.includes('tracer')");
     expect(await page.locator('#sim-screen .sim-note.kind-escalated').count()).toBe(1);
@@ -148,7 +151,7 @@ describe('the flow editor in a browser', () => {
 
     // The diagram tab redraws from the same check.
     await page.click('a.side-tab[data-tab=tab-diagram]');
-    expect(await page.locator('#diagram .node[data-step=identity_name]').count()).toBe(1);
+    expect(await page.locator('#diagram .node[data-step=has_symptoms]').count()).toBe(1);
     await shot(page, 'editor-diagram');
 
     // Publish: v2, by Citra.
@@ -163,7 +166,7 @@ describe('the flow editor in a browser', () => {
     const before = phone.inbox(oldUser).length;
     phone.patientSends(oldUser, { kind: 'text', text: 'yes' });
     const after = await botSaid(oldUser, before + 1);
-    expect(after.at(-1)!.text).toContain('To make sure we are talking to the right person');
+    expect(after.at(-1)!.text).toContain('Have you had any symptoms');
     expect(after.at(-1)!.text).not.toContain('V2');
     expect(row<{ flow_version: number }>(`SELECT flow_version FROM conversations WHERE id = ?`, oldConv.id)!.flow_version).toBe(1);
 
@@ -172,17 +175,17 @@ describe('the flow editor in a browser', () => {
     expect(row<{ flow_version: number }>(`SELECT flow_version FROM conversations WHERE channel_user_id = ?`, newUser)!.flow_version).toBe(2);
     const n = phone.inbox(newUser).length;
     phone.patientSends(newUser, { kind: 'text', text: 'yes' });
-    expect((await botSaid(newUser, n + 1)).at(-1)!.text).toContain('V2 identity check');
+    expect((await botSaid(newUser, n + 1)).at(-1)!.text).toContain('V2 symptoms check');
 
     // The diff between v1 and v2 shows the changed line.
     await page.goto(`${base}/coord/flows/case-interview/diff?from=1&to=2`);
     expect(await page.textContent('#diff-summary')).toContain('+1');
-    expect(await page.textContent('table.diff tr.add')).toContain('V2 identity check');
+    expect(await page.textContent('table.diff tr.add')).toContain('V2 symptoms check');
     await shot(page, 'diff');
     // The editor opens on the live version now.
     await page.goto(`${base}/coord/flows/case-interview`);
     await page.waitForSelector('.CodeMirror');
-    expect(await editorValue(page)).toContain('V2 identity check');
+    expect(await editorValue(page)).toContain('V2 symptoms check');
   });
 });
 

@@ -5,7 +5,7 @@ import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { launchBrowser, logIn, liveUp } from '../support/browser.js';
 import { chatIdle, lastInbound, repliesAfter } from '../support/pipeline-idle.js';
 import { seedUser } from '../support/seed.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { eventually, SCRIPTED, startTestSystem } from '../support/system.js';
 
 // The whole system (web + worker + fake channel, real Redis and SQLite) and a real Chromium: the inbox as a tracer meets it.
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -17,7 +17,7 @@ const contexts: BrowserContext[] = [];
 const shots = process.env.SCREENSHOTS ? path.resolve(process.env.SCREENSHOTS) : undefined;
 
 beforeAll(async () => {
-  [browser, sys] = await Promise.all([launchBrowser(), startTestSystem(inject('redisUrl'))]);
+  [browser, sys] = await Promise.all([launchBrowser(), startTestSystem(inject('redisUrl'), {}, SCRIPTED)]);
   phone = sys.fakePlatform!;
   base = sys.address!;
 });

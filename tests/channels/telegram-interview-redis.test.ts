@@ -4,9 +4,11 @@ import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeTelegramApi } from '../support/fake-telegram-api.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { chatIdle } from '../support/pipeline-idle.js';
+import { forbiddenFacts } from '../support/forbidden-facts.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+const BUDI = { name: 'Budi Santoso', dateOfBirth: '1990-03-14', caseNumber: 'JKT-0001' };
 
 describe('a patient interviewed on Telegram from a start link (fake Bot API, full system)', () => {
   let api: FakeTelegramApi;
@@ -46,12 +48,16 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     const chat = 7001;
     const seen = { n: 0 };
     api.sendStart(chat, c.startCode);
-    await botSays(chat, 'Hello Budi Santoso', seen);
+    // Issue 17: the link only says whom we expect; the first messages name nothing else, and the person types their birth date.
+    const first = await botSays(chat, 'important health message for Budi', seen);
+    await botSays(chat, 'Please type your date of birth', seen);
+    for (const m of api.sent(chat)) expect(forbiddenFacts(m.text, BUDI), m.text).toEqual([]);
+    expect(first.text).not.toContain('Santoso');
+    api.sendText(chat, '14/03/1990');
+    await botSays(chat, 'Hello Budi, thank you for confirming who you are', seen);
     const consent = await botSays(chat, 'willing to answer', seen);
     expect(consent.buttons).toEqual(['Yes', 'No']);
     api.pressButton(chat, 'Yes');
-    await botSays(chat, 'date of birth 14 Mar 1990', seen);
-    api.sendText(chat, 'yes');
     await botSays(chat, 'symptoms', seen);
     api.pressButton(chat, 'Yes');
     await botSays(chat, 'first symptoms start', seen);
@@ -114,14 +120,14 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     const c = await createCase('JKT-0002');
     const first = 7002;
     api.sendStart(first, c.startCode);
-    await botSays(first, 'Hello Budi Santoso', { n: 0 });
+    await botSays(first, 'important health message for Budi', { n: 0 });
 
     // The same link opened again in another chat: no data is shown, the chat must verify.
     const second = 7003;
     const seen = { n: 0 };
     api.sendStart(second, c.startCode);
     await botSays(second, 'sudah pernah dipakai', seen);
-    await botSays(second, 'nomor kasus', seen);
+    await botSays(second, 'nomor referensi', seen);
     api.sendText(second, 'JKT-9999');
     await botSays(second, 'tanggal lahir', seen);
     api.sendText(second, '14/03/1990');
@@ -129,8 +135,22 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     api.sendText(second, 'jkt-0002');
     await botSays(second, 'tanggal lahir', seen);
     api.sendText(second, '14/03/1990');
-    await botSays(second, 'Hello Budi Santoso', seen);
+    await botSays(second, 'Hello Budi, thank you for confirming', seen);
     expect(api.sent(second).slice(0, seen.n - 1).some((m) => m.text.includes('Budi'))).toBe(false);
+    for (const m of api.sent(second).slice(0, seen.n - 1)) expect(forbiddenFacts(m.text, BUDI), m.text).toEqual([]);
+  });
+
+  it('/start without a code names nobody and nothing about a case: it asks for the reference number and date of birth', async () => {
+    await start();
+    await createCase('JKT-0009');
+    const chat = 7010;
+    const seen = { n: 0 };
+    api.sendStart(chat);
+    await botSays(chat, 'nomor referensi', seen);
+    for (const m of api.sent(chat)) {
+      expect(m.text).not.toMatch(/Budi|\{\{| ,/);
+      expect(forbiddenFacts(m.text, { ...BUDI, caseNumber: 'JKT-0009' }), m.text).toEqual([]);
+    }
   });
 
   it('escalates a chat that fails verification three times', async () => {
@@ -139,7 +159,7 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     const seen = { n: 0 };
     api.sendText(chat, 'halo');
     for (let i = 0; i < 3; i++) {
-      await botSays(chat, 'nomor kasus', seen);
+      await botSays(chat, 'nomor referensi', seen);
       api.sendText(chat, `X-${i}`);
       await botSays(chat, 'tanggal lahir', seen);
       api.sendText(chat, '01/01/1980');
@@ -173,7 +193,7 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     expect((await post({}, update(1, 'no secret'))).status).toBe(401);
     expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' }, update(2, 'wrong secret'))).status).toBe(401);
     expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_123' }, update(3, 'halo'))).status).toBe(200);
-    await botSays(7006, 'nomor kasus', { n: 0 });
+    await botSays(7006, 'nomor referensi', { n: 0 });
     // Had a refused update been taken, it would sit in the same chat's mailbox ahead of the accepted one: once the pipeline
     // is done with the chat, only the accepted message is stored.
     await chatIdle(sys, '7006', { channel: 'telegram' });

@@ -4,6 +4,7 @@ import { createApiToken } from '../../src/services/api-tokens.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
 import { FakeGraphApi } from '../support/fake-graph-api.js';
 import { injectLogin, seedUser } from '../support/seed.js';
+import { forbiddenFacts } from '../support/forbidden-facts.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -48,17 +49,23 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(created.status).toBe(201);
     const invite = await eventually(() => api.sentTo(WA)[0], 'template');
     expect(invite).toMatchObject({ type: 'template', template: { name: 'tracebot_checkin', language: 'id', params: ['Dinas Kesehatan DKI Jakarta'] } });
-    // The greeting names a diagnosis: it is held, not sent, until the person answers.
+    // Outside the 24-hour window the first message is held, not sent, until the person answers the template.
     await new Promise((r) => setTimeout(r, 300));
     expect(api.sentTo(WA)).toHaveLength(1);
 
     const seen = { n: 1 };
     await api.pressChoice(WA, 'Lanjut');
-    await botSays('Hello Budi Santoso', seen);
+    // Issue 17: the template and the first message name nobody but "Budi" and nothing about a test, until the date of birth is typed.
+    const first = await botSays('important health message for Budi', seen);
+    // The tap only opened the window (the held message went out); the reply that message asks for comes next.
+    await api.sendText(WA, 'ok');
+    await botSays('Please type your date of birth', seen);
+    const budi = { name: 'Budi Santoso', dateOfBirth: '1990-03-14', caseNumber: 'WAC-0001' };
+    for (const m of api.sentTo(WA)) expect(forbiddenFacts([m.text, ...(m.template?.params ?? [])].join(' '), budi), m.text).toEqual([]);
+    await api.sendText(WA, '14/03/1990');
+    await botSays('Hello Budi, thank you for confirming', seen);
     const consent = await botSays('willing to answer', seen);
     expect(consent).toMatchObject({ type: 'interactive', interactive: 'button', choices: ['Yes', 'No'] });
-    await api.pressChoice(WA, 'Yes');
-    await botSays('date of birth 14 Mar 1990', seen);
     await api.pressChoice(WA, 'Yes');
     await botSays('symptoms', seen);
     await api.pressChoice(WA, 'Yes');
@@ -105,12 +112,12 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     await api.settle();
     const out = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
     expect(out.every((m) => ['delivered', 'read'].includes(m.status))).toBe(true);
-    // The held greeting carries the id it finally went out under, so its receipts landed on it too.
-    const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Hello Budi%'`)[0]!;
-    expect(api.sentTo(WA).find((s) => s.text.startsWith('Hello Budi'))?.wamid).toBe(greeting.id);
+    // The held first message carries the id it finally went out under, so its receipts landed on it too.
+    const greeting = q<{ id: string; status: string }>(`SELECT channel_message_id AS id, status FROM messages WHERE direction = 'out' AND text LIKE 'Dinas Kesehatan DKI Jakarta has%'`)[0]!;
+    expect(first.wamid).toBe(greeting.id);
 
-    // A tracer sees the receipts in the conversation's transcript.
-    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'tracer' });
+    // Staff see the receipts in the conversation's transcript (a coordinator: the chat was never escalated, so a tracer may not open it).
+    await seedUser(sys.db, { email: 'tracer@dinkes.test', role: 'coordinator' });
     const tracer = await injectLogin(sys.web!, 'tracer@dinkes.test', 'correct horse battery');
     const convId = q<{ id: number }>(`SELECT id FROM conversations`)[0]!.id;
     const page = await sys.web!.inject({ method: 'GET', url: `/inbox/c/${convId}`, headers: { cookie: tracer.cookie, accept: 'text/html' } });

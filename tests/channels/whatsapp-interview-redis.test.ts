@@ -4,6 +4,7 @@ import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
+import { forbiddenFacts } from '../support/forbidden-facts.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -50,13 +51,16 @@ describe('a patient interviewed on WhatsApp (fake socket, full system)', () => {
     // The patient writes first from the number on the lab result: the chat is linked to the case by its phone JID.
     const seen = { n: 0 };
     says('halo');
-    await botSays(PATIENT, 'Hello Budi Santoso', seen);
+    // Issue 17: the phone only says whom we expect; nothing else is said until the person types their birth date.
+    await botSays(PATIENT, 'important health message for Budi', seen);
+    await botSays(PATIENT, 'Please type your date of birth', seen);
+    for (const m of net.sentTo(PATIENT)) expect(forbiddenFacts(m.text, { name: 'Budi Santoso', dateOfBirth: '1990-03-14', caseNumber: 'WA-0001' }), m.text).toEqual([]);
+    says('14 March 1990');
+    await botSays(PATIENT, 'Hello Budi, thank you for confirming', seen);
     const consent = await botSays(PATIENT, 'willing to answer', seen);
     // Choices travel as a numbered list with the bilingual hint; the patient answers with the number.
     expect(consent.text).toMatch(/1\. Yes\n2\. No/);
     expect(consent.text).toContain(CHOICE_HINT);
-    says('1');
-    await botSays(PATIENT, 'date of birth 14 Mar 1990', seen);
     says('1');
     await botSays(PATIENT, 'symptoms', seen);
     says('1');
@@ -123,19 +127,19 @@ describe('a patient interviewed on WhatsApp (fake socket, full system)', () => {
     await http('POST', '/api/v1/cases', { externalId: 'WA-0002', name: 'Budi Santoso', phone: '0812-1111-2222', language: 'en' });
     const seen = { n: 0 };
     says('halo');
-    await botSays(PATIENT, 'willing to answer', seen);
+    await botSays(PATIENT, 'Please type the reference number', seen);
     net.patientSends(PATIENT, { imageMessage: { caption: 'my result', mimetype: 'image/jpeg' } });
     const reply = await botSays(PATIENT, 'Please type your answer', seen);
     expect(reply.text).toMatch(/only read text messages/);
     // The question is asked again, so the patient knows what to type.
-    await botSays(PATIENT, 'willing to answer', seen);
+    await botSays(PATIENT, 'Please type the reference number', seen);
     const media = await eventually(
       () => sys.db.$client.prepare(`SELECT kind, text, payload FROM messages WHERE direction = 'in' AND kind <> 'text'`).get() as { kind: string; text: string; payload: string } | undefined,
       'recorded media message',
     );
     expect(media).toMatchObject({ kind: 'media', text: 'my result' });
     expect(media.payload).toContain('photo');
-    says('1');
-    await botSays(PATIENT, 'is your full name Budi Santoso', seen);
+    says('WA-0002');
+    await botSays(PATIENT, 'willing to answer', seen);
   });
 });

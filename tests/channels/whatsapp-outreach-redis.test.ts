@@ -5,6 +5,7 @@ import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
 import { FakeWaNetwork } from '../support/fake-wa-socket.js';
 import { apiClient, nextMessageWith } from '../support/api-client.js';
+import { forbiddenFacts } from '../support/forbidden-facts.js';
 import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -55,15 +56,20 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
     const t0 = Date.now();
     const c = await createCase('WA-OUT-1');
     const seen = { n: 0 };
-    await botSays(PATIENT, 'Hello Budi Santoso', seen);
-    await botSays(PATIENT, 'willing to answer', seen);
+    const first = await botSays(PATIENT, 'important health message for Budi', seen);
+    // Issue 17: whoever holds this number reads nothing but the first name until they type the date of birth.
+    expect(first.text).toBe('Dinas Kesehatan DKI Jakarta has an important health message for Budi. Please reply to continue.');
+    expect(forbiddenFacts(first.text, { name: 'Budi Santoso', dateOfBirth: '1990-03-14', caseNumber: 'WA-OUT-1' })).toEqual([]);
     console.info(`outreach: case created → first WhatsApp message in ${Date.now() - t0} ms`);
     expect(net.current.onWhatsAppCalls).toContainEqual([PATIENT]);
     expect(await caseStatus('WA-OUT-1')).toBe('contacting');
 
-    net.patientSends(PATIENT, { conversation: '1' });
-    await botSays(PATIENT, 'date of birth 14 Mar 1990', seen);
-    expect(conversations()).toEqual([{ chat: PATIENT, caseId: c.id, stepId: expect.any(String) }]);
+    net.patientSends(PATIENT, { conversation: 'yes?' });
+    await botSays(PATIENT, 'Please type your date of birth', seen);
+    expect(net.sentTo(PATIENT)).toHaveLength(2);
+    net.patientSends(PATIENT, { conversation: '14/03/1990' });
+    await botSays(PATIENT, 'willing to answer', seen);
+    expect(conversations()).toEqual([{ chat: PATIENT, caseId: c.id, stepId: 'consent' }]);
   });
 
   it('marks a case whose number is not on WhatsApp for a tracer to call, and sends nothing', async () => {
@@ -93,7 +99,7 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
 
     const r = await http('POST', '/api/v1/cases/WA-OUT-3/outreach');
     expect(r).toEqual({ status: 202, json: { queued: true } });
-    await botSays(PATIENT, 'Hello Budi Santoso', { n: 0 });
+    await botSays(PATIENT, 'important health message for Budi', { n: 0 });
     expect(conversations()).toEqual([{ chat: PATIENT, caseId: c.id, stepId: expect.any(String) }]);
     expect((await http('POST', '/api/v1/cases/NOPE/outreach')).status).toBe(404);
   });
@@ -102,18 +108,18 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
     await start();
     const c = await createCase('WA-OUT-4');
     const seen = { n: 0 };
-    await botSays(PATIENT, 'willing to answer', seen);
+    await botSays(PATIENT, 'important health message', seen);
 
     // WhatsApp addresses the reply by the patient's LID and gives the phone JID as the alternative.
     net.patientSends(PATIENT_LID, { conversation: '1' }, { keyExtras: { remoteJidAlt: PATIENT } });
-    await botSays(PATIENT, 'date of birth 14 Mar 1990', seen);
+    await botSays(PATIENT, 'Please type your date of birth', seen);
 
     // A later LID message without the alternative: baileys learnt the mapping (stored with the session's signal keys).
     const auth = useSqliteAuthState(createWhatsAppAuthRepository(sys.db), 'default');
     const lidUser = PATIENT_LID.split('@')[0]!;
     await auth.state.keys.set({ 'lid-mapping': { '6281211112222': lidUser, [`${lidUser}_reverse`]: '6281211112222' } });
-    net.patientSends(PATIENT_LID, { conversation: '1' });
-    await botSays(PATIENT, 'symptoms', seen);
+    net.patientSends(PATIENT_LID, { conversation: '14/03/1990' });
+    await botSays(PATIENT, 'willing to answer', seen);
 
     expect(conversations()).toEqual([{ chat: PATIENT, caseId: c.id, stepId: expect.any(String) }]);
     const inbound = sys.db.$client.prepare(`SELECT channel_message_id AS id FROM messages WHERE direction = 'in' ORDER BY id`).all() as { id: string }[];
@@ -137,7 +143,7 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
       expect(channelB.isHolder()).toBe(false);
       const c = await createCase('WA-OUT-5');
       const seen = { n: 0 };
-      await botSays(PATIENT, 'willing to answer', seen);
+      await botSays(PATIENT, 'important health message', seen);
       expect(netA.current.onWhatsAppCalls).toContainEqual([PATIENT]);
       expect(netB.sockets).toEqual([]);
       expect(netB.sent).toEqual([]);
@@ -149,7 +155,7 @@ describe('outreach on WhatsApp: the health office writes first to a confirmed ca
       await eventually(() => (channelB.isHolder() && channelB.linkState().status === 'open' ? true : undefined), 'B holds the socket');
       console.info(`socket handover after a clean stop: ${Date.now() - t0} ms`);
       netB.patientSends(PATIENT, { conversation: '1' });
-      await botSays(PATIENT, 'date of birth 14 Mar 1990', { n: 0 });
+      await botSays(PATIENT, 'Please type your date of birth', { n: 0 });
       const convs = b.db.$client.prepare(`SELECT channel_user_id AS chat, case_id AS caseId FROM conversations`).all();
       expect(convs).toEqual([{ chat: PATIENT, caseId: c.id }]);
     } finally {

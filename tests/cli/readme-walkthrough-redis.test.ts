@@ -2,12 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { EnvSchema } from '../../src/config/index.js';
 import { eventually, repoRoot, uniquePrefix } from '../support/system.js';
 
-// The README's quick start, done as a newcomer does it: `npm start`, create the first admin with the CLI, log in, be the demo
-// patient on /phone, type "petugas", take the chat over. Real processes, real HTTP, real Redis.
+// The README's quick start, done as a newcomer does it: `npm start`, create the first admin with the CLI, log in, play a
+// sample case on /phone (type its date of birth), type "petugas", take the chat over. Real processes, real HTTP, real Redis.
 
 let server: ChildProcess | undefined;
 afterEach(() => {
@@ -39,7 +40,7 @@ function csrfOf(body: string): string {
 }
 
 describe('the README walkthrough against the real `npm start`', () => {
-  it('start, create the first admin, log in, play the demo patient, type "petugas", take the chat over, stop cleanly', async () => {
+  it('start, create the first admin, log in, play a sample case on /phone, type "petugas", take the chat over, stop cleanly', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-readme-'));
     // Only what the walkthrough sets: none of tracebot's variables leak in from the test runner's environment.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in EnvSchema.shape)));
@@ -98,19 +99,38 @@ describe('the README walkthrough against the real `npm start`', () => {
     expect((await get('/inbox')).location).toBe('/account/password');
     const pwPage = await get('/account/password');
     const changed = await post('/account/password', { current: oneTime!, next: 'a new long passphrase', confirm: 'a new long passphrase', _csrf: csrfOf(pwPage.body) });
-    expect(changed).toMatchObject({ status: 303, location: '/inbox?ok=password_changed' });
+    // An admin then turns on two-step sign-in (required for admins), with a code an authenticator app would show.
+    expect(changed).toMatchObject({ status: 303, location: '/account/two-factor' });
+    const enrol = await get('/account/two-factor');
+    const secret = /name="secret" value="([A-Z2-7]+)"/.exec(enrol.body)?.[1];
+    expect(secret).toBeTruthy();
+    const code = new TOTP({ secret: Secret.fromBase32(secret!), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+    const on = await post('/account/two-factor', { secret: secret!, code, _csrf: csrfOf(enrol.body) });
+    expect(on.status).toBe(200);
+    expect(on.body).toContain('recovery-codes');
     expect((await get('/inbox')).status).toBe(200);
 
-    // 4. The demo patient on /phone says hello and asks for a person.
-    expect((await get('/phone')).status).toBe(200);
-    expect((await post('/phone/send', { user: 'demo', kind: 'text', text: 'halo' })).status).toBe(303);
-    await eventually(async () => ((await get('/phone/messages?user=demo')).body.includes('bubble bot') ? true : undefined), 'the bot greeting on the phone');
-    expect((await post('/phone/send', { user: 'demo', kind: 'text', text: 'petugas' })).status).toBe(303);
+    // 4. On /phone, "Play a sample case": the patient is a real case (issue 14 bug 3). The first messages name only "Budi" and
+    // ask for the date of birth (issue 17); typing it starts the interview, then the patient asks for a person.
+    const phonePage = await get('/phone');
+    expect(phonePage.status).toBe(200);
+    expect(phonePage.body).toContain('14/03/1990');
+    const played = await post('/phone/sample', { _csrf: csrfOf(phonePage.body) });
+    expect(played).toMatchObject({ status: 303, location: expect.stringMatching(/^\/phone\?user=case-\d+$/) });
+    const user = played.location!.split('=')[1]!;
+    const bubbles = async () => [...(await get(`/phone/messages?user=${user}`)).body.matchAll(/<div class="bubble bot"[^>]*><div class="text">([^<]*)</g)].map((m) => m[1]!);
+    const first = await eventually(async () => ((await bubbles()).length >= 2 ? await bubbles() : undefined), 'the identity question on the phone');
+    expect(first.join(' ')).toContain('untuk Budi');
+    expect(first.join(' ')).not.toMatch(/COVID|positif|Santoso|14\/03|1990/);
+    expect((await post('/phone/send', { user, kind: 'text', text: 'halo' })).status).toBe(303);
+    expect((await post('/phone/send', { user, kind: 'text', text: '14/03/1990' })).status).toBe(303);
+    await eventually(async () => ((await bubbles()).some((b) => b.includes('Hasil tes COVID-19 Anda positif')) ? true : undefined), 'the interview greeting');
+    expect((await post('/phone/send', { user, kind: 'text', text: 'petugas' })).status).toBe(303);
 
     // 5. The chat is in the inbox queue; the admin takes it over.
     const conversationId = await eventually(async () => {
       const list = await get('/inbox/list?view=unassigned&status=active');
-      const m = /<tr class="prio-\w+" data-conversation-id="(\d+)">\s*<td><a href="\/inbox\/c\/\d+">demo</.exec(list.body);
+      const m = /<tr class="prio-\w+" data-conversation-id="(\d+)">\s*<td><a href="\/inbox\/c\/\d+">Budi Santoso</.exec(list.body);
       return m ? Number(m[1]) : undefined;
     }, 'the escalation in the inbox', 15_000);
     const chat = await get(`/inbox/c/${conversationId}`);

@@ -29,9 +29,9 @@ interface JsonLine {
 describe('npm run simulate', () => {
   it('plays the default flow in English from consent to completion, as JSON lines', async () => {
     const { stdout, code } = await simulate(
-      ['flows/case-interview.yaml', '--lang', 'en', '--today', '2026-11-25', '--case', 'name=Budi Santoso', '--case', 'date_of_birth=1990-03-14', '--json'],
+      ['flows/case-interview.yaml', '--lang', 'en', '--today', '2026-11-25', '--case', 'name=Budi Santoso', '--case', 'first_name=Budi', '--json'],
       [
-        'yes', 'yes', 'yes', '2 days ago', 'fever, cough', 'home', '2',
+        'yes', 'yes', '2 days ago', 'fever, cough', 'home', '2',
         'Siti Aminah', '0812-3456-7890', 'household', 'yesterday', 'no', 'yes',
         '/contact Joko Susilo +62 813 2222 3333', 'workplace', '22/11', 'yes', 'no',
         'Pasar Minggu', 'yesterday', 'no',
@@ -41,16 +41,14 @@ describe('npm run simulate', () => {
     );
     expect(code).toBe(0);
     const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonLine);
-    expect(out[0]).toMatchObject({ type: 'message', step: 'greeting', text: expect.stringContaining('Hello Budi Santoso'), expects: null, choices: [] });
+    expect(out[0]).toMatchObject({ type: 'message', step: 'greeting', text: expect.stringContaining('Hello Budi, thank you for confirming who you are'), expects: null, choices: [] });
     expect(out[1]).toMatchObject({ type: 'message', step: 'consent', expects: 'yes_no', choices: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] });
-    expect(out.find((o) => o.step === 'identity_dob')?.text).toContain('14 Mar 1990');
     expect(out.filter((o) => o.type === 'escalated')).toEqual([]);
     expect(out.at(-2)).toMatchObject({ type: 'message', step: 'thanks' });
     expect(out.at(-1)).toEqual({
       type: 'completed',
       answers: {
         consent: true,
-        identity_confirmed: true,
         has_symptoms: true,
         reference_date: '2026-11-23',
         symptoms: ['fever', 'cough'],
@@ -74,7 +72,7 @@ describe('npm run simulate', () => {
 
   it('prints readable text without --json', async () => {
     const { stdout } = await simulate(['flows/case-interview.yaml', '--today', '2026-11-25', '--case', 'name=Ani'], ['/sticker']);
-    expect(stdout).toContain('bot: Halo Ani');
+    expect(stdout).toContain('bot: Terima kasih, Ani, identitas Anda sudah kami pastikan');
     expect(stdout).toContain('[yes] Ya  [no] Tidak');
     expect(stdout).toContain('you: /sticker');
     expect(stdout).toContain('bot: Maaf, saya hanya bisa membaca pesan teks.');
@@ -116,7 +114,7 @@ describe('simulator input lines and options', () => {
 
   it('parses options and rejects bad ones', () => {
     expect(parseSimulateArgs(['f.yaml', '--lang', 'en', '--today', '2026-11-25', '--case', 'name=A=B', '--json'])).toEqual({
-      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B' }, contact: {}, monitoring: {}, country: 'ID', json: true,
+      file: 'f.yaml', lang: 'en', today: '2026-11-25', case: { name: 'A=B', first_name: 'A=B' }, contact: {}, monitoring: {}, country: 'ID', json: true,
     });
     expect(
       parseSimulateArgs(['f.yaml', '--contact', 'name=Siti Aminah', '--monitoring', 'day=2', '--monitoring', 'is_test_day=true', '--monitoring', 'test_dates=2026-11-24,2026-11-28']),

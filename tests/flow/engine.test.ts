@@ -479,7 +479,7 @@ describe('handed off, stopped and resumed conversations', () => {
     expect(bad.events).toEqual([expect.objectContaining({ type: 'error', code: 'flow:unknown_step' })]);
     expect(bad.state.status).toBe('handed_off');
     const good = step(flow, state, { kind: 'resume', stepId: 'bye' }, CLOCK);
-    expect(texts(good.events)).toEqual(['Selesai ']);
+    expect(texts(good.events)).toEqual(['Selesai']);
     expect(good.state.status).toBe('completed');
     const here = step(flow, state, { kind: 'resume' }, CLOCK);
     expect(texts(here.events)).toEqual(['Pertanyaan?']);

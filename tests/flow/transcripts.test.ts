@@ -53,7 +53,7 @@ describe('the transcript runner', () => {
     const r = runTranscriptFile(file, { loadFlow });
     expect(r.passed).toBe(false);
     expect(r.failures).toEqual([
-      { file, entry: 2, line: 7, expected: 'a bot message containing "Berapa umur Anda?"', got: expect.stringContaining('nama lengkap Anda Budi') },
+      { file, entry: 2, line: 7, expected: 'a bot message containing "Berapa umur Anda?"', got: expect.stringContaining('Apakah Anda merasakan gejala') },
     ]);
     expect(formatTranscriptFailure(r.failures[0]!)).toMatch(/wrong\.yaml:7: entry 3: expected a bot message containing "Berapa umur Anda\?"\n {2}got "/);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
 import { chatIdle, repliesAfterLastInbound } from '../support/pipeline-idle.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -10,7 +10,7 @@ describe('a patient interviewed through the pipeline (fake channel, real Redis a
   let phone: FakePlatform;
 
   beforeEach(async () => {
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, SCRIPTED);
     phone = sys.fakePlatform!;
   });
   afterEach(async () => {

@@ -4,7 +4,7 @@ import type { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -39,7 +39,7 @@ describe('the inbound pipeline under concurrency (real Redis and SQLite, 16 conc
 
   it('handles every message of 200 bursting patients once, in the order each sent them, never two of one chat at once', async () => {
     const probe = drainProbe();
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WORKER_CONCURRENCY: '16' }, { onItem: probe.onItem });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WORKER_CONCURRENCY: '16' }, { ...SCRIPTED, onItem: probe.onItem });
     const phone = sys.fakePlatform!;
     const flow = sys.flows.latest('case-interview')!.flow;
 
@@ -91,7 +91,7 @@ describe('the inbound pipeline under concurrency (real Redis and SQLite, 16 conc
 
   it('gives a message the channel delivers several times (also concurrently) one effect', async () => {
     const probe = drainProbe();
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { onItem: probe.onItem });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { ...SCRIPTED, onItem: probe.onItem });
     const phone = sys.fakePlatform!;
     const flow = sys.flows.latest('case-interview')!.flow;
     const greeting = expectedChat(flow, ['halo']).textsAfter[0]!;

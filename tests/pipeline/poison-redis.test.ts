@@ -2,7 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatRecord } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -20,6 +20,7 @@ describe('a poison message (its turn throws every time)', () => {
       inject('redisUrl'),
       { ROLES: 'worker,channels' },
       {
+        ...SCRIPTED,
         deadLetterReplayAfterMs: 300,
         // Stands in for a turn that crashes on one particular message (a bug the engine cannot turn into a value).
         onItem: (phase, _key, item) => {
@@ -69,6 +70,7 @@ describe('a poison message (its turn throws every time)', () => {
       inject('redisUrl'),
       { ROLES: 'worker,channels' },
       {
+        ...SCRIPTED,
         deadLetterReplayAfterMs: 300,
         // A fault that lasts for the first three tries only (a dependency that was briefly broken).
         onItem: (phase, _key, item) => {

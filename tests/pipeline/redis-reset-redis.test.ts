@@ -4,7 +4,7 @@ import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -22,7 +22,7 @@ describe('Redis restarting EMPTY under a running system (no persistence)', () =>
 
   it('handles every accepted message once and in order, re-arms every running chat\'s timers and doubles no reply (20 chats x 10 messages)', async () => {
     redis = await startRedis({ persist: false });
-    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' });
+    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' }, SCRIPTED);
     const phone = sys.fakePlatform!;
     const script = INTERVIEW_SCRIPT;
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);

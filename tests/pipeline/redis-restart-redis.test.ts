@@ -4,7 +4,7 @@ import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -20,7 +20,7 @@ describe('Redis restarting under a running system (append-only, fsync always)', 
 
   it('processes what was queued before a crash of Redis, and recovers without restarting the process', async () => {
     redis = await startRedis({ persist: true });
-    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' });
+    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' }, SCRIPTED);
     const phone = sys.fakePlatform!;
     const script = INTERVIEW_SCRIPT.slice(0, 6);
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);

@@ -4,7 +4,7 @@ import { flowsDirWithReminders } from '../support/pipeline-flows.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -16,7 +16,7 @@ describe('reminders through the timers queue (reminder_after 1s, max_reminders 2
   });
 
   it('reminds a silent patient twice, then escalates as unresponsive; a reply in time cancels the reminder', async () => {
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', FLOWS_DIR: flowsDirWithReminders({ reminderAfter: '1s', maxReminders: 2 }) });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', FLOWS_DIR: flowsDirWithReminders({ reminderAfter: '1s', maxReminders: 2 }) }, SCRIPTED);
     const phone = sys.fakePlatform!;
     const flow = sys.flows.latest('case-interview')!.flow;
     expect(flow.settings.reminder_after).toBe('1s');

@@ -5,7 +5,7 @@ import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -24,7 +24,7 @@ describe('SQLite that cannot write', () => {
   const script = INTERVIEW_SCRIPT;
 
   async function start() {
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { deadLetterReplayAfterMs: 300 });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { ...SCRIPTED, deadLetterReplayAfterMs: 300 });
     const phone = sys.fakePlatform!;
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);
     const sent = new Map<string, string[]>(users.map((u) => [u, []]));

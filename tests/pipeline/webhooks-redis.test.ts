@@ -2,7 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PUBLIC_EVENTS } from '../../src/services/webhooks.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/pipeline-webhook-receiver.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { eventually, SCRIPTED, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -20,7 +20,7 @@ describe('signed webhooks to an integration that fails twice before it succeeds'
 
   it('delivers each event once as a success, signed with HMAC-SHA256, after retrying with backoff', async () => {
     receiver = await startWebhookReceiver(SECRET, 2);
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET }, SCRIPTED);
     const phone = sys.fakePlatform!;
     // Through the first contact (contact.elicited), then the patient asks for a person (escalation.created).
     const script = [...INTERVIEW_SCRIPT, 'kemarin', 'tidak', 'petugas'];

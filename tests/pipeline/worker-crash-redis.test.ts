@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
-import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
+import { VERIFIED_SCRIPT, converse, expectedVerifiedChat, seedVerifiableCase, sleep } from '../support/pipeline-script.js';
 import { spawnWorker, type WorkerProcess } from '../support/pipeline-worker.js';
 import { eventually, repoRoot, startTestSystem } from '../support/system.js';
 
@@ -32,8 +32,10 @@ describe('a worker process killed with SIGKILL in the middle of conversations', 
     const first = await spawnWorker(workerEnv);
     workers.push(first);
 
-    const script = INTERVIEW_SCRIPT.slice(0, 8);
-    const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);
+    // Every chat proves who it is first (the identity check), as on a running tracebot.
+    seedVerifiableCase(sys.db);
+    const script = VERIFIED_SCRIPT.slice(0, 10);
+    const expected = expectedVerifiedChat(sys.flows.latest('verify-identity')!.flow, sys.flows.latest('case-interview')!.flow, script);
     const users = Array.from({ length: 20 }, (_, i) => `crash-${i}`);
     const total = users.length * script.length;
     const conversations = Promise.all(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.js';
-import { authenticate, createUser, findSession, hashPassword, startSession, verifyPassword } from '../../src/services/accounts/index.js';
+import { createUser, findSession, hashPassword, startSession, verifyPassword } from '../../src/services/accounts/index.js';
 import { tempDb } from '../support/seed.js';
 
 describe('accounts', () => {
@@ -12,19 +12,6 @@ describe('accounts', () => {
     expect(await verifyPassword('sebelas karakter', a)).toBe(true);
     expect(await verifyPassword('sebelas karakteR', a)).toBe(false);
     expect(await verifyPassword('x', 'garbage')).toBe(false);
-  });
-
-  it('unlocks after the lockout window and forgets failures after a successful login', async () => {
-    const { db } = tempDb();
-    const repos = createRepositories(db);
-    const created = await createUser(repos, { email: 'lock@example.org', role: 'tracer' }, { id: null }, 0);
-    if (!created.ok) throw new Error('create failed');
-    const t0 = 1_000_000;
-    for (let i = 0; i < 5; i++) await authenticate(repos, 'lock@example.org', 'nope', t0 + i);
-    expect(await authenticate(repos, 'lock@example.org', created.password, t0 + 10)).toEqual({ ok: false, reason: 'locked' });
-    const later = t0 + 16 * 60 * 1000;
-    const ok = await authenticate(repos, 'lock@example.org', created.password, later);
-    expect(ok.ok).toBe(true);
   });
 
   it('finds a session by its token until it expires', async () => {

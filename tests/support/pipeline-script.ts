@@ -4,10 +4,10 @@ import type { ConversationState } from '../../src/flow/types.js';
 import { eventually } from './system.js';
 
 /**
- * A patient's answers to the default interview, without a linked case, none of which escalates: consent, identity, no
+ * A patient's answers to the default interview, without a linked case, none of which escalates: consent, no
  * symptoms, swab yesterday, isolating at home, two housemates, then the first contact.
  */
-export const INTERVIEW_SCRIPT = ['halo', 'ya', 'ya', 'tidak', 'kemarin', 'rumah', '2', 'Budi Santoso', 'tidak tahu', 'kantor'] as const;
+export const INTERVIEW_SCRIPT = ['halo', 'ya', 'tidak', 'kemarin', 'rumah', '2', 'Budi Santoso', 'tidak tahu', 'kantor'] as const;
 
 /** What the bot must have done after a chat's messages were each handled once, in order. */
 export interface ExpectedChat {
@@ -54,4 +54,42 @@ export async function converse(
     if (o.thinkMs) await sleep(o.thinkMs());
   }
   return phone.inbox(user).map((d) => d.text);
+}
+
+/** A case the identity check can match: what its person types as the case number and the date of birth. */
+export const VERIFIABLE_CASE = { externalId: 'JKT-0042', name: 'Sri Wahyuni', dateOfBirth: '1990-03-14' } as const;
+
+/** An unknown chat's opening, then the case number and date of birth of VERIFIABLE_CASE, then the interview script. */
+export const VERIFIED_SCRIPT = ['halo', VERIFIABLE_CASE.externalId, '14/03/1990', ...INTERVIEW_SCRIPT.slice(1)] as const;
+
+/** Insert VERIFIABLE_CASE (no phone: chats find it only by what the person types). */
+export function seedVerifiableCase(db: { $client: { prepare(sql: string): { run(...a: unknown[]): unknown } } }, now = Date.now()): void {
+  db.$client
+    .prepare(`INSERT INTO cases (external_id, name, date_of_birth, language, confirmed_at, created_at, updated_at) VALUES (?, ?, ?, 'id', ?, ?, ?)`)
+    .run(VERIFIABLE_CASE.externalId, VERIFIABLE_CASE.name, VERIFIABLE_CASE.dateOfBirth, now, now, now);
+}
+
+/**
+ * The reference for an unknown chat that proves who it is (VERIFIED_SCRIPT's first three messages on the identity check,
+ * unlinked), then runs the interview for VERIFIABLE_CASE, as the conversation service does.
+ */
+export function expectedVerifiedChat(verify: FlowDefinition, interview: FlowDefinition, messages: readonly string[], now = Date.now()): ExpectedChat {
+  let flow = verify;
+  let state = initialState(verify, { lang: 'id', case: { mode: 'unlinked', code_status: 'none', attempts: 0 } });
+  const texts: string[] = [];
+  const textsAfter: string[][] = [];
+  messages.forEach((text, i) => {
+    let turn = step(flow, state, i === 0 ? { kind: 'start' } : { kind: 'text', text }, { now }, { defaultCountry: 'ID' });
+    if (flow === verify && turn.events.some((e) => e.type === 'completed')) {
+      const before = turn.events.filter((e) => e.type === 'message');
+      flow = interview;
+      const fields = { id: VERIFIABLE_CASE.externalId, name: VERIFIABLE_CASE.name, first_name: 'Sri', area: null, test_date: null };
+      turn = step(interview, initialState(interview, { lang: 'id', case: fields }), { kind: 'start' }, { now }, { defaultCountry: 'ID' });
+      turn = { ...turn, events: [...before, ...turn.events] };
+    }
+    state = turn.state;
+    for (const e of turn.events) if (e.type === 'message') texts.push(e.text);
+    textsAfter.push([...texts]);
+  });
+  return { textsAfter, state };
 }

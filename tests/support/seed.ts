@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { eq, sql } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { FakePlatform } from '../../src/channels/fake/index.js';
@@ -20,15 +21,34 @@ export function testConfig(extra: Record<string, string> = {}): Config {
   return parseConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret-test-secret!', PATIENT_PHONE_PAGE: 'on', LOG_LEVEL: 'silent', ...extra }, os.tmpdir());
 }
 
+/** The TOTP secret of every seeded account with two-step sign-in (admins by default: they must have it). */
+export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** The current code of TEST_TOTP_SECRET, computed with otpauth like an authenticator app (at `at`, default now). */
+export function totpCode(at = Date.now(), secret = TEST_TOTP_SECRET): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
+}
+
 const hashes = new Map<string, Promise<string>>();
-/** An active user with a known password (no forced change unless asked). */
-export async function seedUser(db: Db, o: { email: string; role: UserRole; password?: string; name?: string; mustChangePassword?: boolean; maxChats?: number; language?: 'id' | 'en' }) {
+/** An active user with a known password (no forced change unless asked); admins get two-step sign-in with TEST_TOTP_SECRET unless `twoFactor: false`. */
+export async function seedUser(db: Db, o: { email: string; role: UserRole; password?: string; name?: string; mustChangePassword?: boolean; maxChats?: number; language?: 'id' | 'en'; areas?: string[]; twoFactor?: boolean }) {
   const password = o.password ?? 'correct horse battery';
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
   const passwordHash = await hashes.get(password)!;
+  const twoFactor = o.twoFactor ?? o.role === 'admin';
   const user = db
     .insert(schema.users)
-    .values({ email: o.email, name: o.name ?? o.email.split('@')[0]!, role: o.role, passwordHash, mustChangePassword: o.mustChangePassword ?? false, maxChats: o.maxChats ?? 5, language: o.language ?? 'en' })
+    .values({
+      email: o.email,
+      name: o.name ?? o.email.split('@')[0]!,
+      role: o.role,
+      passwordHash,
+      mustChangePassword: o.mustChangePassword ?? false,
+      maxChats: o.maxChats ?? 5,
+      language: o.language ?? 'en',
+      areas: JSON.stringify(o.areas ?? []),
+      totpSecret: twoFactor ? TEST_TOTP_SECRET : null,
+    })
     .returning()
     .get();
   return { ...user, password };
@@ -141,14 +161,26 @@ export function cookieJar() {
   };
 }
 
-/** Sign in through the real login form with fastify inject; returns the cookie header and the session's CSRF token. */
-export async function injectLogin(app: FastifyInstance, email: string, password: string): Promise<{ cookie: string; csrf: string; status: number; location?: string }> {
+/**
+ * Sign in through the real login form with fastify inject (and the authenticator step when asked, with the code at
+ * `o.at`: the server's clock); returns the cookie header and the session's CSRF token.
+ */
+export async function injectLogin(app: FastifyInstance, email: string, password: string, o: { at?: number } = {}): Promise<{ cookie: string; csrf: string; status: number; location?: string }> {
   const jar = cookieJar();
   const form = await app.inject({ method: 'GET', url: '/login' });
   jar.take(form);
   const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const res = await app.inject({ method: 'POST', url: '/login', headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ email, password, _csrf: token }).toString() });
+  let res = await app.inject({ method: 'POST', url: '/login', headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ email, password, _csrf: token }).toString() });
   jar.take(res);
+  const location = res.headers.location as string | undefined;
+  if (res.statusCode === 303 && location?.startsWith('/login/two-factor')) {
+    // The second step, as a person with an authenticator app holding TEST_TOTP_SECRET would do it.
+    const step = await app.inject({ method: 'GET', url: location, headers: { cookie: jar.header() } });
+    jar.take(step);
+    const stepToken = /name="_csrf" value="([^"]+)"/.exec(step.body)?.[1] ?? '';
+    res = await app.inject({ method: 'POST', url: '/login/two-factor', headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ code: totpCode(o.at), _csrf: stepToken, next: '/inbox' }).toString() });
+    jar.take(res);
+  }
   let csrf = '';
   if (res.statusCode === 303) {
     const page = await app.inject({ method: 'GET', url: '/account/password', headers: { cookie: jar.header() } });

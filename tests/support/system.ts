@@ -58,3 +58,10 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Overrides for suites about queue mechanics (ordering, recovery, reminders): the default interview is played as a plain
+ * script, without the identity check every real chat starts with (tested in tests/services/identity-turn.test.ts and the
+ * channel suites).
+ */
+export const SCRIPTED = { skipIdentityCheck: true } as const;

@@ -64,13 +64,18 @@ describe('signing in', () => {
     expect(web.db.select().from(schema.sessions).all()).toHaveLength(0);
   });
 
-  it('locks an account after five failed passwords, even when the sixth is right', async () => {
-    web = await buildTestWeb();
+  it('slows an account after failed passwords: the right password during the wait gets the same refusal as a wrong one', async () => {
+    let now = 1_800_000_000_000;
+    web = await buildTestWeb({ clock: () => now });
     const u = await seedUser(web.db, { email: 'tia@example.org', role: 'tracer' });
     for (let i = 0; i < 5; i++) await injectLogin(web.app, u.email, `wrong-${i}-password`);
-    const locked = await injectLogin(web.app, u.email, u.password);
-    expect(locked.status).toBe(429);
-    expect(auditActions(web, 'login_locked')).toHaveLength(1);
+    const wrong = await injectLogin(web.app, u.email, 'still-wrong-password');
+    const waiting = await injectLogin(web.app, u.email, u.password);
+    expect(waiting.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(auditActions(web, 'login_throttled').length).toBeGreaterThanOrEqual(1);
+    now += 15 * 60 * 1000;
+    expect((await injectLogin(web.app, u.email, u.password)).status).toBe(303);
   });
 
   it('rate-limits the login form per address', async () => {

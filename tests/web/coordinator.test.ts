@@ -69,7 +69,7 @@ describe('the flow editor', () => {
 
   it('checks the text as flows:check does, with the line and column of each problem, and draws the diagram once it is valid', async () => {
     const { w, coord } = await setup();
-    const broken = FLOW.replace('next: identity_check\n    default: callback', 'next: identity_chek\n    default: callback').replace('max_invalid: 3', 'max_invalid: three');
+    const broken = FLOW.replace('next: has_symptoms\n    default: callback', 'next: has_symptom\n    default: callback').replace('max_invalid: 3', 'max_invalid: three');
     const res = await check(w, coord.s.cookie, coord.s.csrf, broken);
     expect(res.statusCode).toBe(200);
     const body = res.json() as { valid: boolean; problems: { line: number; col: number; message: string; severity: string }[]; problemsHtml: string; diagram: string | null };
@@ -143,7 +143,7 @@ describe('the simulator', () => {
     const { w, coord } = await setup();
     const other = await seedUser(w.db, { email: 'dodi@example.org', role: 'coordinator', name: 'Dodi' });
     const otherS = await injectLogin(w.app, other.email, other.password);
-    const source = FLOW.replace('is your full name {{case.name}}?', 'is your name really {{case.name}}?');
+    const source = FLOW.replace('Have you had any symptoms, such as', 'Have you really had any symptoms, such as');
     const start = await w.app.inject({ method: 'POST', url: '/coord/sim/start', headers: { cookie: coord.s.cookie, 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' }, payload: new URLSearchParams({ _csrf: coord.s.csrf, flowId: 'case-interview', from: 'editor', lang: 'en', source }).toString() });
     expect(start.statusCode).toBe(200);
     expect(start.body).toContain('Are you willing to answer a few questions now?');
@@ -151,7 +151,7 @@ describe('the simulator', () => {
     const send = (cookie: string, csrf: string, text: string) =>
       w.app.inject({ method: 'POST', url: `/coord/sim/${simId}/send`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' }, payload: new URLSearchParams({ _csrf: csrf, text }).toString() });
     const r = await send(coord.s.cookie, coord.s.csrf, 'yes');
-    expect(r.body).toContain('is your name really Pasien Simulasi?');
+    expect(r.body).toContain('Have you really had any symptoms');
     expect(r.body).toMatch(/<dt>consent<\/dt><dd>true<\/dd>/);
     expect((await send(otherS.cookie, otherS.csrf, 'yes')).statusCode).toBe(404);
     // Nothing of the simulation reaches the database.

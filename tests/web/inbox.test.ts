@@ -93,15 +93,18 @@ describe('claiming', () => {
     expect(esc).toMatchObject({ status: 'open', assigneeId: null });
   });
 
-  it('lets a tracer take a chat straight from the bot', async () => {
+  it('lets a coordinator take a chat straight from the bot; a tracer may not open a chat nobody escalated (need-to-know)', async () => {
     web = await buildTestWeb();
     const { a } = await twoTracers(web);
+    const k = await seedUser(web.db, { email: 'koor@example.org', role: 'coordinator' });
+    const ks = await injectLogin(web.app, k.email, k.password);
     const c = seedConversation(web.db);
-    const res = await postForm(web.app, `/inbox/c/${c.conversationId}/claim`, a.s.cookie, { _csrf: a.s.csrf });
+    expect((await postForm(web.app, `/inbox/c/${c.conversationId}/claim`, a.s.cookie, { _csrf: a.s.csrf })).statusCode).toBe(403);
+    const res = await postForm(web.app, `/inbox/c/${c.conversationId}/claim`, ks.cookie, { _csrf: ks.csrf });
     expect(res.statusCode).toBe(303);
-    expect(conversation(web, c.conversationId)).toMatchObject({ owner: 'tracer', assigneeId: a.id });
+    expect(conversation(web, c.conversationId)).toMatchObject({ owner: 'tracer', assigneeId: k.id });
     const esc = web.db.select().from(schema.escalations).where(eq(schema.escalations.conversationId, c.conversationId)).get()!;
-    expect(esc).toMatchObject({ status: 'pending', reason: 'tracer_takeover', assigneeId: a.id });
+    expect(esc).toMatchObject({ status: 'pending', reason: 'tracer_takeover', assigneeId: k.id });
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { AuditRepository } from '../../domain/repositories/audit.js';
 import { schema, type Db } from '../client.js';
 
@@ -25,11 +25,5 @@ export function createAuditRepository(db: Db): AuditRepository {
         .all();
       return rows.map((r) => ({ ...r.row, actorEmail: r.actorEmail }));
     },
-    countSince: (q) =>
-      db
-        .select({ n: count() })
-        .from(a)
-        .where(and(eq(a.entityType, q.entityType), eq(a.entityId, q.entityId), eq(a.action, q.action), gt(a.at, q.since)))
-        .get()?.n ?? 0,
   };
 }

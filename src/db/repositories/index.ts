@@ -13,8 +13,10 @@ import { createTimersRepository } from './timers-repository.js';
 import { createWhatsAppAuthRepository } from './whatsapp-auth-repository.js';
 // --- end core ---
 // --- data ---
-import { createApiTokenRepository, createSessionRepository, createUserRepository } from './accounts-repository.js';
+import { createApiTokenRepository, createLoginFailureRepository, createSessionRepository, createUserRepository } from './accounts-repository.js';
+import { createAccessRepository } from './access-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createConsentRepository } from './consent-repository.js';
 import { createContactInvitesRepository } from './contact-invites-repository.js';
 import { createContactRegistryRepository } from './contact-registry-repository.js';
 import { createDemoRepository } from './demo-repository.js';
@@ -58,7 +60,10 @@ export function createRepositories(db: Db): Repositories {
     users: createUserRepository(db),
     sessions: createSessionRepository(db),
     apiTokens: createApiTokenRepository(db),
+    loginFailures: createLoginFailureRepository(db),
+    access: createAccessRepository(db),
     audit: createAuditRepository(db),
+    consent: createConsentRepository(db),
     flowVersions: createFlowVersionRepository(db),
     contactRegistry: createContactRegistryRepository(db),
     contactInvites: createContactInvitesRepository(db),

@@ -16,14 +16,22 @@ export interface UserRecord {
   /** Auto-assignment cap: open chats at once. */
   maxChats: number;
   lastLoginAt: number | null;
+  /** Area codes (src/domain/areas.ts) this user works in; empty: no area. */
+  areas: string[];
+  /** Base32 TOTP secret when two-factor login is on, else null. */
+  totpSecret: string | null;
+  /** The last TOTP time step (30-s counter) used to sign in; a code is never accepted twice. */
+  totpLastStep: number | null;
+  /** SHA-256 hashes of the unused recovery codes. */
+  recoveryCodes: string[];
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewUser = Omit<UserRecord, 'id' | 'active' | 'lastLoginAt'>;
+export type NewUser = Omit<UserRecord, 'id' | 'active' | 'lastLoginAt' | 'areas' | 'totpSecret' | 'totpLastStep' | 'recoveryCodes'> & { areas?: string[] };
 
 /** Fields an update may change. */
-export type UserUpdate = Partial<Pick<UserRecord, 'role' | 'active' | 'maxChats' | 'language' | 'name' | 'passwordHash' | 'mustChangePassword'>> & {
+export type UserUpdate = Partial<Pick<UserRecord, 'role' | 'active' | 'maxChats' | 'language' | 'name' | 'passwordHash' | 'mustChangePassword' | 'areas' | 'totpSecret' | 'totpLastStep' | 'recoveryCodes'>> & {
   updatedAt: number;
 };
 
@@ -58,12 +66,21 @@ export interface SessionRepository {
   delete(id: string): void;
   deleteExpired(now: number): void;
   deleteForUser(userId: number): void;
+  /** End every session of the user but `keepId` (a password change keeps the session that made it). */
+  deleteForUserExcept(userId: number, keepId: string): void;
 }
 
 export interface ApiTokenRecord {
   id: number;
   name: string;
   role: UserRole;
+}
+
+/** A token as the admin page and `tokens list` show it (never its hash). */
+export interface ApiTokenListItem extends ApiTokenRecord {
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
 }
 
 export interface ApiTokenRepository {
@@ -74,4 +91,20 @@ export interface ApiTokenRepository {
   touch(id: number, at: number): void;
   /** Revoke; false when unknown. */
   revoke(id: number, at: number): boolean;
+  /** Every token, newest first. */
+  list(): ApiTokenListItem[];
+  /** Revoke every unrevoked token with this name; returns how many. */
+  revokeByName(name: string, at: number): number;
+}
+
+/** Failed sign-in attempts by throttle key (`account:<hash>` or `ip:<address>`). */
+export interface LoginFailureRepository {
+  /** Record one failure under each key. */
+  record(keys: string[], at: number): void;
+  /** Failures under `key` since `since`, and the time of the last one. */
+  stats(key: string, since: number): { count: number; lastAt: number | null };
+  /** Forget a key's failures (a successful sign-in, a password reset). */
+  clear(key: string): void;
+  /** Delete failures older than `before`. */
+  prune(before: number): void;
 }

@@ -33,6 +33,4 @@ export interface AuditRepository {
   append(row: Omit<AuditRecord, 'id'>): number;
   /** Newest first, at most `limit` (capped at 500). */
   list(filter: AuditFilter): AuditListItem[];
-  /** Rows of this action on this entity strictly after `since`. */
-  countSince(q: { action: string; entityType: string; entityId: string; since: number }): number;
 }

@@ -9,6 +9,8 @@ export interface QueueFilter {
   status: QueueStatus;
   userId: number;
   limit?: number;
+  /** Only chats of these areas (plus those without a known area and those the user holds); null/absent: every area. */
+  areas?: readonly string[] | null;
 }
 
 export interface QueueItem {
@@ -110,7 +112,7 @@ export interface InboxRepository {
   /** The queue page for a filter: urgent/high first then longest waiting (resolved: most recent first). */
   queue(f: QueueFilter): QueueItem[];
   /** Chats waiting for anyone, and pending chats the user holds. */
-  queueCounts(userId: number): { unassigned: number; mine: number };
+  queueCounts(userId: number, areas?: readonly string[] | null): { unassigned: number; mine: number };
   /** The newest `limit` messages of a conversation, newest first. */
   newestMessages(conversationId: number, limit: number): TranscriptMessage[];
   /** The conversation's newest escalation, resolved or not. */
@@ -122,7 +124,7 @@ export interface InboxRepository {
   /** Pending escalations assigned to the user. */
   activeChatCount(userId: number): number;
   /** The most urgent, longest-waiting open unassigned escalation. */
-  nextUnassigned(): { id: number; conversationId: number } | undefined;
+  nextUnassigned(scope?: { areas: readonly string[]; userId: number } | null): { id: number; conversationId: number } | undefined;
   /** The escalation is now pending with this assignee. */
   assignEscalation(id: number, assigneeId: number, now: number): void;
   /** Back in the queue: open, unassigned. */

@@ -9,8 +9,10 @@ import type { OutboxRepository } from './outbox.js';
 import type { TimersRepository } from './timers.js';
 import type { WhatsAppAuthRepository } from './whatsapp-auth.js';
 // --- data: imports ---
-import type { ApiTokenRepository, SessionRepository, UserRepository } from './accounts.js';
+import type { ApiTokenRepository, LoginFailureRepository, SessionRepository, UserRepository } from './accounts.js';
+import type { AccessRepository } from './access.js';
 import type { AuditRepository } from './audit.js';
+import type { ConsentRepository } from './consent.js';
 import type { ContactInvitesRepository } from './contact-invites.js';
 import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
@@ -45,7 +47,9 @@ export type * from './whatsapp-auth.js';
 
 // --- data: repositories outside the pipeline core ---
 export type * from './accounts.js';
+export type * from './access.js';
 export type * from './audit.js';
+export type * from './consent.js';
 export type * from './contact-invites.js';
 export type * from './contact-registry.js';
 export type * from './demo.js';
@@ -74,7 +78,10 @@ export interface Repositories {
   users: UserRepository;
   sessions: SessionRepository;
   apiTokens: ApiTokenRepository;
+  loginFailures: LoginFailureRepository;
+  access: AccessRepository;
   audit: AuditRepository;
+  consent: ConsentRepository;
   flowVersions: FlowVersionRepository;
   contactRegistry: ContactRegistryRepository;
   contactInvites: ContactInvitesRepository;

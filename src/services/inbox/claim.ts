@@ -1,6 +1,6 @@
 import type { ConversationRecord, Repositories } from '../../domain/repositories/index.js';
 import { isRefusal, transition, type Ownership, type OwnershipAction, type OwnershipRefusal } from '../../domain/ownership.js';
-import { hasRole } from '../accounts/index.js';
+import { areaScope, hasRole } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { recordEscalation } from '../escalations.js';
 import type { LiveEvent } from '../../domain/live-events.js';
@@ -110,7 +110,8 @@ export function claimNext(s: InboxStores, actor: InboxActor, now: number): Inbox
     const user = s.users.get(actor.id);
     if (!user) return { ok: false, error: 'unknown_user' } as const;
     if (activeChatCount(s, actor.id) >= user.maxChats) return { ok: false, error: 'at_cap', detail: String(user.maxChats) } as const;
-    const next = s.inbox.nextUnassigned();
+    const areas = areaScope(user);
+    const next = s.inbox.nextUnassigned(areas ? { areas, userId: user.id } : null);
     if (!next) return { ok: false, error: 'queue_empty' } as const;
     const res = claim(s, next.conversationId, actor, now);
     return res.ok ? { ...res, conversationId: next.conversationId } : res;

@@ -1,17 +1,26 @@
 import { z } from 'zod';
 import type { CaseRecord, ConversationRecord, EscalationRecord, ExposureView, QueueFilter, QueueItem, Repositories, TranscriptMessage } from '../../domain/repositories/index.js';
+import { areaScope } from '../accounts/index.js';
 import { heldBy, type InboxStores } from './stores.js';
 
 export type { ExposureView, QueueFilter, QueueItem, QueueStatus, QueueView, TranscriptMessage } from '../../domain/repositories/index.js';
 
-/** The queue: escalations by view and status; urgent/high first, then longest waiting (resolved: most recent first). */
-export function listQueue(repos: Pick<Repositories, 'inbox'>, f: QueueFilter): QueueItem[] {
-  return repos.inbox.queue(f);
+/**
+ * The queue: escalations by view and status; urgent/high first, then longest waiting (resolved: most recent first).
+ * Limited to what the user may open (accounts/access.ts): their areas' chats, and for a tracer only the resolved chats
+ * they held.
+ */
+export function listQueue(repos: Pick<Repositories, 'inbox' | 'users'>, f: QueueFilter): QueueItem[] {
+  const user = repos.users.get(f.userId);
+  const areas = user ? areaScope(user) : null;
+  const view = user?.role === 'tracer' && f.status === 'resolved' ? 'mine' : f.view;
+  return repos.inbox.queue({ ...f, view, areas });
 }
 
-/** Tab counters: chats waiting for anyone, and chats the user holds. */
-export function queueCounts(repos: Pick<Repositories, 'inbox'>, userId: number): { unassigned: number; mine: number } {
-  return repos.inbox.queueCounts(userId);
+/** Tab counters: chats waiting for anyone (in the user's areas), and chats the user holds. */
+export function queueCounts(repos: Pick<Repositories, 'inbox' | 'users'>, userId: number): { unassigned: number; mine: number } {
+  const user = repos.users.get(userId);
+  return repos.inbox.queueCounts(userId, user ? areaScope(user) : null);
 }
 
 /** The newest `limit` messages of a conversation, oldest first (the transcript as shown). */

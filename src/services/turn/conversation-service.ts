@@ -6,7 +6,7 @@ import type { ConversationState, EngineInput } from '../../flow/types.js';
 import { afterInviteTurn, withContactInvite } from './contact-invite.js';
 import { findConversation } from './find-conversation.js';
 import { caseContext, identifyCase } from './identify-case.js';
-import { afterVerification, switchToInterview } from './identity-flow.js';
+import { afterVerification, linkedVerificationState, relinkVerification, verifies } from './identity-flow.js';
 import { projectTurn, type TurnToProject } from './project-turn.js';
 import { recordInbound, toEngineInput } from './transcript.js';
 import type { TurnDeps } from './turn-deps.js';
@@ -82,7 +82,7 @@ export class ConversationService {
     let caseId = conv.caseId;
     if (caseId === null && !isNew) {
       caseId = identifyCase(d.stores.cases, m, now).caseId;
-      const switched = caseId !== null ? switchToInterview(d, conv, caseId, now) : undefined;
+      const switched = caseId !== null ? relinkVerification(d, conv, caseId, now) : undefined;
       if (switched) {
         conv = switched;
         isNew = true;
@@ -92,7 +92,8 @@ export class ConversationService {
 
     const flow = d.flows.get(conv.flowId, conv.flowVersion);
     let state = JSON.parse(conv.state) as ConversationState;
-    if (caseId !== null && caseId !== conv.caseId) {
+    // A chat on the interview without a case (no identity check published) learns its case; a verifying one already did.
+    if (caseId !== null && caseId !== conv.caseId && conv.flowId !== d.verifyFlow) {
       const ctx = caseContext(d.stores.cases, caseId);
       state = { ...state, case: ctx.fields, lang: isNew ? ctx.lang : state.lang };
     }
@@ -121,8 +122,9 @@ export class ConversationService {
   }
 
   /**
-   * Outreach: open a chat for a case we write to first and run the interview's first turn. A chat that is already open
-   * (the patient wrote first, or outreach ran twice) is left alone.
+   * Outreach: open a chat for a case we write to first and run its first turn: the identity check's neutral message (it
+   * names no diagnosis, result or date of birth; issue 17), or the interview's when no identity check is published. A chat
+   * that is already open (the patient wrote first, or outreach ran twice) is left alone.
    */
   private outreach(item: OutreachItem, now: number): TurnOutcome {
     const { d } = this;
@@ -130,11 +132,12 @@ export class ConversationService {
     const out = emptyOutcome();
     if (conversations.openForChat(item.channel, item.channelUserId)) return out;
     if (conversations.latestForChat(item.channel, item.channelUserId)?.optedOut) return out;
-    const latest = d.flows.latest(d.defaultFlow);
+    const verify = verifies(d);
+    const latest = d.flows.latest(verify ? d.verifyFlow! : d.defaultFlow);
     const c = cases.byId(item.caseId);
     if (!latest || !c) return out;
-    const ctx = caseContext(cases, c.id);
-    const state = initialState(latest.flow, { lang: c.language, case: ctx.fields });
+    const state = verify ? linkedVerificationState(latest.flow, d, c.id, 'outreach') : initialState(latest.flow, { lang: c.language, case: caseContext(cases, c.id).fields });
+    if (!state) return out;
     const conv = conversations.insert({
       channel: item.channel,
       channelUserId: item.channelUserId,

@@ -1,4 +1,4 @@
-import type { ChannelName, InboundMessage } from '../../domain/channel.js';
+import type { InboundMessage } from '../../domain/channel.js';
 import type { ConversationRecord } from '../../domain/repositories/conversations.js';
 import { initialState } from '../../flow/engine.js';
 import type { ConversationState } from '../../flow/types.js';
@@ -6,6 +6,8 @@ import { changeOwnership } from '../change-ownership.js';
 import { recordEscalation } from '../escalations.js';
 import { openInviteConversation } from './contact-invite.js';
 import { caseContext, identifyCase } from './identify-case.js';
+import { unlinkedVerificationFields } from './identity-context.js';
+import { linkedVerificationState, verifies } from './identity-flow.js';
 import type { TurnDeps } from './turn-deps.js';
 import type { TurnOutcome } from './turn-outcome.js';
 
@@ -57,19 +59,24 @@ function reopen(d: TurnDeps, last: ConversationRecord, now: number, out: TurnOut
   return { ...last, ...change.ownership, closedReason: null };
 }
 
-function needsVerification(d: TurnDeps, channel: ChannelName): boolean {
-  return Boolean(d.verifyFlow && d.verifyChannels?.has(channel) && d.flows.latest(d.verifyFlow));
-}
-
-/** Open a conversation for a chat that has none. */
+/**
+ * Open a conversation for a chat that has none. On every channel it starts with the identity check when one is published
+ * (issue 17: nothing about a case is said before the person proved who they are), linked to the case a start code or the
+ * sender's phone points at; without one, straight on the interview (tests and the simulator run it so).
+ */
 function openConversation(d: TurnDeps, m: InboundMessage, now: number): ConversationRecord | undefined {
   const { caseId, status } = identifyCase(d.stores.cases, m, now);
-  const verify = caseId === null && needsVerification(d, m.channel);
+  const verify = verifies(d);
   const latest = d.flows.latest(verify ? d.verifyFlow! : d.defaultFlow);
   if (!latest) return undefined;
   const ctx = caseId !== null ? caseContext(d.stores.cases, caseId) : undefined;
   const lang = ctx?.lang ?? latest.flow.default_language;
-  const state = initialState(latest.flow, { lang, case: ctx ? ctx.fields : verify ? { code_status: status, attempts: 0 } : {} });
+  const state = verify
+    ? caseId !== null
+      ? linkedVerificationState(latest.flow, d, caseId, 'patient')
+      : initialState(latest.flow, { lang, case: unlinkedVerificationFields(status, 0) })
+    : initialState(latest.flow, { lang, case: ctx ? ctx.fields : {} });
+  if (!state) return undefined;
   return d.stores.conversations.insert({
     channel: m.channel,
     channelUserId: m.channelUserId,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../../domain/channel.js';
 import type { CasesRepository } from '../../domain/repositories/cases.js';
 import type { Lang } from '../../flow/definition.js';
+import { firstName, type CodeStatus } from './identity-context.js';
 
-/** Why a chat is not linked to a case yet; the verification flow words its first message by it. */
-export type CodeStatus = 'none' | 'used' | 'expired' | 'unknown' | 'not_found';
+export type { CodeStatus };
 
 /** SHA-256 of a start code: only hashes are stored, so a database leak does not leak working links. */
 export function hashStartCode(code: string): string {
@@ -36,9 +36,12 @@ export function identifyCase(cases: CasesRepository, m: InboundMessage, now: num
   return { caseId: null, status };
 }
 
-/** The case's language and the fields a flow may quote (`case.name`...). */
+/**
+ * The case's language and the fields the interview may quote (`case.name`...), once identity is proven. The date of birth
+ * is not among them: it is what a person proves who they are with, so no flow can read it out (issue 17).
+ */
 export function caseContext(cases: CasesRepository, caseId: number): { lang: Lang; fields: Record<string, string | number | null> } {
   const c = cases.byId(caseId);
   if (!c) return { lang: 'id', fields: {} };
-  return { lang: c.language, fields: { id: c.externalId, name: c.name, area: c.area, test_date: c.testDate, date_of_birth: c.dateOfBirth } };
+  return { lang: c.language, fields: { id: c.externalId, name: c.name, first_name: firstName(c.name), area: c.area, test_date: c.testDate } };
 }

@@ -5,9 +5,13 @@ import type { ConversationState, EngineEvent } from '../../flow/types.js';
 import { changeOwnership } from '../change-ownership.js';
 import { recordEscalation } from '../escalations.js';
 import { addEvent, addOutbox } from '../outbox.js';
+import { CONSENT_KEY, recordConsent } from './consent-record.js';
 import { recordBotReply } from './transcript.js';
 import type { TurnDeps } from './turn-deps.js';
 import { durationMs, type TimerRequest, type TurnOutcome } from './turn-outcome.js';
+
+/** The escalation reason of a person who says the message reached the wrong number (flows/verify-identity.yaml). */
+const WRONG_NUMBER = 'wrong_number';
 
 /** One turn's result, ready to be written. */
 export interface TurnToProject {
@@ -44,7 +48,10 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         messageIds.push(recordBotReply(messages, conv, e, now, out));
         break;
       case 'answer_saved':
+        // What a person types to prove who they are is checked, not kept: the transcript has it, the answers do not (issue 17).
+        if (conv.flowId === d.verifyFlow) break;
         answers.upsert({ conversationId: conv.id, caseId: t.caseId, key: e.key, value: JSON.stringify(e.value), raw: e.raw, stepId: e.step, now });
+        if (e.key === CONSENT_KEY && t.flow?.id === conv.flowId) recordConsent(d.stores, conv, t.caseId, { step: e.step, value: e.value, lang: t.state.lang }, now);
         break;
       case 'item_collected': {
         const list = t.state.lists[e.key] ?? [];
@@ -65,6 +72,8 @@ export function projectTurn(d: TurnDeps, t: TurnToProject, events: EngineEvent[]
         );
         out.live.push(...r.live);
         out.outboxIds.push(...r.outboxIds);
+        // Issue 17: the case's number reached someone else; a tracer must find the right one.
+        if (e.reason === 'flow_handoff' && e.detail === WRONG_NUMBER && t.caseId !== null) cases.setStatus(t.caseId, 'needs_call', now);
         break;
       }
       case 'completed':

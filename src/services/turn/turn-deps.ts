@@ -1,4 +1,3 @@
-import type { ChannelName } from '../../domain/channel.js';
 import type { Repositories } from '../../domain/repositories/index.js';
 import type { MailboxItem } from '../../domain/mailbox-item.js';
 import type { ConversationRecord } from '../../domain/repositories/conversations.js';
@@ -17,7 +16,7 @@ export interface FlowLookup {
 /** The repositories a turn writes through, in one transaction. */
 export type TurnStores = Pick<
   Repositories,
-  'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'contactInvites' | 'monitoring'
+  'transactions' | 'conversations' | 'messages' | 'answers' | 'escalations' | 'outbox' | 'cases' | 'inbound' | 'timers' | 'consent' | 'contactInvites' | 'monitoring'
 >;
 
 /** Everything a turn needs; no state of its own between calls. */
@@ -26,10 +25,8 @@ export interface TurnDeps {
   flows: FlowLookup;
   defaultFlow: string;
   defaultCountry: string;
-  /** The flow that confirms who an unlinked chat is (case number + date of birth) before the interview. */
+  /** The flow every new chat starts on, on every channel: the person proves who they are before the interview. */
   verifyFlow?: string;
-  /** Channels whose unlinked chats must verify first (the fake channel is a development tool and skips it). */
-  verifyChannels?: ReadonlySet<ChannelName>;
   /** Telegram contact invites (issue 16); absent: a Telegram patient is offered no message to forward. */
   contactInvites?: ContactInviteDeps;
   /** The contact follow-up rules; absent, monitoring items do nothing. */

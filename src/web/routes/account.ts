@@ -1,19 +1,46 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authenticate, changePassword, endSession, SESSION_TTL_MS, startSession, updateUser } from '../../services/accounts/index.js';
-import { clearSessionCookie, PRELOGIN_COOKIE, preLoginToken, readSigned, sameToken, setSessionCookie } from '../auth.js';
+import { authenticate, changePassword, endSession, SESSION_TTL_MS, setFirstPassword, startSession, updateUser, type User } from '../../services/accounts/index.js';
+import {
+  clearSessionCookie,
+  deviceUserId,
+  PRELOGIN_COOKIE,
+  preLoginToken,
+  readSigned,
+  sameToken,
+  setDeviceCookie,
+  setSecondFactorCookie,
+  setSessionCookie,
+  setupPath,
+} from '../auth.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { t, type MsgKey } from '../i18n.js';
 import { csrfField, errorPage, page, sendHtml } from '../layout.js';
 
 const LoginBody = z.object({ email: z.string().max(200), password: z.string().max(1000), _csrf: z.string().optional(), next: z.string().max(2000).optional() });
-const PasswordBody = z.object({ current: z.string().max(1000), next: z.string().max(1000), confirm: z.string().max(1000) });
+const PasswordBody = z.object({ current: z.string().max(1000).optional(), next: z.string().max(1000), confirm: z.string().max(1000) });
 const LanguageBody = z.object({ language: z.enum(['id', 'en']) });
 
-/** Only same-site paths: an attacker's `next=https://evil` must not turn our login into an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/inbox';
+/**
+ * Only same-site paths: an attacker's `next=https://evil` must not turn our login into an open redirect. A path starts
+ * with one `/`; `//host` and any backslash (browsers read `/\\host` as `//host`) are refused, and so are control
+ * characters (a tab or newline inside `/\t/host` is dropped by browsers, leaving `//host`).
+ */
+export function safeNext(next: string | undefined): string {
+  const ok = next !== undefined && next.length <= 2000 && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !/[\u0000-\u001f\u007f]/.test(next);
+  return ok ? next : '/inbox';
+}
+
+/** Finish a sign-in: the session cookie, the device cookie, and where to go (account set-up first, else `next`). */
+export function signIn(ctx: WebContext, req: FastifyRequest, reply: FastifyReply, user: User, next: string): FastifyReply {
+  const now = ctx.clock();
+  const { token: sessionToken } = startSession(ctx.repos, user, now, req.ip);
+  setSessionCookie(reply, req, ctx.config, sessionToken, SESSION_TTL_MS);
+  setDeviceCookie(reply, req, ctx.config, user.id);
+  reply.clearCookie(PRELOGIN_COOKIE, { path: '/login' });
+  req.log.info({ userId: user.id }, 'login');
+  return reply.redirect(setupPath(user) ?? next, 303);
 }
 
 function loginPage(req: FastifyRequest, token: string, next: string, error?: string) {
@@ -35,19 +62,21 @@ function loginPage(req: FastifyRequest, token: string, next: string, error?: str
 
 function passwordPage(req: FastifyRequest, flash?: { kind: 'ok' | 'error'; text: string }) {
   const lang = req.lang;
+  // Right after signing in with the one-time password: a welcome (not an error), and that password is not asked again.
   const forced = req.auth?.user.mustChangePassword;
   return page(req, {
     title: t(lang, 'change_password'),
     bodyClass: 'narrow',
-    flash: flash ?? (forced ? { kind: 'error', text: t(lang, 'must_change_password') } : null),
+    flash: flash ?? (forced ? { kind: 'info', text: t(lang, 'first_password_intro') } : null),
     body: html`<h1>${t(lang, 'change_password')}</h1>
 <form method="post" action="/account/password" class="stack">
   ${csrfField(req)}
-  <label>${t(lang, 'current_password')}<input type="password" name="current" autocomplete="current-password" required></label>
+  ${forced ? '' : html`<label>${t(lang, 'current_password')}<input type="password" name="current" autocomplete="current-password" required></label>`}
   <label>${t(lang, 'new_password')}<input type="password" name="next" autocomplete="new-password" minlength="10" required></label>
   <label>${t(lang, 'confirm_password')}<input type="password" name="confirm" autocomplete="new-password" minlength="10" required></label>
   <button type="submit" class="primary">${t(lang, 'save')}</button>
-</form>`,
+</form>
+${forced ? '' : html`<p><a href="/account/two-factor">${t(lang, 'two_factor_title')}</a></p>`}`,
   });
 }
 
@@ -71,16 +100,17 @@ export function accountRoutes(ctx: WebContext) {
         // Double-submit check: a cross-site form cannot read or set our signed cookie.
         if (!sameToken(body.data._csrf, readSigned(req, PRELOGIN_COOKIE))) return sendHtml(reply, 403, loginPage(req, token, next, t(req.lang, 'csrf_failed')));
         const now = ctx.clock();
-        const res = await authenticate(ctx.repos, body.data.email, body.data.password, now, req.ip);
+        const res = await authenticate(ctx.repos, body.data.email, body.data.password, now, { ip: req.ip, trustedUserId: deviceUserId(req) });
         if (!res.ok) {
-          req.log.info({ reason: res.reason }, 'login refused');
-          return sendHtml(reply, res.reason === 'locked' ? 429 : 401, loginPage(req, token, next, t(req.lang, res.reason === 'locked' ? 'login_locked' : 'login_invalid')));
+          // One answer for every failure (unknown email, wrong password, throttled): it must not tell which.
+          req.log.info('login refused');
+          return sendHtml(reply, 401, loginPage(req, token, next, t(req.lang, 'login_failed')));
         }
-        const { token: sessionToken } = startSession(ctx.repos, res.user, now, req.ip);
-        setSessionCookie(reply, req, ctx.config, sessionToken, SESSION_TTL_MS);
-        reply.clearCookie(PRELOGIN_COOKIE, { path: '/login' });
-        req.log.info({ userId: res.user.id }, 'login');
-        return reply.redirect(res.user.mustChangePassword ? '/account/password' : next, 303);
+        if (res.user.totpSecret) {
+          setSecondFactorCookie(reply, req, ctx.config, res.user.id, now);
+          return reply.redirect(`/login/two-factor?next=${encodeURIComponent(next)}`, 303);
+        }
+        return signIn(ctx, req, reply, res.user, next);
       },
     );
 
@@ -99,9 +129,12 @@ export function accountRoutes(ctx: WebContext) {
       const auth = req.auth!;
       if (!body.success) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, 'invalid') }));
       if (body.data.next !== body.data.confirm) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, 'pw_mismatch') }));
-      const res = await changePassword(ctx.repos, auth.user.id, body.data.current, body.data.next, ctx.clock(), req.ip);
+      const res = auth.user.mustChangePassword
+        ? await setFirstPassword(ctx.repos, auth.user.id, body.data.next, ctx.clock(), req.ip, auth.session.id)
+        : await changePassword(ctx.repos, auth.user.id, body.data.current ?? '', body.data.next, ctx.clock(), req.ip, auth.session.id);
       if (!res.ok) return sendHtml(reply, 400, passwordPage(req, { kind: 'error', text: t(req.lang, `pw_${res.error}` as MsgKey) }));
-      return reply.redirect('/inbox?ok=password_changed', 303);
+      const after = setupPath({ ...auth.user, mustChangePassword: false });
+      return reply.redirect(after ?? '/inbox?ok=password_changed', 303);
     });
 
     app.post('/account/language', { preHandler: app.requireRole('tracer'), config: { beforePasswordChange: true } }, async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { createUser, listUsers, resetPassword, ROLES, updateUser, getUser } from '../../services/accounts/index.js';
+import { AREAS, parseAreaList } from '../../domain/areas.js';
+import { createUser, disableTwoFactor, listUsers, resetPassword, ROLES, updateUser, getUser } from '../../services/accounts/index.js';
 import { listAudit } from '../../services/audit.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
@@ -8,11 +9,12 @@ import { t } from '../i18n.js';
 import { csrfField, errorPage, formatTime, page, sendHtml } from '../layout.js';
 
 const UserParams = z.object({ id: z.coerce.number().int().positive() });
-const NewUserBody = z.object({ email: z.string().max(200), name: z.string().max(200).optional(), role: z.enum(ROLES), language: z.enum(['id', 'en']).default('id'), maxChats: z.coerce.number().int().min(1).max(100).default(5) });
+const NewUserBody = z.object({ email: z.string().max(200), name: z.string().max(200).optional(), role: z.enum(ROLES), language: z.enum(['id', 'en']).default('id'), maxChats: z.coerce.number().int().min(1).max(100).default(5), areas: z.string().max(2000).default('') });
 const UpdateBody = z.object({
   role: z.enum(ROLES).optional(),
   active: z.enum(['true', 'false']).optional(),
   maxChats: z.coerce.number().int().min(1).max(100).optional(),
+  areas: z.string().max(2000).optional(),
 });
 const AuditQuery = z.object({
   action: z.string().max(50).optional(),
@@ -34,15 +36,17 @@ export function adminRoutes(ctx: WebContext) {
         (u) => html`<tr class="${u.active ? '' : 'muted'}" data-user-id="${u.id}">
   <td>${u.email}</td><td>${u.name}</td>
   <td><form method="post" action="/admin/users/${u.id}" class="inline">${csrfField(req)}<select name="role" aria-label="${t(lang, 'role')}">${ROLES.map((r) => html`<option value="${r}" ${u.role === r ? 'selected' : ''}>${t(lang, `role_${r}`)}</option>`)}</select>
-    <input type="number" name="maxChats" min="1" max="100" value="${u.maxChats}" class="num" aria-label="${t(lang, 'max_chats')}"><button type="submit">${t(lang, 'save')}</button></form></td>
+    <input type="number" name="maxChats" min="1" max="100" value="${u.maxChats}" class="num" aria-label="${t(lang, 'max_chats')}">
+    <input name="areas" value="${u.areas.join(', ')}" placeholder="${t(lang, 'all_areas')}" aria-label="${t(lang, 'areas')}" class="areas" list="area-codes"><button type="submit">${t(lang, 'save')}</button></form></td>
   <td>${u.active ? t(lang, 'active') : t(lang, 'inactive')}${u.mustChangePassword ? html` <span class="muted small">(OTP)</span>` : ''}</td>
+  <td>${u.totpSecret ? html`✓ <form method="post" action="/admin/users/${u.id}/two-factor-off" class="inline">${csrfField(req)}<button type="submit">${t(lang, 'two_factor_reset')}</button></form>` : '—'}</td>
   <td>${u.lastLoginAt ? formatTime(lang, u.lastLoginAt, ctx.config.TIMEZONE) : '—'}</td>
   <td>${u.id === me.id ? '' : html`<form method="post" action="/admin/users/${u.id}" class="inline">${csrfField(req)}<input type="hidden" name="active" value="${u.active ? 'false' : 'true'}"><button type="submit" class="${u.active ? 'danger' : ''}">${u.active ? t(lang, 'deactivate') : t(lang, 'activate')}</button></form>`}
       <form method="post" action="/admin/users/${u.id}/reset" class="inline">${csrfField(req)}<button type="submit">${t(lang, 'reset_password')}</button></form></td>
 </tr>`,
       );
       const body = html`<h1>${t(lang, 'users_title')}</h1>
-<table class="users"><thead><tr><th>${t(lang, 'email')}</th><th>${t(lang, 'name')}</th><th>${t(lang, 'role')} / ${t(lang, 'max_chats')}</th><th>${t(lang, 'col_status')}</th><th>${t(lang, 'last_login')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+<table class="users"><thead><tr><th>${t(lang, 'email')}</th><th>${t(lang, 'name')}</th><th>${t(lang, 'role')} / ${t(lang, 'max_chats')}</th><th>${t(lang, 'col_status')}</th><th>${t(lang, 'two_factor_col')}</th><th>${t(lang, 'last_login')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 <h2>${t(lang, 'new_user')}</h2>
 <form method="post" action="/admin/users" class="grid-form">${csrfField(req)}
   <label>${t(lang, 'email')}<input type="email" name="email" required></label>
@@ -50,8 +54,12 @@ export function adminRoutes(ctx: WebContext) {
   <label>${t(lang, 'role')}<select name="role">${ROLES.map((r) => html`<option value="${r}">${t(lang, `role_${r}`)}</option>`)}</select></label>
   <label>${t(lang, 'language')}<select name="language"><option value="id">Bahasa Indonesia</option><option value="en">English</option></select></label>
   <label>${t(lang, 'max_chats')}<input type="number" name="maxChats" min="1" max="100" value="5"></label>
+  <label>${t(lang, 'areas')}<input name="areas" placeholder="${t(lang, 'all_areas')}" list="area-codes"></label>
   <button type="submit" class="primary">${t(lang, 'create')}</button>
-</form>`;
+</form>
+<p class="muted small">${t(lang, 'areas_hint')}</p>
+<datalist id="area-codes">${AREAS.map((a) => html`<option value="${a.code}">${a.name}</option>`)}</datalist>
+<details><summary>${t(lang, 'area_list')}</summary><ul class="plain small">${AREAS.map((a) => html`<li>${a.parent ? '\u00a0\u00a0' : ''}<code>${a.code}</code> ${a.name}</li>`)}</ul></details>`;
       return sendHtml(reply, status, page(req, { title: t(lang, 'users_title'), body, flash }));
     }
 
@@ -61,7 +69,11 @@ export function adminRoutes(ctx: WebContext) {
       const body = NewUserBody.safeParse(req.body);
       if (!body.success) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, 'invalid') });
       const res = await createUser(ctx.repos, body.data, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
-      if (!res.ok) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, res.error === 'email_taken' ? 'email_taken' : 'invalid') });
+      if (!res.ok) {
+        const unknown = parseAreaList(body.data.areas).unknown;
+        const text = res.error === 'email_taken' ? t(req.lang, 'email_taken') : unknown.length ? t(req.lang, 'areas_unknown', { list: unknown.join(', ') }) : t(req.lang, 'invalid');
+        return usersPage(req, reply, 400, { kind: 'error', text });
+      }
       return usersPage(req, reply, 200, { kind: 'ok', text: t(req.lang, 'one_time_password', { email: res.user.email, password: res.password }) });
     });
 
@@ -71,7 +83,10 @@ export function adminRoutes(ctx: WebContext) {
       if (!p.success || !body.success) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, 'invalid') });
       // An admin cannot lock themselves out by deactivating or demoting their own account.
       const self = p.data.id === req.auth!.user.id;
+      const areas = body.data.areas === undefined ? undefined : parseAreaList(body.data.areas);
+      if (areas?.unknown.length) return usersPage(req, reply, 400, { kind: 'error', text: t(req.lang, 'areas_unknown', { list: areas.unknown.join(', ') }) });
       const changes = {
+        areas: areas?.codes,
         role: self ? undefined : body.data.role,
         active: self || body.data.active === undefined ? undefined : body.data.active === 'true',
         maxChats: body.data.maxChats,
@@ -86,6 +101,14 @@ export function adminRoutes(ctx: WebContext) {
       if (!user) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
       const password = await resetPassword(ctx.repos, user.id, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
       return usersPage(req, reply, 200, { kind: 'ok', text: t(req.lang, 'one_time_password', { email: user.email, password: password ?? '' }) });
+    });
+
+    app.post('/admin/users/:id/two-factor-off', { preHandler: admin }, async (req, reply) => {
+      const p = UserParams.safeParse(req.params);
+      const user = p.success ? getUser(ctx.repos, p.data.id) : undefined;
+      if (!user) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+      disableTwoFactor(ctx.repos, user.id, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
+      return usersPage(req, reply, 200, { kind: 'ok', text: t(req.lang, 'two_factor_reset_ok', { email: user.email }) });
     });
 
     app.get('/admin/audit', { preHandler: admin }, async (req, reply) => {
@@ -114,7 +137,7 @@ export function adminRoutes(ctx: WebContext) {
 <table class="audit"><thead><tr><th>${t(lang, 'time')}</th><th>${t(lang, 'actor')}</th><th>${t(lang, 'action')}</th><th>${t(lang, 'entity')}</th><th>${t(lang, 'details')}</th><th>IP</th></tr></thead>
 <tbody>${rows.map(
         (r) => html`<tr data-action="${r.action}"><td>${formatTime(lang, r.at, ctx.config.TIMEZONE)}</td><td>${r.actorEmail ?? (r.actorId ? `#${r.actorId}` : r.actorKind)}</td><td>${r.action}</td>
-  <td>${r.entityType === 'conversation' && r.entityId ? html`<a href="/inbox/c/${r.entityId}">${r.entityType} ${r.entityId}</a>` : `${r.entityType ?? ''} ${r.entityId ?? ''}`}</td>
+  <td>${r.entityType === 'conversation' && r.entityId ? html`<a href="/inbox/c/${r.entityId}">${r.entityType} ${r.entityId}</a>` : r.entityType === 'case' && r.entityId ? html`<a href="/coord/cases/${r.entityId}">${r.entityType} ${r.entityId}</a>` : `${r.entityType ?? ''} ${r.entityId ?? ''}`}</td>
   <td><code>${r.details ?? ''}</code></td><td>${r.ip ?? ''}</td></tr>`,
       )}</tbody></table>
 ${last && rows.length === 100 ? html`<p><a href="/admin/audit?${params.toString()}${params.size ? '&' : ''}before=${last.id}">${t(lang, 'older')}</a></p>` : ''}`;

@@ -16,6 +16,7 @@ import {
   type InboxRefusal,
   type InboxResult,
 } from '../../services/inbox/index.js';
+import { conversationGuard } from '../access-guard.js';
 import type { WebContext } from '../context.js';
 import { hasKey, t, type MsgKey } from '../i18n.js';
 import { errorPage, page, sendHtml } from '../layout.js';
@@ -41,7 +42,8 @@ function actor(req: FastifyRequest): InboxActor {
 /** The conversation page and every action on it. */
 export function conversationRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
-    const tracer = app.requireRole('tracer');
+    // Need-to-know: every route here names a conversation; the guard lets through only staff who may open it.
+    const tracer = [app.requireRole('tracer'), conversationGuard(ctx)];
 
     async function show(req: FastifyRequest, reply: FastifyReply, id: number, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
       const body = await conversationBody(req, ctx, id);

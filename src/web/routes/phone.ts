@@ -7,6 +7,7 @@ import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { t, type UiLang } from '../i18n.js';
 import { errorPage, formatTime, page, sendHtml } from '../layout.js';
+import { phonePlayRoutes, playPanel } from './phone-play.js';
 
 /**
  * A chat on the fake channel: a made-up patient id ("demo"), or a phone number in E.164, the chat id the fake channel gives
@@ -113,6 +114,7 @@ export function phoneRoutes(ctx: WebContext) {
       app.get('/phone', async (req, reply) => errorPage(reply, req, 404, t(req.lang, 'phone_off')));
       return;
     }
+    phonePlayRoutes(app, ctx, platform);
     const log = new PatientLog();
     const chatIdOf = (user: string) => localNumberAsE164(user, ctx.config.DEFAULT_COUNTRY);
     type Listener = (userId: string) => void;
@@ -146,7 +148,7 @@ export function phoneRoutes(ctx: WebContext) {
   <form method="post" action="/phone/send" class="phone-start" data-phone-form><input type="hidden" name="user" value="${userId}"><input type="hidden" name="kind" value="start">
     <input name="code" placeholder="${t(lang, 'start_code')}" aria-label="${t(lang, 'start_code')}" size="12"><button type="submit">${t(lang, 'start')}</button></form>
 </div>
-<p class="muted small center">${t(lang, 'phone_intro')}</p>`;
+<p class="muted small center">${t(lang, 'phone_intro')}</p>${playPanel(req)}`;
       return sendHtml(reply, 200, page(req, { title: t(lang, 'phone_title'), body, bodyClass: 'phone-page', scripts: ['phone.js'] }));
     });
 

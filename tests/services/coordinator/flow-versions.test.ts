@@ -76,8 +76,8 @@ describe('flow versions', () => {
 
     const diff = diffVersions(repos, 'case-interview', 1, 2)!;
     expect(diff.lines.filter((l) => l.op !== ' ').map((l) => l.op + l.text.trim())).toEqual([
-      '-id: Apakah Anda bersedia menjawab beberapa pertanyaan sekarang?',
-      '+id: Bersediakah Anda menjawab beberapa pertanyaan?',
+      '-kebijakan penyimpanan data. Apakah Anda bersedia menjawab beberapa pertanyaan sekarang?',
+      '+kebijakan penyimpanan data. Bersediakah Anda menjawab beberapa pertanyaan?',
     ]);
     expect(diffVersions(repos, 'case-interview', 1, 9)).toBeUndefined();
   });

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../../../services/audit.js';
 import { caseDetail } from '../../../services/case-queries.js';
+import { consentCard } from '../../views/consent-card.js';
 import { renewStartCode } from '../../../services/cases.js';
+import { caseGuard, caseViewersSection } from '../../access-guard.js';
+import { areaScope, inAreaScope } from '../../../services/accounts/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, formatTime, tKey } from '../../layout.js';
@@ -22,13 +25,15 @@ const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === null || v
 export function caseRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
     const coordinator = app.requireRole('coordinator');
+    const caseReader = [coordinator, caseGuard(ctx)];
     const when = (lang: 'id' | 'en', ms: unknown) => (typeof ms === 'number' ? formatTime(lang, ms, ctx.config.TIMEZONE) : '—');
 
     app.get('/coord/cases', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : {};
-      const rows = ctx.repos.cases.listRecent({ status: q.status, search: q.q });
+      const scope = areaScope(req.auth!.user);
+      const rows = ctx.repos.cases.listRecent({ status: q.status, search: q.q }).filter((r) => !scope || inAreaScope(r.area, scope));
       const body = html`<div class="flow-head"><h1>${t(lang, 'cases_title')}</h1><a class="button primary" href="/coord/import">${t(lang, 'import_title')}</a></div>
 <form method="get" action="/coord/cases" class="grid-form">
   <label>${t(lang, 'search')}<input name="q" value="${q.q ?? ''}" placeholder="${t(lang, 'search_case_hint')}"></label>
@@ -64,8 +69,10 @@ ${fresh
   <div class="actions">
     <form method="post" action="/coord/cases/${id}/start-link" class="inline">${csrfField(req)}<button type="submit" id="new-link-btn">${t(lang, 'new_start_link')}</button></form>
     ${ctx.outreach ? html`<form method="post" action="/coord/cases/outreach" class="inline">${csrfField(req)}<input type="hidden" name="ids" value="${id}"><input type="hidden" name="back" value="${id}"><button type="submit" id="outreach-btn">${t(lang, 'start_outreach')}</button></form>` : ''}
+    ${ctx.fakePlatform && ctx.config.patientPhonePage ? html`<form method="post" action="/coord/cases/${id}/play" class="inline">${csrfField(req)}<button type="submit" id="play-btn">${t(lang, 'play_on_phone')}</button></form>` : ''}
     <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
+  ${consentCard(lang, d.consent, (at) => when(lang, at))}
   <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${shown(v)}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
   <section class="card"><h2>${t(lang, 'conversations')}</h2>${conversations.length
     ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${c.channel} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner}${c.closedReason ? ` (${c.closedReason})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
@@ -75,13 +82,14 @@ ${fresh
   ? html`<table id="case-contacts"><thead><tr><th>${t(lang, 'col_name')}</th><th>${t(lang, 'field_phone')}</th><th>${t(lang, 'col_setting')}</th><th>${t(lang, 'col_last_contact')}</th><th>${t(lang, 'col_symptoms')}</th></tr></thead><tbody>${contacts.map(
       (c) => html`<tr><td><a href="/coord/contacts/${c.contactId}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.setting ? tKey(lang, `setting_${c.setting}`, c.setting) : '—'}</td><td>${c.lastContactDate ?? '—'}</td><td>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</td></tr>`,
     )}</tbody></table>`
-  : html`<p class="muted">${t(lang, 'no_contacts_named')}</p>`}</section>`;
+  : html`<p class="muted">${t(lang, 'no_contacts_named')}</p>`}</section>
+${caseViewersSection(ctx, req, id)}`;
       return coordPage(req, reply, { title: `${str(d.name)} · ${str(d.externalId)}`, body });
     };
 
-    app.get('/coord/cases/:id', { preHandler: coordinator }, async (req, reply) => casePage(req, reply, IdParams.parse(req.params).id));
+    app.get('/coord/cases/:id', { preHandler: caseReader }, async (req, reply) => casePage(req, reply, IdParams.parse(req.params).id));
 
-    app.post('/coord/cases/:id/start-link', { preHandler: coordinator }, async (req, reply) => {
+    app.post('/coord/cases/:id/start-link', { preHandler: caseReader }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const now = ctx.clock();
       const code = renewStartCode(ctx.repos, id, { now, startCodeTtlMs: ctx.config.START_CODE_TTL_DAYS * 86_400_000 });

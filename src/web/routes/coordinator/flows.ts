@@ -42,8 +42,8 @@ steps:
   - id: hello
     type: say
     text:
-      id: Halo {{case.name}}!
-      en: Hello {{case.name}}!
+      id: Halo {{case.first_name|Anda}}!
+      en: Hello {{case.first_name|there}}!
 
   - id: feeling
     type: ask

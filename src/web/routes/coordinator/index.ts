@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { officeWideGuard } from '../../access-guard.js';
 import type { WebContext } from '../../context.js';
 import { caseRoutes } from './cases.js';
 import { contactRoutes } from './contacts.js';
@@ -10,6 +11,7 @@ import { simulatorRoutes } from './simulator.js';
 /** The coordinators' workspace (role coordinator or higher): dashboard, cases and import, contacts and chains, flow editor. */
 export function coordinatorRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
+    app.addHook('preHandler', officeWideGuard(ctx));
     await app.register(dashboardRoutes(ctx));
     await app.register(caseRoutes(ctx));
     await app.register(importRoutes(ctx));

@@ -34,7 +34,7 @@ const MAX_SIMS = 500;
 const MAX_LINES = 400;
 const TTL_MS = 4 * 3_600_000;
 /** The case fields a simulated patient has, as the pipeline passes a real case's (`case.*` in templates). */
-const SIM_CASE = { id: 'SIM-1', name: 'Pasien Simulasi', area: 'Simulasi', test_date: null, date_of_birth: null } as const;
+const SIM_CASE = { id: 'SIM-1', name: 'Pasien Simulasi', first_name: 'Pasien', area: 'Simulasi', test_date: null } as const;
 
 /**
  * Simulations keyed by a random id and bound to the user who started them (another user's id finds nothing). Old ones are
