@@ -10,10 +10,10 @@ import { eventually, repoRoot, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
-/** The repository's two contact flows, with a short case interview that names contacts (tests/fixtures/monitoring). */
+/** The repository's contact flows and identity check, with a short case interview that names contacts (tests/fixtures/monitoring). */
 function flowsDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-loop-flows-'));
-  for (const f of ['contact-notification.yaml', 'daily-checkin.yaml']) copyFileSync(path.join(repoRoot, 'flows', f), path.join(dir, f));
+  for (const f of ['contact-notification.yaml', 'daily-checkin.yaml', 'verify-identity.yaml']) copyFileSync(path.join(repoRoot, 'flows', f), path.join(dir, f));
   copyFileSync(path.join(repoRoot, 'tests/fixtures/monitoring/case-interview.yaml'), path.join(dir, 'case-interview.yaml'));
   return dir;
 }
@@ -60,11 +60,15 @@ describe('the tracing loop, end to end through the pipeline and the fake channel
 
   it('notifies both contacts a case names, follows them for six days, escalates symptoms and turns a positive test into a linked case', async () => {
     // A confirmed case is written to first and names two contacts with phones, last seen today.
-    const [kase] = createCases(sys.stores, [{ externalId: 'LAB-1', name: 'Ani Lestari', phone: CASE, dateOfBirth: null, testDate: '2026-11-29', confirmedAt: now, language: 'id', area: 'Menteng' }], {
+    const [kase] = createCases(sys.stores, [{ externalId: 'LAB-1', name: 'Ani Lestari', phone: CASE, dateOfBirth: '1990-03-14', testDate: '2026-11-29', confirmedAt: now, language: 'id', area: 'Menteng' }], {
       now,
       startCodeTtlMs: 86_400_000,
     });
     await sys.outreach.request([kase!.id]);
+    // Identity first (issue 17): the case types her date of birth, then the interview starts.
+    await shows(CASE, 'pesan kesehatan penting untuk Ani');
+    await answer(CASE, 'halo');
+    await answer(CASE, '14/03/1990');
     await shows(CASE, 'Siapa saja');
     for (const text of ['Siti Aminah', '081234500001', 'hari ini', 'ya', 'Joko Susilo', '081234500002', 'hari ini']) await answer(CASE, text);
     phone.patientSends(CASE, { kind: 'text', text: 'tidak' });
