@@ -16,6 +16,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   'cm-lint.js': { path: require.resolve('codemirror/addon/lint/lint.js'), type: 'text/javascript; charset=utf-8' },
   'cm-lint.css': { path: require.resolve('codemirror/addon/lint/lint.css'), type: 'text/css; charset=utf-8' },
   'coord.js': { path: new URL('./assets/coordinator/coord.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'flow-form.js': { path: new URL('./assets/coordinator/flow-form.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'cm-yaml-plain.js': { path: new URL('./assets/coordinator/cm-yaml-plain.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'coord.css': { path: new URL('./assets/coordinator/coord.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
 };
 

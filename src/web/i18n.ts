@@ -1,6 +1,7 @@
 import { accountsEn, accountsId } from './texts/accounts.js';
 import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
+import { flowFormEn, flowFormId } from './texts/flow-form.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
 import { phoneEn, phoneId } from './texts/phone.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
@@ -12,25 +13,26 @@ export type UiLang = 'id' | 'en';
 type InboxKey = keyof typeof inboxEn;
 type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
-type ConsentKey = keyof typeof consentEn;
 type AccountsKey = keyof typeof accountsEn;
+type ConsentKey = keyof typeof consentEn;
+type FlowFormKey = keyof typeof flowFormEn;
 type PhoneKey = keyof typeof phoneEn;
 type SharedKeys =
-  | (InboxKey & CoordinatorKey)
-  | (InboxKey & WhatsAppAdminKey)
-  | (CoordinatorKey & WhatsAppAdminKey)
-  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
-  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey))
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey | AccountsKey));
+  | (CoordinatorKey & InboxKey)
+  | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
+  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
+  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey))
+  | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey))
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn, ...accountsEn, ...phoneEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...flowFormEn, ...phoneEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId, ...accountsId, ...phoneId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...flowFormId, ...phoneId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

@@ -77,7 +77,7 @@
     check.async = true;
 
     cm = CodeMirror.fromTextArea(source, {
-      mode: 'yaml',
+      mode: CodeMirror.modes['yaml-plain'] ? 'yaml-plain' : 'yaml',
       lineNumbers: true,
       indentUnit: 2,
       tabSize: 2,

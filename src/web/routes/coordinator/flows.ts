@@ -146,6 +146,7 @@ ${status}
   <aside class="side-col">
     <nav class="side-tabs" role="tablist">
       <a href="#tab-sim" class="side-tab on" data-tab="tab-sim">${t(lang, 'tab_simulator')}</a>
+      <a href="#tab-form" class="side-tab" data-tab="tab-form">${t(lang, 'tab_form')}</a>
       <a href="#tab-diagram" class="side-tab" data-tab="tab-diagram">${t(lang, 'tab_diagram')}</a>
       <a href="#tab-versions" class="side-tab" data-tab="tab-versions">${t(lang, 'tab_versions')}</a>
     </nav>
@@ -158,6 +159,7 @@ ${status}
       </form>
       <div id="sim-chat" class="sim-chat"><p class="muted small">${t(lang, 'sim_intro')}</p></div>
     </section>
+    <section id="tab-form" class="tab-panel card" data-form-url="/coord/flows/${flowId}/form"><p class="muted small">${t(lang, 'ff_intro')}</p><div id="ff-panel"></div></section>
     <section id="tab-diagram" class="tab-panel card">
       <p class="muted small">${t(lang, 'diagram_intro')}</p>
       <div id="diagram" class="diagram">${checked.flow ? flowDiagram(checked.flow, lang) : html`<p class="muted">${t(lang, 'diagram_needs_valid')}</p>`}</div>
@@ -169,7 +171,7 @@ ${status}
     title: t(lang, 'flow_title', { id: flowId }),
     body,
     styles: ['codemirror.css', 'cm-lint.css'],
-    scripts: ['codemirror.js', 'cm-yaml.js', 'cm-lint.js'],
+    scripts: ['codemirror.js', 'cm-yaml.js', 'cm-yaml-plain.js', 'cm-lint.js', 'flow-form.js'],
     bodyClass: 'wide',
   };
 }

@@ -4,6 +4,7 @@ import type { WebContext } from '../../context.js';
 import { caseRoutes } from './cases.js';
 import { contactRoutes } from './contacts.js';
 import { dashboardRoutes } from './dashboard.js';
+import { flowFormRoutes } from './flow-form.js';
 import { flowRoutes } from './flows.js';
 import { importRoutes } from './import.js';
 import { simulatorRoutes } from './simulator.js';
@@ -17,6 +18,7 @@ export function coordinatorRoutes(ctx: WebContext) {
     await app.register(importRoutes(ctx));
     await app.register(contactRoutes(ctx));
     await app.register(flowRoutes(ctx));
+    await app.register(flowFormRoutes(ctx));
     await app.register(simulatorRoutes(ctx));
   };
 }
