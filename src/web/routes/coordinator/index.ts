@@ -6,6 +6,7 @@ import { contactRoutes } from './contacts.js';
 import { dashboardRoutes } from './dashboard.js';
 import { flowFormRoutes } from './flow-form.js';
 import { flowRoutes } from './flows.js';
+import { flowConflictRoutes } from './flow-conflicts.js';
 import { importRoutes } from './import.js';
 import { simulatorRoutes } from './simulator.js';
 
@@ -19,6 +20,7 @@ export function coordinatorRoutes(ctx: WebContext) {
     await app.register(contactRoutes(ctx));
     await app.register(flowRoutes(ctx));
     await app.register(flowFormRoutes(ctx));
+    await app.register(flowConflictRoutes(ctx));
     await app.register(simulatorRoutes(ctx));
   };
 }
