@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { claimNext, listQueue, queueCounts, type QueueItem, type QueueStatus, type QueueView } from '../../services/inbox/index.js';
+import { reasonDetail } from '../views/answers.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDuration, hasKey, t } from '../i18n.js';
@@ -26,7 +27,7 @@ export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView,
   const counts = queueCounts(ctx.repos, me.id);
   const row = (i: QueueItem) => html`<tr class="prio-${i.priority}" data-conversation-id="${i.conversationId}">
     <td><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${i.lastInboundAt && i.lastInboundAt > (i.lastOutboundAt ?? 0) && i.status !== 'resolved' ? html` <span class="badge new" title="${t(lang, 'col_last_message')}">●</span>` : ''}</td>
-    <td>${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${i.detail}</div>` : ''}</td>
+    <td>${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${reasonDetail(lang, i.detail)}</div>` : ''}</td>
     <td><span class="badge prio-${i.priority}">${tKey(lang, `priority_${i.priority}`, i.priority)}</span></td>
     <td>${i.channel}</td>
     <td title="${formatTime(lang, i.waitingSince, ctx.config.TIMEZONE)}">${i.status === 'resolved' ? formatTime(lang, i.resolvedAt ?? i.waitingSince, ctx.config.TIMEZONE) : formatDuration(lang, now - i.waitingSince)}</td>
