@@ -3,6 +3,7 @@ import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
 import { flowFormEn, flowFormId } from './texts/flow-form.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
+import { inboxMobileEn, inboxMobileId } from './texts/inbox-mobile.js';
 import { newcomerEn, newcomerId } from './texts/newcomer.js';
 import { phoneEn, phoneId } from './texts/phone.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
@@ -17,25 +18,27 @@ type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
 type AccountsKey = keyof typeof accountsEn;
 type ConsentKey = keyof typeof consentEn;
 type FlowFormKey = keyof typeof flowFormEn;
-type PhoneKey = keyof typeof phoneEn;
+type InboxMobileKey = keyof typeof inboxMobileEn;
 type NewcomerKey = keyof typeof newcomerEn;
+type PhoneKey = keyof typeof phoneEn;
 type SharedKeys =
   | (CoordinatorKey & InboxKey)
   | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
   | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
   | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey))
   | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey))
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey))
-  | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey | PhoneKey));
+  | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey))
+  | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey | InboxMobileKey))
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey | InboxMobileKey | NewcomerKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...flowFormEn, ...phoneEn, ...newcomerEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...flowFormId, ...phoneId, ...newcomerId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

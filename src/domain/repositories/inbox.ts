@@ -11,6 +11,19 @@ export interface QueueFilter {
   limit?: number;
   /** Only chats of these areas (plus those without a known area and those the user holds); null/absent: every area. */
   areas?: readonly string[] | null;
+  /** Part of the patient's name, phone, case number or chat id (case-insensitive). */
+  search?: string;
+}
+
+/** What a queue card shows under the name: the newest message, and the patient's messages since the last one sent to them. */
+export interface QueuePreview {
+  conversationId: number;
+  text: string | null;
+  kind: string;
+  direction: 'in' | 'out';
+  createdAt: number;
+  /** Patient messages after the newest message the bot or a tracer sent (none sent: all of them). */
+  unanswered: number;
 }
 
 export interface QueueItem {
@@ -144,4 +157,6 @@ export interface InboxRepository {
   updateExposure(id: number, set: Partial<Pick<ExposureRecord, 'setting' | 'lastContactDate' | 'hasSymptoms'>>, now: number): void;
   // messages
   insertMessage(m: NewTracerMessage): number;
+  /** The newest message and unanswered count of each conversation (notes left out). */
+  previews(conversationIds: number[]): QueuePreview[];
 }

@@ -183,14 +183,16 @@ function setTexts(doc: Document, map: YAMLMap, key: string, t: { id: string; en:
     map.delete(key);
     return;
   }
-  let node = map.get(key, true);
-  if (!isMap(node)) {
+  const found: unknown = map.get(key, true);
+  let node: YAMLMap;
+  if (isMap(found)) node = found;
+  else {
     node = doc.createNode({}) as YAMLMap;
     map.set(key, node);
   }
   for (const l of LANGS) {
-    if (clean(t[l]) === '') (node as YAMLMap).delete(l);
-    else setScalar(node as YAMLMap, l, clean(t[l]));
+    if (clean(t[l]) === '') node.delete(l);
+    else setScalar(node, l, clean(t[l]));
   }
 }
 
@@ -224,12 +226,13 @@ function editStep(doc: Document, step: YAMLMap, e: StepEdit): void {
 function editChoices(doc: Document, step: YAMLMap, rows: StepEdit['choices'] & object): void {
   const answer = step.get('answer', true);
   if (!isMap(answer) || str(answer.get('type')) !== 'choice') return;
-  let seq = answer.get('choices', true);
-  if (!isSeq(seq)) {
-    seq = doc.createNode([]) as YAMLSeq;
-    answer.set('choices', seq);
+  const found: unknown = answer.get('choices', true);
+  let list: YAMLSeq;
+  if (isSeq(found)) list = found;
+  else {
+    list = doc.createNode([]) as YAMLSeq;
+    answer.set('choices', list);
   }
-  const list = seq as YAMLSeq;
   // A new choice is written like the last one (one flow line, or a block with a flow label).
   const model = list.items[list.items.length - 1];
   const modelLabel = isMap(model) ? model.get('label', true) : undefined;

@@ -11,6 +11,7 @@ import {
   reply as sendReply,
   resolve,
   RESOLVE_OUTCOMES,
+  takeOver,
   transfer,
   type InboxActor,
   type InboxRefusal,
@@ -48,7 +49,7 @@ export function conversationRoutes(ctx: WebContext) {
     async function show(req: FastifyRequest, reply: FastifyReply, id: number, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
       const body = await conversationBody(req, ctx, id);
       if (!body) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: [] }));
+      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'] }));
     }
 
     /** Run an action: on success publish its events and redirect (post/redirect/get); on refusal show the page with why. */
@@ -90,6 +91,12 @@ export function conversationRoutes(ctx: WebContext) {
     app.post('/inbox/c/:id/release', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       return act(req, reply, id, () => release(ctx.repos, id, actor(req), ctx.clock()), 'released_ok', undefined, '/inbox?ok=released_ok');
+    });
+
+    // A coordinator or admin takes a chat another tracer holds (audited as take_over, naming the previous holder).
+    app.post('/inbox/c/:id/take-over', { preHandler: tracer }, async (req, reply) => {
+      const { id } = IdParams.parse(req.params);
+      return act(req, reply, id, () => takeOver(ctx.repos, id, actor(req), ctx.clock()), 'took_over_ok');
     });
 
     app.post('/inbox/c/:id/transfer', { preHandler: tracer }, async (req, reply) => {

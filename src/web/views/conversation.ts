@@ -96,6 +96,9 @@ export async function headPart(req: FastifyRequest, ctx: WebContext, v: Conversa
   const actions: Html[] = [];
   if (c.owner === 'bot') actions.push(action('claim', t(lang, 'take_over'), 'primary'));
   if (c.owner === 'tracer' && c.assigneeId === null) actions.push(action('claim', t(lang, 'claim'), 'primary'));
+  if (c.owner === 'tracer' && c.assigneeId !== null && !mine && coordinator) {
+    actions.push(action('take-over', t(lang, 'take_over_other', { name: v.assigneeName ?? `#${c.assigneeId}` }), 'primary'));
+  }
   if (c.owner === 'tracer' && c.assigneeId !== null && (mine || coordinator)) {
     const users = listActiveUsers(ctx.repos).filter((u) => u.id !== c.assigneeId);
     if (users.length) {
@@ -127,7 +130,8 @@ export async function headPart(req: FastifyRequest, ctx: WebContext, v: Conversa
   <span class="owner owner-${c.owner}" id="owner-text">${ownerText(lang, v, me.id)}</span>
 </div>
 ${esc ? html`<p class="esc">${t(lang, 'escalation')}: <strong>${tKey(lang, `reason_${esc.reason}`, esc.reason)}</strong> <span class="badge prio-${esc.priority}">${tKey(lang, `priority_${esc.priority}`, esc.priority)}</span> · ${tKey(lang, `status_${esc.status}`, esc.status)}${esc.status === 'resolved' ? (esc.outcome ? ` · ${tKey(lang, `outcome_${esc.outcome}`, esc.outcome)}` : '') : ` · ${t(lang, 'col_waiting')} ${formatDuration(lang, ctx.clock() - esc.waitingSince)}`}${esc.detail ? html` <span class="muted">— ${reasonDetail(lang, esc.detail)}</span>` : ''}</p>` : ''}
-<div class="actions">${actions}</div>`;
+<div class="actions">${actions}</div>
+<p class="shortcuts muted small"><strong>${t(lang, 'shortcuts_title')}:</strong> ${t(lang, 'shortcuts_chat')}</p>`;
 }
 
 /** The reply box (only for the holder) with canned replies in both languages, and the internal-note box. */
