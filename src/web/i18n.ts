@@ -1,6 +1,7 @@
 import { accountsEn, accountsId } from './texts/accounts.js';
 import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
+import { exportsEn, exportsId } from './texts/exports.js';
 import { flowFormEn, flowFormId } from './texts/flow-form.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
 import { inboxMobileEn, inboxMobileId } from './texts/inbox-mobile.js';
@@ -17,6 +18,7 @@ type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
 type AccountsKey = keyof typeof accountsEn;
 type ConsentKey = keyof typeof consentEn;
+type ExportsKey = keyof typeof exportsEn;
 type FlowFormKey = keyof typeof flowFormEn;
 type InboxMobileKey = keyof typeof inboxMobileEn;
 type NewcomerKey = keyof typeof newcomerEn;
@@ -26,19 +28,20 @@ type SharedKeys =
   | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
   | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
   | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey))
-  | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey))
-  | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey))
-  | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey | InboxMobileKey))
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | FlowFormKey | InboxMobileKey | NewcomerKey));
+  | (ExportsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey))
+  | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey))
+  | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey))
+  | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey))
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });
