@@ -65,12 +65,16 @@ export function langFromHeader(header: string | undefined): UiLang {
   return 'id';
 }
 
-/** A waiting time such as "12 min" or "3 h 5 min". */
+/**
+ * A waiting time such as "12 min" / "12 menit", "3 h 5 min" / "3 jam 5 menit", "2 days 4 h" / "2 hari 4 jam": days and
+ * hours never share a letter (Indonesian "h" is hari, English "h" is hours), so the units are words where they could clash.
+ */
 export function formatDuration(lang: UiLang, ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   if (minutes < 1) return t(lang, 'just_now');
   if (minutes < 60) return t(lang, 'minutes_short', { n: minutes });
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return t(lang, 'hours_short', { h: hours, m: minutes % 60 });
-  return t(lang, 'days_short', { d: Math.floor(hours / 24), h: hours % 24 });
+  const days = Math.floor(hours / 24);
+  return days === 1 ? t(lang, 'day_one_short', { h: hours % 24 }) : t(lang, 'days_short', { d: days, h: hours % 24 });
 }
