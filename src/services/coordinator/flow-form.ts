@@ -19,6 +19,10 @@ const Target = z.string().max(64);
 export const StepEdit = z.object({
   text: Texts.optional(),
   reask: Texts.optional(),
+  /** A collect step's texts: said before the first item, the "any other?" question, said after each item. */
+  intro: Texts.optional(),
+  more: Texts.optional(),
+  item_done: Texts.optional(),
   answerType: z.enum(ANSWER_TYPES).optional(),
   choices: z.array(ChoiceEdit).max(200).optional(),
   /** '' means "the following step" (the key is removed). */
@@ -47,6 +51,8 @@ export interface StepForm {
   type: string;
   text: { id: string; en: string } | null;
   reask: { id: string; en: string } | null;
+  /** A collect step's intro, "any other?" and after-each-item texts (null for other steps). */
+  collect: { intro: { id: string; en: string }; more: { id: string; en: string }; item_done: { id: string; en: string } } | null;
   answerType: string | null;
   choices: Array<{ value: string; id: string; en: string }>;
   next: string;
@@ -97,6 +103,7 @@ export function readStep(source: string, stepId: string): StepForm | undefined {
     type: str(o.type),
     text: 'text' in o || ['say', 'ask', 'handoff', 'end'].includes(str(o.type)) ? texts(o.text) : null,
     reask: o.type === 'ask' ? texts(o.reask) : null,
+    collect: o.type === 'collect' ? { intro: texts(o.intro), more: texts(o.more), item_done: texts(o.item_done) } : null,
     answerType: answer ? str(answer.type) : null,
     choices: choices.map((c) => ({ value: str(c?.value), ...texts(c?.label) })),
     next: str(o.next),
@@ -204,6 +211,10 @@ function setTarget(map: YAMLMap, key: string, target: string): void {
 function editStep(doc: Document, step: YAMLMap, e: StepEdit): void {
   if (e.text) setTexts(doc, step, 'text', e.text);
   if (e.reask) setTexts(doc, step, 'reask', e.reask);
+  for (const key of ['intro', 'more', 'item_done'] as const) {
+    const value = e[key];
+    if (value) setTexts(doc, step, key, value);
+  }
   if (e.answerType) {
     const answer = step.get('answer', true);
     if (isMap(answer) && str(answer.get('type')) === e.answerType) {

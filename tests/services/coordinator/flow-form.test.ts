@@ -91,6 +91,15 @@ describe('the form editor writes the flow YAML back keeping its comments and lay
     expect(readStep(out, 'consent')!.reask).toEqual({ id: 'Jawab ya atau tidak.', en: 'Answer yes or no.' });
   });
 
+  it('edits a collect step’s texts', () => {
+    const id = stepIds(caseInterview)!.find((s) => readStep(caseInterview, s)!.type === 'collect')!;
+    const before = readStep(caseInterview, id)!.collect!;
+    const out = apply(caseInterview, { op: 'edit', step: id, edit: { more: { id: 'Ada orang lain lagi?', en: before.more.en } } });
+    expect(readStep(out, id)!.collect!.more).toEqual({ id: 'Ada orang lain lagi?', en: before.more.en });
+    expect(readStep(out, id)!.collect!.intro).toEqual(before.intro);
+    expect(valid(out)).toBe(true);
+  });
+
   it('adds, moves and deletes steps; a section comment travels with the step below it', () => {
     const added = apply(caseInterview, { op: 'add', after: 'consent', id: 'new_question', type: 'ask' });
     expect(stepIds(added)!.slice(0, 4)).toEqual(['greeting', 'consent', 'new_question', 'consent_check']);

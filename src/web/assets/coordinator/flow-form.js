@@ -65,8 +65,10 @@
     var edit = {};
     var text = texts(form, 'text');
     if (text) edit.text = text;
-    var reask = texts(form, 'reask');
-    if (reask) edit.reask = reask;
+    ['reask', 'intro', 'more', 'item_done'].forEach(function (name) {
+      var value = texts(form, name);
+      if (value) edit[name] = value;
+    });
     var answerType = form.querySelector('[name=answerType]');
     if (answerType) edit.answerType = answerType.value;
     var rows = form.querySelectorAll('#ff-choice-rows tr');

@@ -54,6 +54,9 @@ ${message ? html`<p class="flash ${message.kind}" id="ff-message">${message.text
 </fieldset>`
     : ''}
   ${f.reask ? pair(lang, 'reask', t(lang, 'ff_reask'), f.reask) : ''}
+  ${f.collect
+    ? html`${pair(lang, 'intro', t(lang, 'ff_intro_text'), f.collect.intro)}${pair(lang, 'more', t(lang, 'ff_more_text'), f.collect.more)}${pair(lang, 'item_done', t(lang, 'ff_item_done_text'), f.collect.item_done)}`
+    : ''}
   ${f.type === 'branch'
     ? html`<ol class="ff-cases">${f.cases.map((c, k) => html`<li>${t(lang, 'ff_case_when')} <code>${c.when}</code> → ${targetSelect(lang, `case.${k}`, others, c.next, false)}</li>`)}</ol>
 <label>${t(lang, 'ff_default')} ${targetSelect(lang, 'defaultNext', others, f.defaultNext, false)}</label>`
