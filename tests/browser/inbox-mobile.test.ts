@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakePlatform } from '../../src/channels/fake/index.js';
 import { claim } from '../../src/services/inbox/index.js';
 import { createRepositories } from '../../src/db/index.js';
 import { launchBrowser, logIn } from '../support/browser.js';
@@ -19,7 +20,7 @@ const cspErrors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  web = await buildTestWeb();
+  web = await buildTestWeb({ fakePlatform: new FakePlatform() });
   await web.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`;
 });
@@ -59,6 +60,12 @@ describe('the inbox on a phone and at a desk', () => {
     seedInbound(web.db, joko.conversationId, 'halo');
 
     const page = await newPage(390, 844);
+    // The quick start at 390 px: the patient's phone page and the login page fit the screen too.
+    await page.goto(`${base}/phone?user=kecil`);
+    await page.locator('#phone-text, .phone-start').first().waitFor();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await page.goto(`${base}/login`);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
     await logIn(page, base, ani.email, ani.password);
     await page.goto(`${base}/inbox?view=all`);
     const card = page.locator(row(siti.conversationId));
