@@ -168,20 +168,7 @@ export function createInboxRepository(db: Db): InboxRepository {
         .where(and(inArray(m.conversationId, ids), inArray(m.direction, ['in', 'out'])))
         .groupBy(m.conversationId);
       const last = db.select({ conversationId: m.conversationId, text: m.text, kind: m.kind, direction: m.direction, createdAt: m.createdAt }).from(m).where(inArray(m.id, newest)).all();
-      const counts = db
-        .select({ conversationId: m.conversationId, n: count() })
-        .from(m)
-        .where(
-          and(
-            inArray(m.conversationId, ids),
-            eq(m.direction, 'in'),
-            sql`${m.id} > coalesce((SELECT max(o.id) FROM messages o WHERE o.conversation_id = ${m.conversationId} AND o.direction = 'out'), 0)`,
-          ),
-        )
-        .groupBy(m.conversationId)
-        .all();
-      const unanswered = new Map(counts.map((r) => [r.conversationId, r.n]));
-      return last.map((r) => ({ ...r, direction: r.direction === 'in' ? ('in' as const) : ('out' as const), unanswered: unanswered.get(r.conversationId) ?? 0 }));
+      return last.map((r) => ({ ...r, direction: r.direction === 'in' ? ('in' as const) : ('out' as const) }));
     },
   };
 }

@@ -15,15 +15,13 @@ export interface QueueFilter {
   search?: string;
 }
 
-/** What a queue card shows under the name: the newest message, and the patient's messages since the last one sent to them. */
+/** What a queue card shows under the name: the newest message (notes left out). */
 export interface QueuePreview {
   conversationId: number;
   text: string | null;
   kind: string;
   direction: 'in' | 'out';
   createdAt: number;
-  /** Patient messages after the newest message the bot or a tracer sent (none sent: all of them). */
-  unanswered: number;
 }
 
 export interface QueueItem {
@@ -157,6 +155,6 @@ export interface InboxRepository {
   updateExposure(id: number, set: Partial<Pick<ExposureRecord, 'setting' | 'lastContactDate' | 'hasSymptoms'>>, now: number): void;
   // messages
   insertMessage(m: NewTracerMessage): number;
-  /** The newest message and unanswered count of each conversation (notes left out). */
+  /** The newest message of each conversation (notes left out). */
   previews(conversationIds: number[]): QueuePreview[];
 }

@@ -18,6 +18,7 @@ import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
 import type { InboxRepository } from './inbox.js';
+import type { InboxReadsRepository } from './inbox-reads.js';
 import type { ReportRepository } from './reports.js';
 // --- end data: imports ---
 
@@ -54,6 +55,7 @@ export type * from './contact-registry.js';
 export type * from './demo.js';
 export type * from './flows.js';
 export type * from './inbox.js';
+export type * from './inbox-reads.js';
 export type * from './reports.js';
 // --- end data ---
 
@@ -86,5 +88,6 @@ export interface Repositories {
   reports: ReportRepository;
   demo: DemoRepository;
   inbox: InboxRepository;
+  inboxReads: InboxReadsRepository;
   // --- end data ---
 }

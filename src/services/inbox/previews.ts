@@ -2,9 +2,19 @@ import type { QueuePreview, Repositories } from '../../domain/repositories/index
 
 export type { QueuePreview } from '../../domain/repositories/index.js';
 
-/** The newest message and the unanswered count for each queue card, by conversation id. */
+/** The newest message for each queue card, by conversation id. */
 export function queuePreviews(repos: Pick<Repositories, 'inbox'>, conversationIds: number[]): Map<number, QueuePreview> {
   return new Map(repos.inbox.previews([...new Set(conversationIds)]).map((p) => [p.conversationId, p]));
+}
+
+/** Patient messages the user has not seen, per chat (a chat they never opened: all of its patient messages). */
+export function unreadCounts(repos: Pick<Repositories, 'inboxReads'>, userId: number, conversationIds: number[]): Map<number, number> {
+  return repos.inboxReads.unread(userId, [...new Set(conversationIds)]);
+}
+
+/** The user has now seen the chat up to its newest message (opening it, or its transcript refreshing while open). */
+export function markChatRead(repos: Pick<Repositories, 'inboxReads'>, userId: number, conversationId: number, now: number): void {
+  repos.inboxReads.markRead(userId, conversationId, now);
 }
 
 /**

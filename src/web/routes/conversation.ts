@@ -11,6 +11,7 @@ import {
   reply as sendReply,
   resolve,
   RESOLVE_OUTCOMES,
+  markChatRead,
   takeOver,
   transfer,
   type InboxActor,
@@ -49,6 +50,7 @@ export function conversationRoutes(ctx: WebContext) {
     async function show(req: FastifyRequest, reply: FastifyReply, id: number, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
       const body = await conversationBody(req, ctx, id);
       if (!body) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+      markChatRead(ctx.repos, req.auth!.user.id, id, ctx.clock());
       return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'] }));
     }
 
@@ -80,6 +82,8 @@ export function conversationRoutes(ctx: WebContext) {
       if (!p.success) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
       const part = await renderPart(req, ctx, p.data.id, p.data.part);
       if (!part) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+      // The open chat's transcript refreshing live means its new messages are on the person's screen.
+      if (p.data.part === 'transcript') markChatRead(ctx.repos, req.auth!.user.id, p.data.id, ctx.clock());
       return sendHtml(reply, 200, part);
     });
 

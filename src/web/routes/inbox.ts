@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { claimNext, listQueue, queueCounts, queuePreviews, queueSearchTerm, type QueueItem, type QueuePreview, type QueueStatus, type QueueView } from '../../services/inbox/index.js';
+import { claimNext, listQueue, queueCounts, queuePreviews, queueSearchTerm, unreadCounts, type QueueItem, type QueuePreview, type QueueStatus, type QueueView } from '../../services/inbox/index.js';
 import { reasonDetail } from '../views/answers.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -36,14 +36,15 @@ export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView,
   const search = queueSearchTerm(q);
   const items = listQueue(ctx.repos, { view, status, userId: me.id, ...(search ? { search } : {}) });
   const previews = queuePreviews(ctx.repos, items.map((i) => i.conversationId));
+  const unread = unreadCounts(ctx.repos, me.id, items.map((i) => i.conversationId));
   const now = ctx.clock();
   const counts = queueCounts(ctx.repos, me.id);
   // On a phone each row is a card (app.css); data-label names the field a card shows without the table's header.
   const row = (i: QueueItem) => {
     const p = previews.get(i.conversationId);
-    const unanswered = i.status !== 'resolved' ? (p?.unanswered ?? 0) : 0;
+    const n = unread.get(i.conversationId) ?? 0;
     return html`<tr class="prio-${i.priority}" data-conversation-id="${i.conversationId}">
-    <td class="who"><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${unanswered > 0 ? html` <span class="badge new unread" data-unanswered="${unanswered}" title="${t(lang, 'unanswered_title', { n: unanswered })}">${unanswered}</span>` : ''}${previewLine(lang, p)}</td>
+    <td class="who"><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${n > 0 ? html` <span class="badge new unread" data-unread="${n}" title="${t(lang, 'unread_title', { n })}">${n}</span>` : ''}${previewLine(lang, p)}</td>
     <td data-label="${t(lang, 'col_reason')}">${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${reasonDetail(lang, i.detail)}</div>` : ''}</td>
     <td data-label="${t(lang, 'col_priority')}"><span class="badge prio-${i.priority}">${tKey(lang, `priority_${i.priority}`, i.priority)}</span></td>
     <td data-label="${t(lang, 'col_channel')}">${i.channel}</td>

@@ -1,4 +1,4 @@
-// Texts of the inbox on a phone and on a keyboard: queue cards, search, unanswered counts, shortcuts, take over.
+// Texts of the inbox on a phone and on a keyboard: queue cards, search, unread counts, shortcuts, take over.
 // Registered in src/web/i18n.ts.
 
 /** English: the reference, its keys are the type. */
@@ -8,7 +8,7 @@ export const inboxMobileEn = {
   search_go: 'Search',
   search_clear: 'Clear',
   search_none: 'No chat matches “{q}”.',
-  unanswered_title: '{n} patient messages since the last reply',
+  unread_title: '{n} patient messages you have not seen',
   preview_out: 'Sent: ',
   preview_media: '(photo or file)',
   preview_location: '(location)',
@@ -29,7 +29,7 @@ export const inboxMobileId: Record<keyof typeof inboxMobileEn, string> = {
   search_go: 'Cari',
   search_clear: 'Hapus',
   search_none: 'Tidak ada obrolan yang cocok dengan “{q}”.',
-  unanswered_title: '{n} pesan pasien sejak balasan terakhir',
+  unread_title: '{n} pesan pasien yang belum Anda lihat',
   preview_out: 'Terkirim: ',
   preview_media: '(foto atau berkas)',
   preview_location: '(lokasi)',
