@@ -42,6 +42,7 @@ type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 let browser: Browser;
 let sys: Sys | undefined;
 let flowsDir: string;
+const shots = process.env.SCREENSHOTS ? path.resolve(process.env.SCREENSHOTS) : undefined;
 const env = () => ({ OUTREACH_CHANNEL: 'fake', FLOWS_DIR: flowsDir, DEFAULT_FLOW: 'form-check' });
 
 beforeAll(async () => {
@@ -104,6 +105,7 @@ describe('the flow form editor', () => {
     await page.click('#ff-apply');
     await waitFor(page, `Number(document.documentElement.dataset.formLoads) > ${loads}`);
     expect(await page.textContent('#ff-message')).toMatch(/Diterapkan|Applied/);
+    if (shots) await page.screenshot({ path: path.join(shots, 'coord-flow-form.png'), fullPage: false });
     const yaml = (await page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")) as string;
     expect(yaml).toContain('# A short check-in used by the form-editor test. This comment must survive the form.');
     expect(yaml).toContain('  # ---- the one question');

@@ -34,6 +34,8 @@
     panel.innerHTML = res.html;
     var f = document.getElementById('ff-form');
     current = f ? f.dataset.step : null;
+    var message = document.getElementById('ff-message');
+    if (message) message.scrollIntoView({ block: 'nearest' });
     // Tests wait for this: which step the form shows, after how many answers.
     document.documentElement.dataset.formStep = current || '';
     document.documentElement.dataset.formLoads = String(Number(document.documentElement.dataset.formLoads || 0) + 1);
