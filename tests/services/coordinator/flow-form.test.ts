@@ -115,6 +115,29 @@ describe('the form editor writes the flow YAML back keeping its comments and lay
     expect(deleted).toBe(caseInterview);
   });
 
+  it('edits a step written on one line in flow style, and a file with no blank lines between steps', () => {
+    const src = `spec: 1
+id: tiny
+name: { id: Kecil, en: Tiny }
+steps:
+  - { id: hello, type: say, text: { id: Halo, en: Hello } }
+  - id: pick
+    type: ask
+    text: { id: Pilih, en: Pick }
+    answer: { type: choice, choices: [{ value: a, label: { id: A, en: A } }] }
+  - { id: bye, type: end, text: { id: Dadah, en: Bye } }
+`;
+    const out = apply(src, { op: 'edit', step: 'hello', edit: { text: { id: 'Halo semua', en: 'Hello' } } });
+    expect(out).toBe(src.replace('{ id: Halo, en: Hello }', '{ id: Halo semua, en: Hello }'));
+    const more = apply(src, { op: 'edit', step: 'pick', edit: { choices: [{ value: 'a', id: 'A', en: 'A' }, { value: 'b', id: 'B', en: 'B' }] } });
+    expect(readStep(more, 'pick')!.choices.map((c) => c.value)).toEqual(['a', 'b']);
+    expect(more.split('\n').slice(0, 5)).toEqual(src.split('\n').slice(0, 5));
+    expect(more.endsWith("  - { id: bye, type: end, text: { id: Dadah, en: Bye } }\n")).toBe(true);
+    const moved = apply(src, { op: 'move', step: 'bye', by: -1 });
+    expect(stepIds(moved)).toEqual(['hello', 'bye', 'pick']);
+    expect(loadFlowSource(moved, 'tiny.yaml').problems.filter((p) => p.message.includes('YAML'))).toEqual([]);
+  });
+
   it('refuses what it cannot do, with a reason', () => {
     expect(applyFormOp(caseInterview, { op: 'add', after: 'consent', id: 'consent', type: 'say' })).toEqual({ ok: false, error: 'duplicate_step_id' });
     expect(applyFormOp(caseInterview, { op: 'add', after: 'consent', id: 'Bad Id', type: 'say' })).toEqual({ ok: false, error: 'bad_step_id' });
