@@ -125,4 +125,37 @@ describe('the flow form editor', () => {
     sys = await startTestSystem(inject('redisUrl'), { ...env(), DATA_DIR: dataDir });
     expect(await newChat(sys, 'after')).toEqual({ text: 'Apa kabar Anda pagi ini?', choices: ['Baik', 'Kurang sehat', 'Sudah dites'] });
   }, 180_000);
+
+  it('adds a step below the one shown, moves it up, and deletes it, with the YAML following each time', async () => {
+    const dina = await seedUser(sys!.db, { email: 'dina-form@example.org', role: 'coordinator', name: 'Dina' });
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on('dialog', (d) => void d.accept());
+    await logIn(page, sys!.address!, dina.email, dina.password);
+    await page.goto(`${sys!.address}/coord/flows/form-check#tab-form`);
+    await page.waitForSelector('.CodeMirror');
+    await waitFor(page, "document.documentElement.dataset.formStep === 'feeling'");
+    const yaml = () => page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") as Promise<string>;
+    const ids = async () => [...(await yaml()).matchAll(/^ {2}- id: (\w+)$/gm)].map((m) => m[1]);
+    const step = async (action: () => Promise<void>, expectStep: string) => {
+      const loads = await formLoads(page);
+      await action();
+      await waitFor(page, `Number(document.documentElement.dataset.formLoads) > ${loads} && document.documentElement.dataset.formStep === '${expectStep}'`);
+    };
+
+    await step(async () => {
+      await page.fill('#ff-add input[name=new_step]', 'extra_note');
+      await page.selectOption('#ff-add select[name=new_type]', 'say');
+      await page.click('#ff-add button[type=submit]');
+    }, 'extra_note');
+    expect(await ids()).toEqual(['feeling', 'extra_note', 'thanks']);
+    await step(() => page.click('#ff-form [data-ff-move="-1"]'), 'extra_note');
+    expect(await ids()).toEqual(['extra_note', 'feeling', 'thanks']);
+    // The comment above the first step stays at the top of the steps.
+    expect((await yaml()).indexOf('# ---- the one question')).toBeLessThan((await yaml()).indexOf('- id: feeling'));
+    await step(() => page.click('#ff-delete'), 'feeling');
+    expect(await ids()).toEqual(['feeling', 'thanks']);
+    await ctx.close();
+  }, 120_000);
 });

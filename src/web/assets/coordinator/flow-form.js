@@ -91,8 +91,10 @@
   panel.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var form = ev.target;
-    if (form.id === 'ff-form') apply({ op: 'edit', step: form.dataset.step, edit: editOf(form) });
-    if (form.id === 'ff-add') apply({ op: 'add', after: current, id: form.querySelector('[name=id]').value.trim(), type: form.querySelector('[name=type]').value });
+    // getAttribute: a form's `.id` would be its field named "id", if it had one.
+    var which = form.getAttribute('id');
+    if (which === 'ff-form') apply({ op: 'edit', step: form.dataset.step, edit: editOf(form) });
+    if (which === 'ff-add') apply({ op: 'add', after: current, id: form.querySelector('[name=new_step]').value.trim(), type: form.querySelector('[name=new_type]').value });
   });
   panel.addEventListener('change', function (ev) {
     if (ev.target.id === 'ff-step') load(ev.target.value);

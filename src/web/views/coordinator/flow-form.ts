@@ -70,8 +70,8 @@ ${message ? html`<p class="flash ${message.kind}" id="ff-message">${message.text
   <button type="button" class="small-btn danger" id="ff-delete" data-confirm="${t(lang, 'ff_delete_confirm', { id: f.id })}">${t(lang, 'ff_delete')}</button></div>
 </form>
 <form id="ff-add" class="ff-add grid-form"><h4>${t(lang, 'ff_add_heading')}</h4>
-  <label>${t(lang, 'ff_new_id')}<input name="id" pattern="[a-z][a-z0-9_]*" required></label>
-  <label>${t(lang, 'ff_new_type')}<select name="type">${STEP_TYPES.map((s) => html`<option value="${s}"${sel(s === 'ask')}>${typeName(lang, s)}</option>`)}</select></label>
+  <label>${t(lang, 'ff_new_id')}<input name="new_step" pattern="[a-z][a-z0-9_]*" required></label>
+  <label>${t(lang, 'ff_new_type')}<select name="new_type">${STEP_TYPES.map((s) => html`<option value="${s}"${sel(s === 'ask')}>${typeName(lang, s)}</option>`)}</select></label>
   <button type="submit">${t(lang, 'ff_add')}</button>
 </form>
 </div>`;
