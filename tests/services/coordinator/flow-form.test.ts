@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadFlowSource } from '../../../src/flow/load.js';
 import { applyFormOp, readStep, stepIds, type FormOp } from '../../../src/services/coordinator/flow-form.js';
 
-const caseInterview = readFileSync(new URL('../../../flows/case-interview.yaml', import.meta.url), 'utf8');
+// A full-size interview (the case interview as it was before the identity check moved first): comments, section headings,
+// folded texts, branches, choices with synonyms and a collect step. A fixture, so the flow's own edits do not move it.
+const caseInterview = readFileSync(new URL('../../fixtures/flows/form-editor-interview.yaml', import.meta.url), 'utf8');
 
 function apply(source: string, op: FormOp): string {
   const r = applyFormOp(source, op);
