@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -7,7 +7,7 @@ import { createRepositories } from '../../src/db/index.js';
 import { createCases } from '../../src/services/cases.js';
 import { launchBrowser, logIn } from '../support/browser.js';
 import { seedUser } from '../support/seed.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { eventually, repoRoot, startTestSystem } from '../support/system.js';
 
 // A coordinator who never saw YAML: changes a question's Indonesian text and adds a choice through the form, publishes,
 // the system restarts, and a new chat gets the new text and the new choice. The flow file on disk does not change.
@@ -48,6 +48,8 @@ const env = () => ({ OUTREACH_CHANNEL: 'fake', FLOWS_DIR: flowsDir, DEFAULT_FLOW
 beforeAll(async () => {
   flowsDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-form-flows-'));
   writeFileSync(path.join(flowsDir, 'form-check.yaml'), FLOW);
+  // Every chat first proves who it is (issue 17): the repository's identity check runs before the flow under test.
+  copyFileSync(path.join(repoRoot, 'flows', 'verify-identity.yaml'), path.join(flowsDir, 'verify-identity.yaml'));
   [browser, sys] = await Promise.all([launchBrowser(), startTestSystem(inject('redisUrl'), env())]);
 });
 afterAll(async () => {
@@ -62,6 +64,9 @@ async function newChat(s: Sys, user: string): Promise<{ text: string; choices: s
     startCodeTtlMs: 86_400_000,
   });
   s.fakePlatform!.patientSends(user, { kind: 'start', code: c!.startCode! });
+  // The identity check asks for the number on the letter; the person types it.
+  await eventually(() => (s.fakePlatform!.inbox(user).length > 0 ? true : undefined), `the identity question to ${user}`, 30_000);
+  s.fakePlatform!.patientSends(user, { kind: 'text', text: `FORM-${user}` });
   const m = await eventually(() => s.fakePlatform!.inbox(user).find((x) => x.choices.length > 0), `the question to ${user}`, 30_000);
   return { text: m.text, choices: m.choices.map((x) => x.label) };
 }

@@ -61,9 +61,9 @@ interface Box {
   w: number;
   h: number;
 }
-const LABEL_H = 13;
-// 10 px system-ui text averages under 6 px a character; a little more keeps a gap between neighbours.
-const labelBox = (x: number, y: number, text: string): Box => ({ x: x - 2, y: y - 10, w: text.length * 6 + 4, h: LABEL_H });
+const LABEL_H = 14;
+// 10 px system-ui text averages about 6 px a character (wider fonts more): measure generously, with a gap around.
+const labelBox = (x: number, y: number, text: string): Box => ({ x: x - 4, y: y - 11, w: text.length * 6.6 + 8, h: LABEL_H });
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 /**
