@@ -113,6 +113,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       const r = flows.syncDirectory(path.resolve(config.FLOWS_DIR), clock());
       if (r.published.length) logger.info({ flows: r.published }, 'published changed flow files');
       for (const problem of r.broken) logger.error({ problem }, 'a flow file is broken and was not published');
+      for (const c of r.conflicts) logger.warn({ file: c.file, flowId: c.flowId, liveVersion: c.liveVersion }, 'a flow file changed while the web editor published a newer version: the web version stays live (see /coord/flows)');
     } catch (error) {
       // Two processes starting together may race to publish the same version; the other one won.
       logger.warn({ err: error instanceof Error ? error.message : 'error' }, 'flow sync skipped');

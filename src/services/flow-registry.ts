@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Repositories } from '../domain/repositories/index.js';
 import type { FlowDefinition } from '../flow/definition.js';
 import { loadFlowSource } from '../flow/load.js';
-import { formatProblem, type FlowProblem } from '../flow/problems.js';
+import type { FlowProblem } from '../flow/problems.js';
+import { syncFlowDirectory, type FlowDirectoryState } from './flow-file-sync.js';
 
 export interface PublishedFlow {
   flowId: string;
@@ -98,23 +97,10 @@ export class FlowRegistry {
   }
 
   /**
-   * Publish every `*.yaml` in a folder that changed since its last published version. Broken files are reported and skipped:
-   * they never reach a patient.
+   * Publish every `*.yaml` in a folder that changed since the last version published from that file; a file left alone
+   * never overrides a newer version from the web editor (see `syncFlowDirectory`). Broken files are reported and skipped.
    */
-  syncDirectory(dir: string, now: number): { published: string[]; unchanged: string[]; broken: string[] } {
-    const out = { published: [] as string[], unchanged: [] as string[], broken: [] as string[] };
-    let files: string[];
-    try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
-    } catch {
-      return out;
-    }
-    for (const f of files.sort()) {
-      const file = path.join(dir, f);
-      const r = this.publish(readFileSync(file, 'utf8'), file, { origin: `file:${f}`, now });
-      if (!r.ok) out.broken.push(...r.problems.filter((p) => p.severity === 'error').map(formatProblem));
-      else (r.changed ? out.published : out.unchanged).push(`${f}@${r.version}`);
-    }
-    return out;
+  syncDirectory(dir: string, now: number): FlowDirectoryState {
+    return syncFlowDirectory(this.repos, dir, now, this);
   }
 }

@@ -7,6 +7,7 @@ const require = createRequire(import.meta.url);
 const FILES: Record<string, { path: string; type: string }> = {
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'app.js': { path: new URL('./assets/app.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'inbox-keys.js': { path: new URL('./assets/inbox-keys.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'phone.js': { path: new URL('./assets/phone.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'app.css': { path: new URL('./assets/app.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
   // The coordinators' pages: CodeMirror 5's UMD files straight from node_modules (no bundler), and our own script and styles.
@@ -16,6 +17,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   'cm-lint.js': { path: require.resolve('codemirror/addon/lint/lint.js'), type: 'text/javascript; charset=utf-8' },
   'cm-lint.css': { path: require.resolve('codemirror/addon/lint/lint.css'), type: 'text/css; charset=utf-8' },
   'coord.js': { path: new URL('./assets/coordinator/coord.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'flow-form.js': { path: new URL('./assets/coordinator/flow-form.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'cm-yaml-plain.js': { path: new URL('./assets/coordinator/cm-yaml-plain.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'coord.css': { path: new URL('./assets/coordinator/coord.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
 };
 

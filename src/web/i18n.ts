@@ -1,7 +1,11 @@
 import { accountsEn, accountsId } from './texts/accounts.js';
 import { consentEn, consentId } from './texts/consent.js';
 import { coordinatorEn, coordinatorId } from './texts/coordinator.js';
+import { exportsEn, exportsId } from './texts/exports.js';
+import { flowFormEn, flowFormId } from './texts/flow-form.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
+import { inboxMobileEn, inboxMobileId } from './texts/inbox-mobile.js';
+import { newcomerEn, newcomerId } from './texts/newcomer.js';
 import { phoneEn, phoneId } from './texts/phone.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
 
@@ -12,25 +16,32 @@ export type UiLang = 'id' | 'en';
 type InboxKey = keyof typeof inboxEn;
 type CoordinatorKey = keyof typeof coordinatorEn;
 type WhatsAppAdminKey = keyof typeof whatsappAdminEn;
-type ConsentKey = keyof typeof consentEn;
 type AccountsKey = keyof typeof accountsEn;
+type ConsentKey = keyof typeof consentEn;
+type ExportsKey = keyof typeof exportsEn;
+type FlowFormKey = keyof typeof flowFormEn;
+type InboxMobileKey = keyof typeof inboxMobileEn;
+type NewcomerKey = keyof typeof newcomerEn;
 type PhoneKey = keyof typeof phoneEn;
 type SharedKeys =
-  | (InboxKey & CoordinatorKey)
-  | (InboxKey & WhatsAppAdminKey)
-  | (CoordinatorKey & WhatsAppAdminKey)
-  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
-  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey))
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | ConsentKey | AccountsKey));
+  | (CoordinatorKey & InboxKey)
+  | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
+  | (AccountsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey))
+  | (ConsentKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey))
+  | (ExportsKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey))
+  | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey))
+  | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey))
+  | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey))
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...consentEn, ...accountsEn, ...phoneEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...consentId, ...accountsId, ...phoneId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });
@@ -54,12 +65,16 @@ export function langFromHeader(header: string | undefined): UiLang {
   return 'id';
 }
 
-/** A waiting time such as "12 min" or "3 h 5 min". */
+/**
+ * A waiting time such as "12 min" / "12 menit", "3 h 5 min" / "3 jam 5 menit", "2 days 4 h" / "2 hari 4 jam": days and
+ * hours never share a letter (Indonesian "h" is hari, English "h" is hours), so the units are words where they could clash.
+ */
 export function formatDuration(lang: UiLang, ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   if (minutes < 1) return t(lang, 'just_now');
   if (minutes < 60) return t(lang, 'minutes_short', { n: minutes });
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return t(lang, 'hours_short', { h: hours, m: minutes % 60 });
-  return t(lang, 'days_short', { d: Math.floor(hours / 24), h: hours % 24 });
+  const days = Math.floor(hours / 24);
+  return days === 1 ? t(lang, 'day_one_short', { h: hours % 24 }) : t(lang, 'days_short', { d: days, h: hours % 24 });
 }

@@ -130,7 +130,7 @@ describe('the README walkthrough against the real `npm start`', () => {
     // 5. The chat is in the inbox queue; the admin takes it over.
     const conversationId = await eventually(async () => {
       const list = await get('/inbox/list?view=unassigned&status=active');
-      const m = /<tr class="prio-\w+" data-conversation-id="(\d+)">\s*<td><a href="\/inbox\/c\/\d+">Budi Santoso</.exec(list.body);
+      const m = /<tr class="prio-\w+" data-conversation-id="(\d+)">\s*<td[^>]*><a href="\/inbox\/c\/\d+">Budi Santoso</.exec(list.body);
       return m ? Number(m[1]) : undefined;
     }, 'the escalation in the inbox', 15_000);
     const chat = await get(`/inbox/c/${conversationId}`);

@@ -29,7 +29,7 @@ const count = (w: TestWeb, q: string, ...args: unknown[]) => (w.db.$client.prepa
 const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
 
 const PAGES = ['/coord/dashboard', '/coord/cases', '/coord/import', '/coord/contacts', '/coord/chains', '/coord/flows', '/coord/flows/case-interview', '/coord/flows/case-interview/diff?from=1&to=1', '/coord/exports/cases.csv', '/coord/exports/contacts.csv', '/coord/exports/exposures.csv', '/coord/flows/case-interview/export?version=1'];
-const POSTS = ['/coord/flows/case-interview/check', '/coord/flows/case-interview/draft', '/coord/flows/case-interview/publish', '/coord/flows/case-interview/rollback', '/coord/flows/case-interview/discard', '/coord/sim/start', '/coord/import/preview', '/coord/import/commit', '/coord/contacts/merge', '/coord/cases/1/start-link', '/coord/cases/outreach'];
+const POSTS = ['/coord/flows/case-interview/check', '/coord/flows/case-interview/form/step', '/coord/flows/case-interview/form/apply', '/coord/import/problems.csv', '/coord/flows/case-interview/draft', '/coord/flows/case-interview/publish', '/coord/flows/case-interview/rollback', '/coord/flows/case-interview/discard', '/coord/sim/start', '/coord/import/preview', '/coord/import/commit', '/coord/contacts/merge', '/coord/cases/1/start-link', '/coord/cases/outreach'];
 
 describe('who may use the coordinators’ workspace', () => {
   it('lets coordinators in, gives tracers 403 on every page and action, and sends strangers to the login', async () => {

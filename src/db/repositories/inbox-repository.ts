@@ -1,9 +1,23 @@
 import { aliasedTable, and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { InboxRepository } from '../../domain/repositories/inbox.js';
 import { schema, type Db } from '../client.js';
 import { escalationInAreas } from './area-filter.js';
 
 const priorityRank = (e: typeof schema.escalations) => sql`CASE ${e.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END`;
+
+/** Conversations whose patient name, phone, case number or chat id contains `term` (LIKE, case-insensitive for ASCII). */
+function searchConversationsIn(db: Db, term: string) {
+  const c = schema.conversations;
+  const k = schema.cases;
+  const pattern = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const like = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+  return db
+    .select({ id: c.id })
+    .from(c)
+    .leftJoin(k, eq(k.id, c.caseId))
+    .where(or(like(k.name), like(k.phone), like(k.externalId), like(c.channelUserId)));
+}
 
 /** The inbox over SQLite. The queue query is tuned (npm run bench -- --scale): keep its shape. */
 export function createInboxRepository(db: Db): InboxRepository {
@@ -11,6 +25,7 @@ export function createInboxRepository(db: Db): InboxRepository {
   const c = schema.conversations;
   const x = schema.exposures;
   const k = schema.contacts;
+  const searchConversations = (term: string) => searchConversationsIn(db, term);
   return {
     queue(f) {
       const where: SQL[] = [];
@@ -19,6 +34,7 @@ export function createInboxRepository(db: Db): InboxRepository {
       if (f.view === 'mine') where.push(eq(e.assigneeId, f.userId));
       if (f.view === 'unassigned') where.push(isNull(e.assigneeId));
       if (f.areas) where.push(escalationInAreas(f.areas, f.userId));
+      if (f.search) where.push(inArray(e.conversationId, searchConversations(f.search)));
       const order = f.status === 'resolved' ? [desc(e.resolvedAt), desc(e.id)] : [priorityRank(e), asc(e.waitingSince), asc(e.id)];
       // Pick the page's escalations first, then join only those: joining every open escalation to its (wide) conversation row
       // before sorting cost ~25 ms with 2,000 waiting chats (npm run bench -- --scale).
@@ -143,5 +159,16 @@ export function createInboxRepository(db: Db): InboxRepository {
         .values({ conversationId: m.conversationId, direction: m.direction, sender: 'tracer', authorId: m.authorId, kind: m.kind, text: m.text, channel: m.channel, status: m.status, createdAt: m.now })
         .returning({ id: schema.messages.id })
         .get().id,
+    previews(ids) {
+      if (ids.length === 0) return [];
+      const m = schema.messages;
+      const newest = db
+        .select({ id: sql<number>`max(${m.id})` })
+        .from(m)
+        .where(and(inArray(m.conversationId, ids), inArray(m.direction, ['in', 'out'])))
+        .groupBy(m.conversationId);
+      const last = db.select({ conversationId: m.conversationId, text: m.text, kind: m.kind, direction: m.direction, createdAt: m.createdAt }).from(m).where(inArray(m.id, newest)).all();
+      return last.map((r) => ({ ...r, direction: r.direction === 'in' ? ('in' as const) : ('out' as const) }));
+    },
   };
 }

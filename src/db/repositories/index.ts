@@ -22,6 +22,7 @@ import { createContactRegistryRepository } from './contact-registry-repository.j
 import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
 import { createInboxRepository } from './inbox-repository.js';
+import { createInboxReadsRepository } from './inbox-reads-repository.js';
 import { createReportRepository } from './reports-repository.js';
 import { createMonitoringRepository } from './monitoring-repository.js';
 // --- end data ---
@@ -70,6 +71,7 @@ export function createRepositories(db: Db): Repositories {
     reports: createReportRepository(db),
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),
+    inboxReads: createInboxReadsRepository(db),
     monitoring: createMonitoringRepository(db),
     // --- end data ---
   };

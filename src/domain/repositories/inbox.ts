@@ -11,6 +11,17 @@ export interface QueueFilter {
   limit?: number;
   /** Only chats of these areas (plus those without a known area and those the user holds); null/absent: every area. */
   areas?: readonly string[] | null;
+  /** Part of the patient's name, phone, case number or chat id (case-insensitive). */
+  search?: string;
+}
+
+/** What a queue card shows under the name: the newest message (notes left out). */
+export interface QueuePreview {
+  conversationId: number;
+  text: string | null;
+  kind: string;
+  direction: 'in' | 'out';
+  createdAt: number;
 }
 
 export interface QueueItem {
@@ -144,4 +155,6 @@ export interface InboxRepository {
   updateExposure(id: number, set: Partial<Pick<ExposureRecord, 'setting' | 'lastContactDate' | 'hasSymptoms'>>, now: number): void;
   // messages
   insertMessage(m: NewTracerMessage): number;
+  /** The newest message of each conversation (notes left out). */
+  previews(conversationIds: number[]): QueuePreview[];
 }

@@ -18,6 +18,7 @@ import type { ContactRegistryRepository } from './contact-registry.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
 import type { InboxRepository } from './inbox.js';
+import type { InboxReadsRepository } from './inbox-reads.js';
 import type { ReportRepository } from './reports.js';
 import type { MonitoringRepository } from './monitoring.js';
 // --- end data: imports ---
@@ -55,6 +56,7 @@ export type * from './contact-registry.js';
 export type * from './demo.js';
 export type * from './flows.js';
 export type * from './inbox.js';
+export type * from './inbox-reads.js';
 export type * from './reports.js';
 export type * from './monitoring.js';
 // --- end data ---
@@ -88,6 +90,7 @@ export interface Repositories {
   reports: ReportRepository;
   demo: DemoRepository;
   inbox: InboxRepository;
+  inboxReads: InboxReadsRepository;
   monitoring: MonitoringRepository;
   // --- end data ---
 }

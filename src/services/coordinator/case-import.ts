@@ -2,6 +2,7 @@ import type { Repositories } from '../../domain/repositories/index.js';
 import { parseAnswer } from '../../flow/answers/index.js';
 import { audit } from '../audit.js';
 import { createCases, validateCases, type CaseInput, type ValidCase } from '../cases.js';
+import { unneutraliseCell } from '../csv.js';
 import { parseCsv } from './csv-parse.js';
 import { zonedToEpoch } from './zoned-time.js';
 
@@ -117,7 +118,8 @@ export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: strin
     }
     const values: Partial<Record<ImportField, string>> = {};
     columns.forEach((c, k) => {
-      if (c.field) values[c.field] = (r.fields[k] ?? '').trim();
+      // A file we exported (e.g. the problem rows, fixed) carries the `'` that stops spreadsheets running a cell: drop it.
+      if (c.field) values[c.field] = unneutraliseCell((r.fields[k] ?? '').trim());
     });
     rows.push(checkRow(r.line, values, opts, tz));
   }

@@ -5,7 +5,8 @@ export { dashboard, median, type Dashboard, type DashboardQuery, type DayPoint, 
 export { listRegistry, getContact, likelyDuplicates, mergeContacts, mergedInto, type ContactExposure, type DuplicatePair, type MergeResult, type RegistryContact, type RegistryQuery } from './contacts-registry.js';
 export { normaliseName, jaroWinkler } from './name-match.js';
 export { chainGraph, type ChainEdge, type ChainGraph, type ChainNode } from './chains.js';
-export { exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from './exports.js';
+export { exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS, type ExportFormat } from './exports.js';
+export { importProblemsCsv } from './import-problems.js';
 export {
   listFlows,
   listVersions,
@@ -30,4 +31,4 @@ export {
   type VersionDiff,
 } from './flow-versions.js';
 export { lineDiff, type DiffLine } from './line-diff.js';
-export { zonedToEpoch, startOfLocalDay } from './zoned-time.js';
+export { zonedToEpoch, startOfLocalDay, isoInZone } from './zoned-time.js';

@@ -12,3 +12,13 @@ export function startOfLocalDay(isoDate: string, timeZone: string): number {
 }
 
 export { localDate };
+
+/** An instant as local ISO 8601 in `timeZone` with its offset, e.g. `2026-03-10T10:00:00+07:00` (what a spreadsheet shows). */
+export function isoInZone(epochMs: number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset' });
+  for (const p of f.formatToParts(new Date(epochMs))) parts[p.type] = p.value;
+  // "GMT+07:00", or "GMT" for UTC itself.
+  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+}

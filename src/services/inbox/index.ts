@@ -21,3 +21,5 @@ export {
 export { DEFAULT_CANNED_REPLIES } from './canned-replies.js';
 export type { InboxStores } from './stores.js';
 export { RESOLVE_OUTCOMES, type ResolveOutcome, type InboxActor, type InboxRefusal, type InboxResult } from './types.js';
+export { takeOver } from './take-over.js';
+export { markChatRead, queuePreviews, queueSearchTerm, unreadCounts, type QueuePreview } from './previews.js';

@@ -11,6 +11,8 @@ import {
   reply as sendReply,
   resolve,
   RESOLVE_OUTCOMES,
+  markChatRead,
+  takeOver,
   transfer,
   type InboxActor,
   type InboxRefusal,
@@ -48,7 +50,8 @@ export function conversationRoutes(ctx: WebContext) {
     async function show(req: FastifyRequest, reply: FastifyReply, id: number, status: number, flash: { kind: 'ok' | 'error'; text: string } | null) {
       const body = await conversationBody(req, ctx, id);
       if (!body) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: [] }));
+      markChatRead(ctx.repos, req.auth!.user.id, id, ctx.clock());
+      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'] }));
     }
 
     /** Run an action: on success publish its events and redirect (post/redirect/get); on refusal show the page with why. */
@@ -79,6 +82,8 @@ export function conversationRoutes(ctx: WebContext) {
       if (!p.success) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
       const part = await renderPart(req, ctx, p.data.id, p.data.part);
       if (!part) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
+      // The open chat's transcript refreshing live means its new messages are on the person's screen.
+      if (p.data.part === 'transcript') markChatRead(ctx.repos, req.auth!.user.id, p.data.id, ctx.clock());
       return sendHtml(reply, 200, part);
     });
 
@@ -90,6 +95,12 @@ export function conversationRoutes(ctx: WebContext) {
     app.post('/inbox/c/:id/release', { preHandler: tracer }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       return act(req, reply, id, () => release(ctx.repos, id, actor(req), ctx.clock()), 'released_ok', undefined, '/inbox?ok=released_ok');
+    });
+
+    // A coordinator or admin takes a chat another tracer holds (audited as take_over, naming the previous holder).
+    app.post('/inbox/c/:id/take-over', { preHandler: tracer }, async (req, reply) => {
+      const { id } = IdParams.parse(req.params);
+      return act(req, reply, id, () => takeOver(ctx.repos, id, actor(req), ctx.clock()), 'took_over_ok');
     });
 
     app.post('/inbox/c/:id/transfer', { preHandler: tracer }, async (req, reply) => {

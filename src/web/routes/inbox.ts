@@ -1,44 +1,64 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { claimNext, listQueue, queueCounts, type QueueItem, type QueueStatus, type QueueView } from '../../services/inbox/index.js';
+import { claimNext, listQueue, queueCounts, queuePreviews, queueSearchTerm, unreadCounts, type QueueItem, type QueuePreview, type QueueStatus, type QueueView } from '../../services/inbox/index.js';
+import { reasonDetail } from '../views/answers.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
-import { formatDuration, hasKey, t } from '../i18n.js';
+import { formatDuration, hasKey, t, type MsgKey, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, page, sendHtml, tKey } from '../layout.js';
 import { refusalText } from './refusal.js';
 
 const QueueQuery = z.object({
   view: z.enum(['mine', 'unassigned', 'all']).default('unassigned'),
   status: z.enum(['active', 'open', 'pending', 'resolved']).default('active'),
+  q: z.string().max(100).optional(),
   ok: z.string().optional(),
 });
 
-function queueUrl(view: QueueView, status: QueueStatus, fragment = false): string {
-  return `/inbox${fragment ? '/list' : ''}?view=${view}&status=${status}`;
+function queueUrl(view: QueueView, status: QueueStatus, fragment = false, q = ''): string {
+  return `/inbox${fragment ? '/list' : ''}?view=${view}&status=${status}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
+}
+
+const PREVIEW_KINDS: Record<string, MsgKey> = { media: 'preview_media', location: 'preview_location', contacts: 'preview_contacts', start: 'preview_start' };
+
+/** The newest message under the name on a queue card, one line. */
+function previewLine(lang: UiLang, p: QueuePreview | undefined): Html | string {
+  if (!p) return '';
+  const text = p.kind in PREVIEW_KINDS ? t(lang, PREVIEW_KINDS[p.kind]!) : (p.text ?? t(lang, 'preview_other'));
+  const line = text.replace(/\s+/g, ' ');
+  return html`<div class="preview muted small">${p.direction === 'out' ? t(lang, 'preview_out') : ''}${line.length > 90 ? `${line.slice(0, 89)}…` : line}</div>`;
 }
 
 /** The queue table (a fragment, refreshed live). */
-export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView, status: QueueStatus): Html {
+export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView, status: QueueStatus, q = ''): Html {
   const lang = req.lang;
   const me = req.auth!.user;
-  const items = listQueue(ctx.repos, { view, status, userId: me.id });
+  const search = queueSearchTerm(q);
+  const items = listQueue(ctx.repos, { view, status, userId: me.id, ...(search ? { search } : {}) });
+  const previews = queuePreviews(ctx.repos, items.map((i) => i.conversationId));
+  const unread = unreadCounts(ctx.repos, me.id, items.map((i) => i.conversationId));
   const now = ctx.clock();
   const counts = queueCounts(ctx.repos, me.id);
-  const row = (i: QueueItem) => html`<tr class="prio-${i.priority}" data-conversation-id="${i.conversationId}">
-    <td><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${i.lastInboundAt && i.lastInboundAt > (i.lastOutboundAt ?? 0) && i.status !== 'resolved' ? html` <span class="badge new" title="${t(lang, 'col_last_message')}">●</span>` : ''}</td>
-    <td>${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${i.detail}</div>` : ''}</td>
-    <td><span class="badge prio-${i.priority}">${tKey(lang, `priority_${i.priority}`, i.priority)}</span></td>
-    <td>${i.channel}</td>
-    <td title="${formatTime(lang, i.waitingSince, ctx.config.TIMEZONE)}">${i.status === 'resolved' ? formatTime(lang, i.resolvedAt ?? i.waitingSince, ctx.config.TIMEZONE) : formatDuration(lang, now - i.waitingSince)}</td>
-    <td>${i.assigneeId === me.id ? t(lang, 'you') : (i.assigneeName ?? html`<span class="muted">${t(lang, 'nobody')}</span>`)}</td>
-    <td>${tKey(lang, `status_${i.status}`, i.status)}${i.outcome ? html`<div class="muted small">${tKey(lang, `outcome_${i.outcome}`, i.outcome)}</div>` : ''}</td>
+  // On a phone each row is a card (app.css); data-label names the field a card shows without the table's header.
+  const row = (i: QueueItem) => {
+    const p = previews.get(i.conversationId);
+    const n = unread.get(i.conversationId) ?? 0;
+    return html`<tr class="prio-${i.priority}" data-conversation-id="${i.conversationId}">
+    <td class="who"><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${n > 0 ? html` <span class="badge new unread" data-unread="${n}" title="${t(lang, 'unread_title', { n })}">${n}</span>` : ''}${previewLine(lang, p)}</td>
+    <td data-label="${t(lang, 'col_reason')}">${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${reasonDetail(lang, i.detail)}</div>` : ''}</td>
+    <td data-label="${t(lang, 'col_priority')}"><span class="badge prio-${i.priority}">${tKey(lang, `priority_${i.priority}`, i.priority)}</span></td>
+    <td data-label="${t(lang, 'col_channel')}">${i.channel}</td>
+    <td data-label="${t(lang, 'col_waiting')}" title="${formatTime(lang, i.waitingSince, ctx.config.TIMEZONE)}">${i.status === 'resolved' ? formatTime(lang, i.resolvedAt ?? i.waitingSince, ctx.config.TIMEZONE) : formatDuration(lang, now - i.waitingSince)}</td>
+    <td data-label="${t(lang, 'col_assignee')}">${i.assigneeId === me.id ? t(lang, 'you') : (i.assigneeName ?? html`<span class="muted">${t(lang, 'nobody')}</span>`)}</td>
+    <td data-label="${t(lang, 'col_status')}">${tKey(lang, `status_${i.status}`, i.status)}${i.outcome ? html`<div class="muted small">${tKey(lang, `outcome_${i.outcome}`, i.outcome)}</div>` : ''}</td>
   </tr>`;
+  };
   return html`<div id="queue-counts" class="counts" data-unassigned="${counts.unassigned}" data-mine="${counts.mine}">
   <span>${t(lang, 'view_unassigned')}: <strong>${counts.unassigned}</strong></span>
   <span>${t(lang, 'view_mine')}: <strong>${counts.mine}</strong> / ${me.maxChats}</span>
 </div>
 ${items.length === 0
-  ? html`<p class="empty">${t(lang, 'no_items')}</p>`
+  ? html`<p class="empty">${search ? t(lang, 'search_none', { q: q.trim() }) : t(lang, 'no_items')}</p>`
   : html`<table class="queue">
   <thead><tr><th>${t(lang, 'col_patient')}</th><th>${t(lang, 'col_reason')}</th><th>${t(lang, 'col_priority')}</th><th>${t(lang, 'col_channel')}</th><th>${t(lang, 'col_waiting')}</th><th>${t(lang, 'col_assignee')}</th><th>${t(lang, 'col_status')}</th></tr></thead>
   <tbody>${items.map(row)}</tbody>
@@ -54,30 +74,37 @@ export function inboxRoutes(ctx: WebContext) {
 
     app.get('/inbox', { preHandler: tracer }, async (req, reply) => {
       const q = QueueQuery.safeParse(req.query);
-      const { view, status, ok } = q.success ? q.data : QueueQuery.parse({});
+      const { view, status, ok, q: search = '' } = q.success ? q.data : QueueQuery.parse({});
       const lang = req.lang;
       const tabs = (['mine', 'unassigned', 'all'] as const).map(
-        (v) => html`<a href="${queueUrl(v, status)}" class="tab ${v === view ? 'on' : ''}">${t(lang, `view_${v}`)}</a>`,
+        (v) => html`<a href="${queueUrl(v, status, false, search)}" class="tab ${v === view ? 'on' : ''}">${t(lang, `view_${v}`)}</a>`,
       );
       const filters = (['active', 'open', 'pending', 'resolved'] as const).map(
-        (s) => html`<a href="${queueUrl(view, s)}" class="chip ${s === status ? 'on' : ''}">${t(lang, `status_${s}`)}</a>`,
+        (s) => html`<a href="${queueUrl(view, s, false, search)}" class="chip ${s === status ? 'on' : ''}">${t(lang, `status_${s}`)}</a>`,
       );
       const body = html`<div class="queue-head">
   <nav class="tabs">${tabs}</nav>
   <form method="post" action="/inbox/next" class="inline">${csrfField(req)}<button type="submit" class="primary" id="next-chat">${t(lang, 'next_chat')}</button></form>
 </div>
 <nav class="chips">${filters}</nav>
-<section id="queue-list" data-live="queue" hx-get="${queueUrl(view, status, true)}" hx-trigger="live-refresh" hx-swap="innerHTML">
-${queueList(req, ctx, view, status)}
-</section>`;
+<form method="get" action="/inbox" class="queue-search" role="search">
+  <input type="hidden" name="view" value="${view}"><input type="hidden" name="status" value="${status}">
+  <label class="sr" for="queue-q">${t(lang, 'search_label')}</label>
+  <input type="search" id="queue-q" name="q" value="${search}" maxlength="100" placeholder="${t(lang, 'search_placeholder')}">
+  <button type="submit">${t(lang, 'search_go')}</button>${search ? html` <a href="${queueUrl(view, status)}">${t(lang, 'search_clear')}</a>` : ''}
+</form>
+<section id="queue-list" data-live="queue" hx-get="${queueUrl(view, status, true, search)}" hx-trigger="live-refresh" hx-swap="innerHTML">
+${queueList(req, ctx, view, status, search)}
+</section>
+<p class="shortcuts muted small" id="shortcuts"><strong>${t(lang, 'shortcuts_title')}:</strong> ${t(lang, 'shortcuts_queue')}</p>`;
       const flash = ok && hasKey(ok) ? { kind: 'ok' as const, text: t(lang, ok) } : null;
-      return sendHtml(reply, 200, page(req, { title: t(lang, 'nav_inbox'), body, live: true, flash }));
+      return sendHtml(reply, 200, page(req, { title: t(lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'] }));
     });
 
     app.get('/inbox/list', { preHandler: tracer }, async (req, reply) => {
       const q = QueueQuery.safeParse(req.query);
-      const { view, status } = q.success ? q.data : QueueQuery.parse({});
-      return sendHtml(reply, 200, queueList(req, ctx, view, status));
+      const { view, status, q: search = '' } = q.success ? q.data : QueueQuery.parse({});
+      return sendHtml(reply, 200, queueList(req, ctx, view, status, search));
     });
 
     app.post('/inbox/next', { preHandler: tracer }, async (req, reply) => {

@@ -6,6 +6,8 @@ import type { WebContext } from '../context.js';
 import { html, trusted, type Html } from '../html.js';
 import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
+import { answerGlossary } from '../../services/answer-glossary.js';
+import { answerLabel, answerValue, reasonDetail } from './answers.js';
 
 /** The live regions of the conversation page; each is fetched alone at `/inbox/c/:id/part/:name`. */
 export const PARTS = ['head', 'transcript', 'composer', 'side'] as const;
@@ -94,6 +96,9 @@ export async function headPart(req: FastifyRequest, ctx: WebContext, v: Conversa
   const actions: Html[] = [];
   if (c.owner === 'bot') actions.push(action('claim', t(lang, 'take_over'), 'primary'));
   if (c.owner === 'tracer' && c.assigneeId === null) actions.push(action('claim', t(lang, 'claim'), 'primary'));
+  if (c.owner === 'tracer' && c.assigneeId !== null && !mine && coordinator) {
+    actions.push(action('take-over', t(lang, 'take_over_other', { name: v.assigneeName ?? `#${c.assigneeId}` }), 'primary'));
+  }
   if (c.owner === 'tracer' && c.assigneeId !== null && (mine || coordinator)) {
     const users = listActiveUsers(ctx.repos).filter((u) => u.id !== c.assigneeId);
     if (users.length) {
@@ -124,8 +129,9 @@ export async function headPart(req: FastifyRequest, ctx: WebContext, v: Conversa
   <span class="badge">${c.channel}</span>
   <span class="owner owner-${c.owner}" id="owner-text">${ownerText(lang, v, me.id)}</span>
 </div>
-${esc ? html`<p class="esc">${t(lang, 'escalation')}: <strong>${tKey(lang, `reason_${esc.reason}`, esc.reason)}</strong> <span class="badge prio-${esc.priority}">${tKey(lang, `priority_${esc.priority}`, esc.priority)}</span> · ${tKey(lang, `status_${esc.status}`, esc.status)}${esc.status === 'resolved' ? (esc.outcome ? ` · ${tKey(lang, `outcome_${esc.outcome}`, esc.outcome)}` : '') : ` · ${t(lang, 'col_waiting')} ${formatDuration(lang, ctx.clock() - esc.waitingSince)}`}${esc.detail ? html` <span class="muted">— ${esc.detail}</span>` : ''}</p>` : ''}
-<div class="actions">${actions}</div>`;
+${esc ? html`<p class="esc">${t(lang, 'escalation')}: <strong>${tKey(lang, `reason_${esc.reason}`, esc.reason)}</strong> <span class="badge prio-${esc.priority}">${tKey(lang, `priority_${esc.priority}`, esc.priority)}</span> · ${tKey(lang, `status_${esc.status}`, esc.status)}${esc.status === 'resolved' ? (esc.outcome ? ` · ${tKey(lang, `outcome_${esc.outcome}`, esc.outcome)}` : '') : ` · ${t(lang, 'col_waiting')} ${formatDuration(lang, ctx.clock() - esc.waitingSince)}`}${esc.detail ? html` <span class="muted">— ${reasonDetail(lang, esc.detail)}</span>` : ''}</p>` : ''}
+<div class="actions">${actions}</div>
+<p class="shortcuts muted small"><strong>${t(lang, 'shortcuts_title')}:</strong> ${t(lang, 'shortcuts_chat')}</p>`;
 }
 
 /** The reply box (only for the holder) with canned replies in both languages, and the internal-note box. */
@@ -174,20 +180,21 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
   const caseBlock = html`<section class="card"><h2>${t(lang, 'case_details')}</h2><dl>
   ${k ? html`<dt>${t(lang, 'name')}</dt><dd>${k.name}</dd><dt>${t(lang, 'external_id')}</dt><dd>${k.externalId}</dd>
   <dt>${t(lang, 'phone')}</dt><dd>${k.phone ?? '—'}</dd><dt>${t(lang, 'area')}</dt><dd>${k.area ?? '—'}</dd>
-  <dt>${t(lang, 'test_date')}</dt><dd>${k.testDate ?? '—'}</dd><dt>${t(lang, 'case_status')}</dt><dd>${k.status}</dd>` : ''}
+  <dt>${t(lang, 'test_date')}</dt><dd>${k.testDate ?? '—'}</dd><dt>${t(lang, 'case_status')}</dt><dd>${tKey(lang, `case_status_${k.status}`, k.status)}</dd>` : ''}
   <dt>${t(lang, 'flow')}</dt><dd>${c.flowId} v${c.flowVersion}</dd><dt>${t(lang, 'step')}</dt><dd>${c.stepId ?? '—'}</dd>
   <dt>${t(lang, 'language')}</dt><dd>${c.lang}</dd>
 </dl></section>`;
+  const glossary = answerGlossary([ctx.flows.get(c.flowId, c.flowVersion) ?? []].flat());
   const answers = html`<section class="card" id="answers"><h2>${t(lang, 'answers')}</h2>${
     v.answers.length === 0
       ? html`<p class="muted">${t(lang, 'no_answers')}</p>`
       : html`<table class="kv">${v.answers
           .filter((a) => !Array.isArray(a.value) || a.value.every((x) => typeof x !== 'object'))
           .map(
-            (a) => html`<tr><th>${a.key}</th><td>${
+            (a) => html`<tr><th data-key="${a.key}">${answerLabel(lang, a.key, glossary.get(a.key))}</th><td>${
               canEdit
-                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}"><input name="value" value="${answerText(lang, a.value)}" aria-label="${a.key}"><button type="submit">${t(lang, 'save')}</button></form>`
-                : answerText(lang, a.value)
+                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}"><input name="value" value="${answerText(lang, a.value)}" aria-label="${answerLabel(lang, a.key, glossary.get(a.key))}"><button type="submit">${t(lang, 'save')}</button></form>`
+                : answerValue(lang, a.value, glossary.get(a.key))
             }${a.updatedByName ? html`<div class="muted small">${t(lang, 'edited_by', { name: a.updatedByName })}</div>` : ''}</td></tr>`,
           )}</table>`
   }</section>`;
@@ -207,7 +214,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
     <label>${t(lang, 'symptoms')}<select name="hasSymptoms"><option value="" ${x.hasSymptoms === null ? 'selected' : ''}>${t(lang, 'unknown')}</option><option value="yes" ${x.hasSymptoms === true ? 'selected' : ''}>${t(lang, 'yes')}</option><option value="no" ${x.hasSymptoms === false ? 'selected' : ''}>${t(lang, 'no')}</option></select></label>
     <button type="submit">${t(lang, 'save')}</button>
   </form></details>`
-            : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ?? ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
+            : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ? tKey(lang, `setting_${x.setting}`, x.setting) : ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
         )
   }</section>`;
   return html`${caseBlock}${answers}${contacts}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../../src/db/index.js';
 import { createCases } from '../../../src/services/cases.js';
+import { EXCEL_ID_CSV } from '../../../src/services/csv.js';
 import { parseCsv, chainGraph, exportCasesCsv, exportContactsCsv, exportExposuresCsv, CASE_COLUMNS, CONTACT_COLUMNS, EXPOSURE_COLUMNS } from '../../../src/services/coordinator/index.js';
 import { insertCase, insertContact, insertExposure } from './support.js';
 import { tempDb } from '../../support/temp-db.js';
@@ -51,26 +52,30 @@ describe('transmission chains', () => {
   });
 });
 
+const JAKARTA = { timeZone: 'Asia/Jakarta' };
+
 describe('exports', () => {
   it('writes cases, contacts and exposures as CSV with stable columns', () => {
     const { db, b } = chainFixture();
     const repos = createRepositories(db);
-    const cases = parseCsv(exportCasesCsv(repos)).records;
+    const cases = parseCsv(exportCasesCsv(repos, {}, JAKARTA)).records;
     expect(cases[0]!.fields).toEqual([...CASE_COLUMNS]);
     expect(cases).toHaveLength(4);
     const rowB = cases.find((r) => r.fields[1] === 'B')!.fields;
-    expect(rowB[CASE_COLUMNS.indexOf('confirmed_at')]).toBe('2026-03-10T03:00:00.000Z');
+    // The deployment's local time with its offset: the same instant as 03:00 UTC.
+    expect(rowB[CASE_COLUMNS.indexOf('confirmed_at')]).toBe('2026-03-10T10:00:00+07:00');
+    expect(Date.parse(rowB[CASE_COLUMNS.indexOf('confirmed_at')]!)).toBe(Date.parse('2026-03-10T03:00:00.000Z'));
     expect(rowB[CASE_COLUMNS.indexOf('source_contact_id')]).not.toBe('');
     expect(rowB[CASE_COLUMNS.indexOf('contacts_named')]).toBe('1');
     expect(rowB[0]).toBe(String(b));
 
-    const contacts = parseCsv(exportContactsCsv(repos, { quarantineDays: 14 })).records;
+    const contacts = parseCsv(exportContactsCsv(repos, { quarantineDays: 14 }, JAKARTA)).records;
     expect(contacts[0]!.fields).toEqual([...CONTACT_COLUMNS]);
     const dewi = contacts.find((r) => r.fields[1] === 'Dewi')!.fields;
     expect(dewi[CONTACT_COLUMNS.indexOf('quarantine_until')]).toBe('2026-03-18');
     expect(dewi[CONTACT_COLUMNS.indexOf('became_case_id')]).toBe(String(b));
 
-    const exposures = parseCsv(exportExposuresCsv(repos)).records;
+    const exposures = parseCsv(exportExposuresCsv(repos, JAKARTA)).records;
     expect(exposures[0]!.fields).toEqual([...EXPOSURE_COLUMNS]);
     expect(exposures).toHaveLength(5);
   });
@@ -78,7 +83,19 @@ describe('exports', () => {
   it('neutralises spreadsheet formulas in names', () => {
     const { db } = tempDb();
     insertCase(db, { externalId: 'X', name: '=HYPERLINK("http://evil")', confirmedAt: NOW });
-    const row = parseCsv(exportCasesCsv(createRepositories(db))).records[1]!.fields;
+    const row = parseCsv(exportCasesCsv(createRepositories(db), {}, JAKARTA)).records[1]!.fields;
     expect(row[CASE_COLUMNS.indexOf('name')]).toBe(`'=HYPERLINK("http://evil")`);
+  });
+
+  it('writes the Excel dialect with a BOM and ; and keeps an E.164 phone readable', () => {
+    const { db } = tempDb();
+    insertCase(db, { externalId: 'Y', name: 'Dewi; Tebet', phone: '+6281234567890', confirmedAt: NOW });
+    const csv = exportCasesCsv(createRepositories(db), {}, { timeZone: 'Asia/Jakarta', dialect: EXCEL_ID_CSV });
+    expect(csv.startsWith('\uFEFFcase_id;external_id;name;')).toBe(true);
+    const parsed = parseCsv(csv);
+    expect(parsed.delimiter).toBe(';');
+    const row = parsed.records[1]!.fields;
+    expect(row[CASE_COLUMNS.indexOf('name')]).toBe('Dewi; Tebet');
+    expect(row[CASE_COLUMNS.indexOf('phone')]).toBe('+6281234567890');
   });
 });

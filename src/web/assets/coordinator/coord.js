@@ -77,7 +77,7 @@
     check.async = true;
 
     cm = CodeMirror.fromTextArea(source, {
-      mode: 'yaml',
+      mode: CodeMirror.modes['yaml-plain'] ? 'yaml-plain' : 'yaml',
       lineNumbers: true,
       indentUnit: 2,
       tabSize: 2,
@@ -155,6 +155,30 @@
       if (text) text.value = '';
       if (file) file.value = '';
     }
+  });
+
+  // ---- CSV import: the rows with problems as a file --------------------------------------------------------------------
+  // The import form is driven by htmx, which would swap the CSV into the page: post a plain form so the browser saves it.
+  document.addEventListener('click', function (ev) {
+    var btn = ev.target.closest && ev.target.closest('#problems-download');
+    if (!btn) return;
+    ev.preventDefault();
+    var from = btn.form;
+    var post = document.createElement('form');
+    post.method = 'post';
+    post.action = btn.getAttribute('formaction');
+    ['_csrf', 'csv', 'source', 'lines'].forEach(function (name) {
+      var field = from.querySelector('[name="' + name + '"]');
+      if (!field) return;
+      var copy = document.createElement('textarea');
+      copy.name = name;
+      copy.value = field.value;
+      post.appendChild(copy);
+    });
+    post.hidden = true;
+    document.body.appendChild(post);
+    post.submit();
+    post.remove();
   });
 
   // ---- CSV import: read the file here, post its text -------------------------------------------------------------------

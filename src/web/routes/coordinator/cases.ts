@@ -11,6 +11,8 @@ import { html, type Html } from '../../html.js';
 import { csrfField, formatTime, tKey } from '../../layout.js';
 import { t, type MsgKey } from '../../i18n.js';
 import { coordPage, fragmentOrPage, startLink } from './common.js';
+import { answerGlossary } from '../../../services/answer-glossary.js';
+import { answerLabel, answerValue } from '../../views/answers.js';
 import { BODY_LIMIT } from './import.js';
 
 const CaseStatus = z.enum(['new', 'contacting', 'interviewing', 'completed', 'needs_call', 'unreachable', 'opted_out']);
@@ -19,7 +21,6 @@ const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const OutreachBody = z.object({ ids: z.string().regex(/^\d+(,\d+)*$/).max(200_000) });
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /** Case list, case page, a fresh start link (shown once), and "write first" outreach. */
 export function caseRoutes(ctx: WebContext) {
@@ -54,6 +55,8 @@ ${rows.length === 0
       const link = fresh ? await startLink(ctx.deepLink, fresh.code) : undefined;
       const { contacts, conversations } = d;
       const answers = Object.entries(d.answers);
+      // The words of the flow versions this case was interviewed on, newest first.
+      const glossary = answerGlossary([...[...conversations].reverse().flatMap((c) => ctx.flows.get(c.flowId, c.flowVersion) ?? []), ...[ctx.flows.latest(ctx.config.DEFAULT_FLOW)?.flow ?? []].flat()]);
       const status = str(d.status);
       const field = (k: MsgKey, v: Html | string) => html`<dt>${t(lang, k)}</dt><dd>${v}</dd>`;
       const body = html`<div class="flow-head"><h1>${str(d.name)} <span class="muted">${str(d.externalId)}</span></h1><span class="badge cs-${status}" id="case-status">${tKey(lang, `case_status_${status}`, status)}</span><a href="/coord/cases">${t(lang, 'all_cases')}</a></div>
@@ -73,9 +76,9 @@ ${fresh
     <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
   ${consentCard(lang, d.consent, (at) => when(lang, at))}
-  <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${shown(v)}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
+  <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt data-key="${k}">${answerLabel(lang, k, glossary.get(k))}</dt><dd>${answerValue(lang, v, glossary.get(k))}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
   <section class="card"><h2>${t(lang, 'conversations')}</h2>${conversations.length
-    ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${c.channel} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner}${c.closedReason ? ` (${c.closedReason})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
+    ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${tKey(lang, `channel_${c.channel}`, c.channel)} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner === 'tracer' ? t(lang, 'owner_with_tracer') : tKey(lang, `owner_${c.owner}`, c.owner)}${c.closedReason ? ` (${tKey(lang, `closed_${c.closedReason}`, c.closedReason)})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
     : html`<p class="muted">${t(lang, 'no_conversations')}</p>`}</section>
 </div>
 <section class="card"><h2>${t(lang, 'contacts_named', { n: contacts.length })}</h2>${contacts.length

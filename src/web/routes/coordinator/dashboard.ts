@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addDays, isIsoDate, localDate } from '../../../flow/answers/index.js';
 import { audit } from '../../../services/audit.js';
-import { dashboard, exportCasesCsv, exportContactsCsv, exportExposuresCsv, startOfLocalDay } from '../../../services/coordinator/index.js';
+import { dashboard, exportCasesCsv, exportContactsCsv, exportExposuresCsv, startOfLocalDay, type ExportFormat } from '../../../services/coordinator/index.js';
+import { EXCEL_ID_CSV, MACHINE_CSV } from '../../../services/csv.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { formatDuration, t } from '../../i18n.js';
@@ -94,6 +95,11 @@ ${d.tracers.length === 0
   <a class="button" href="/coord/exports/cases.csv" download>${t(lang, 'export_all_cases')}</a>
   <a class="button" href="/coord/exports/contacts.csv" download>${t(lang, 'export_contacts')}</a>
   <a class="button" href="/coord/exports/exposures.csv" download>${t(lang, 'export_exposures')}</a></p>
+  <p class="actions excel-exports">${t(lang, 'exports_excel')}
+  <a class="button" href="/coord/exports/cases.csv?${qs}&amp;format=excel" download id="export-cases-excel">${t(lang, 'export_cases', { from: d.range.from, to: d.range.to })}</a>
+  <a class="button" href="/coord/exports/contacts.csv?format=excel" download>${t(lang, 'export_contacts')}</a>
+  <a class="button" href="/coord/exports/exposures.csv?format=excel" download>${t(lang, 'export_exposures')}</a></p>
+  <p class="muted small">${t(lang, 'exports_times_note', { tz: ctx.config.TIMEZONE })}</p>
 </section>`;
       return coordPage(req, reply, { title: t(lang, 'dashboard_title'), body });
     });
@@ -107,18 +113,35 @@ ${d.tracers.length === 0
         .header('x-content-type-options', 'nosniff')
         .send(csv);
     };
+    // `?format=excel`: `;` and a UTF-8 BOM, as Excel set up for Indonesia opens a file by double-click.
+    const formatOf = (req: FastifyRequest): ExportFormat & { excel: boolean } => {
+      const excel = (req.query as { format?: unknown }).format === 'excel';
+      return { timeZone: ctx.config.TIMEZONE, dialect: excel ? EXCEL_ID_CSV : MACHINE_CSV, excel };
+    };
+    const refuse = (req: FastifyRequest, reply: FastifyReply, text: string) =>
+      coordPage(req, reply, { status: 400, title: t(req.lang, 'exports_title'), body: html`<p class="flash error" id="export-error">${text}</p><p><a href="/coord/dashboard">${t(req.lang, 'dashboard_title')}</a></p>` });
 
     app.get('/coord/exports/cases.csv', { preHandler: coordinator }, async (req, reply) => {
-      const q = RangeQuery.safeParse(req.query);
-      const from = q.success ? q.data.from : undefined;
-      const to = q.success ? q.data.to : undefined;
+      const q = req.query as { from?: unknown; to?: unknown };
+      // A range that cannot be read is an error, never "everything": an export holds personal data.
+      for (const value of [q.from, q.to]) {
+        if (value !== undefined && (typeof value !== 'string' || !isIsoDate(value))) return refuse(req, reply, t(req.lang, 'export_bad_date', { value: String(value).slice(0, 40) }));
+      }
+      const from = q.from as string | undefined;
+      const to = q.to as string | undefined;
+      if (from && to && from > to) return refuse(req, reply, t(req.lang, 'export_bad_range', { from, to }));
       const tz = ctx.config.TIMEZONE;
       const range = { ...(from ? { fromMs: startOfLocalDay(from, tz) } : {}), ...(to ? { toMs: startOfLocalDay(addDays(to, 1), tz) } : {}) };
-      return sendCsv(req, reply, 'cases', exportCasesCsv(ctx.repos, range), { from: from ?? null, to: to ?? null });
+      const f = formatOf(req);
+      return sendCsv(req, reply, 'cases', exportCasesCsv(ctx.repos, range, f), { from: from ?? null, to: to ?? null, excel: f.excel });
     });
-    app.get('/coord/exports/contacts.csv', { preHandler: coordinator }, async (req, reply) =>
-      sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.repos, { quarantineDays: ctx.config.QUARANTINE_DAYS }), {}),
-    );
-    app.get('/coord/exports/exposures.csv', { preHandler: coordinator }, async (req, reply) => sendCsv(req, reply, 'exposures', exportExposuresCsv(ctx.repos), {}));
+    app.get('/coord/exports/contacts.csv', { preHandler: coordinator }, async (req, reply) => {
+      const f = formatOf(req);
+      return sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.repos, { quarantineDays: ctx.config.QUARANTINE_DAYS }, f), { excel: f.excel });
+    });
+    app.get('/coord/exports/exposures.csv', { preHandler: coordinator }, async (req, reply) => {
+      const f = formatOf(req);
+      return sendCsv(req, reply, 'exposures', exportExposuresCsv(ctx.repos, f), { excel: f.excel });
+    });
   };
 }

@@ -22,6 +22,7 @@ import { html, trusted, type Html } from '../../html.js';
 import { flowDiagram } from '../../views/coordinator/flow-diagram.js';
 import { t } from '../../i18n.js';
 import { coordPage } from './common.js';
+import { conflictNotices, conflictsOf } from './flow-conflicts.js';
 
 export const FlowId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
 const Params = z.object({ id: FlowId });
@@ -128,6 +129,7 @@ function editorPage(req: FastifyRequest, ctx: WebContext, flowId: string, o: { s
   const sources = [html`<option value="editor">${t(lang, 'sim_from_editor')}</option>`, ...versions.map((v) => html`<option value="${v.version}">v${v.version}</option>`)];
   const body = html`<div class="flow-head"><h1>${t(lang, 'flow_title', { id: flowId })}</h1><a href="/coord/flows">${t(lang, 'all_flows')}</a></div>
 ${status}
+${conflictNotices(req, conflictsOf(ctx, flowId))}
 <div class="editor-grid">
   <section class="editor-col">
     <form method="post" action="/coord/flows/${flowId}/draft" id="flow-form" class="flow-form">
@@ -146,6 +148,7 @@ ${status}
   <aside class="side-col">
     <nav class="side-tabs" role="tablist">
       <a href="#tab-sim" class="side-tab on" data-tab="tab-sim">${t(lang, 'tab_simulator')}</a>
+      <a href="#tab-form" class="side-tab" data-tab="tab-form">${t(lang, 'tab_form')}</a>
       <a href="#tab-diagram" class="side-tab" data-tab="tab-diagram">${t(lang, 'tab_diagram')}</a>
       <a href="#tab-versions" class="side-tab" data-tab="tab-versions">${t(lang, 'tab_versions')}</a>
     </nav>
@@ -158,6 +161,7 @@ ${status}
       </form>
       <div id="sim-chat" class="sim-chat"><p class="muted small">${t(lang, 'sim_intro')}</p></div>
     </section>
+    <section id="tab-form" class="tab-panel card" data-form-url="/coord/flows/${flowId}/form"><p class="muted small">${t(lang, 'ff_intro')}</p><div id="ff-panel"></div></section>
     <section id="tab-diagram" class="tab-panel card">
       <p class="muted small">${t(lang, 'diagram_intro')}</p>
       <div id="diagram" class="diagram">${checked.flow ? flowDiagram(checked.flow, lang) : html`<p class="muted">${t(lang, 'diagram_needs_valid')}</p>`}</div>
@@ -169,7 +173,7 @@ ${status}
     title: t(lang, 'flow_title', { id: flowId }),
     body,
     styles: ['codemirror.css', 'cm-lint.css'],
-    scripts: ['codemirror.js', 'cm-yaml.js', 'cm-lint.js'],
+    scripts: ['codemirror.js', 'cm-yaml.js', 'cm-yaml-plain.js', 'cm-lint.js', 'flow-form.js'],
     bodyClass: 'wide',
   };
 }
@@ -184,6 +188,7 @@ export function flowRoutes(ctx: WebContext) {
       const flows = listFlows(ctx.repos);
       const body = html`<h1>${t(lang, 'flows_title')}</h1>
 <p class="muted">${t(lang, 'flows_intro')}</p>
+${conflictNotices(req, conflictsOf(ctx))}
 ${flows.length === 0
   ? html`<p class="empty">${t(lang, 'no_flows')}</p>`
   : html`<table class="flows"><thead><tr><th>${t(lang, 'col_flow')}</th><th>${t(lang, 'col_version')}</th><th>${t(lang, 'col_published_at')}</th><th>${t(lang, 'draft')}</th></tr></thead>

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { localDate } from '../../../flow/answers/index.js';
-import { commitImport, previewImport, type ImportField, type ImportOptions, type ImportPreview, type ImportResult } from '../../../services/coordinator/index.js';
+import { commitImport, importProblemsCsv, previewImport, type ImportField, type ImportOptions, type ImportPreview, type ImportResult } from '../../../services/coordinator/index.js';
+import { audit } from '../../../services/audit.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, sendHtml } from '../../layout.js';
@@ -18,6 +19,9 @@ const LINKS_SHOWN = 50;
 
 const PreviewBody = z.object({ csv: z.string().default('') });
 const CommitBody = z.object({ csv: z.string().default(''), sha: z.string().regex(/^[0-9a-f]{64}$/).optional() });
+// The preview posts the form's text as `csv`; the result (whose text box is emptied) keeps it in `source`.
+// After an import, `lines` names the rows it skipped (rows it imported would now read as "already in the database").
+const ProblemsBody = z.object({ csv: z.string().default(''), source: z.string().default(''), lines: z.string().regex(/^[0-9,]*$/).default('') });
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const FIELDS = ['externalId', 'name', 'phone', 'dateOfBirth', 'testDate', 'language', 'area', 'confirmedAt'] as const;
@@ -48,7 +52,7 @@ function previewView(req: FastifyRequest, p: ImportPreview, csv: string): Html {
   ${bad.length
     ? html`<h3>${t(lang, 'rows_with_problems')}</h3><table class="import-problems" id="import-problems"><thead><tr><th>${t(lang, 'col_line')}</th><th>${t(lang, 'col_field')}</th><th>${t(lang, 'col_problem')}</th><th>${t(lang, 'col_case_id')}</th></tr></thead><tbody>${bad.flatMap((r) =>
         r.problems.map((pr) => html`<tr data-line="${r.line}" data-field="${pr.field}" data-code="${pr.code}"><td>${r.line}</td><td>${pr.field === 'row' ? t(lang, 'whole_row') : fieldName(pr.field)}</td><td>${pr.message}</td><td>${r.values.externalId ?? ''}</td></tr>`),
-      )}</tbody></table>`
+      )}</tbody></table>${problemsButton(req)}`
     : ''}
   ${good.length
     ? html`<h3>${t(lang, 'rows_to_import')}</h3><div class="scroll-x"><table class="import-valid" id="import-valid"><thead><tr><th>${t(lang, 'col_line')}</th>${FIELDS.map((f) => html`<th>${fieldName(f)}</th>`)}</tr></thead><tbody>${good.slice(0, SHOWN_VALID).map((r) => {
@@ -64,7 +68,12 @@ function previewView(req: FastifyRequest, p: ImportPreview, csv: string): Html {
 </div>`;
 }
 
-async function resultView(req: FastifyRequest, ctx: WebContext, r: ImportResult, outreach: 'started' | 'offered' | 'none'): Promise<Html> {
+/** A plain form post (no htmx): the browser saves the answer as a file. */
+function problemsButton(req: FastifyRequest): Html {
+  return html`<p><button type="submit" formaction="/coord/import/problems.csv" formnovalidate id="problems-download" class="small-btn">${t(req.lang, 'import_problems_download')}</button></p>`;
+}
+
+async function resultView(req: FastifyRequest, ctx: WebContext, r: ImportResult, outreach: 'started' | 'offered' | 'none', csv: string): Promise<Html> {
   const lang = req.lang;
   const shown = r.imported.slice(0, LINKS_SHOWN);
   const links = await Promise.all(shown.map(async (c) => ({ ...c, link: await startLink(ctx.deepLink, c.startCode) })));
@@ -77,7 +86,8 @@ async function resultView(req: FastifyRequest, ctx: WebContext, r: ImportResult,
     : ''}
   ${outreach === 'none' ? html`<p class="muted small">${t(lang, 'no_outreach_channel')}</p>` : ''}
   ${r.skipped.length
-    ? html`<h3>${t(lang, 'skipped_rows')}</h3><table class="import-skipped"><thead><tr><th>${t(lang, 'col_line')}</th><th>${t(lang, 'col_case_id')}</th><th>${t(lang, 'col_why')}</th></tr></thead><tbody>${r.skipped.map((s) => html`<tr><td>${s.line}</td><td>${s.externalId ?? ''}</td><td>${s.reasons.join('; ')}</td></tr>`)}</tbody></table>`
+    ? html`<h3>${t(lang, 'skipped_rows')}</h3><table class="import-skipped"><thead><tr><th>${t(lang, 'col_line')}</th><th>${t(lang, 'col_case_id')}</th><th>${t(lang, 'col_why')}</th></tr></thead><tbody>${r.skipped.map((s) => html`<tr><td>${s.line}</td><td>${s.externalId ?? ''}</td><td>${s.reasons.join('; ')}</td></tr>`)}</tbody></table>
+<textarea name="source" hidden aria-hidden="true">${csv}</textarea><input type="hidden" name="lines" value="${r.skipped.map((x) => x.line).join(',')}">${problemsButton(req)}`
     : ''}
   ${r.imported.length
     ? html`<h3>${t(lang, 'imported_cases')}</h3><p class="muted small">${t(lang, 'start_links_note')}</p><table class="import-imported" id="imported"><thead><tr><th>${t(lang, 'col_line')}</th><th>${t(lang, 'col_case_id')}</th><th>${t(lang, 'col_start_link')}</th><th></th></tr></thead><tbody>${links.map(
@@ -129,7 +139,24 @@ export function importRoutes(ctx: WebContext) {
           req.log.warn({ err }, 'outreach request failed after import');
         }
       }
-      return respond(req, reply, '', await resultView(req, ctx, result, outreach));
+      return respond(req, reply, '', await resultView(req, ctx, result, outreach, csv));
+    });
+
+    // The rows with problems as a CSV to fix and import again (the file's columns plus a "problem" column).
+    app.post('/coord/import/problems.csv', { preHandler: coordinator, bodyLimit: BODY_LIMIT }, async (req, reply) => {
+      const body = ProblemsBody.parse(req.body);
+      const csv = body.csv || body.source;
+      if (csv.length > MAX_CSV_CHARS) return respond(req, reply, '', tooBig(req), 413);
+      const full = previewImport(ctx.repos, csv, options());
+      const only = new Set(body.lines.split(',').filter(Boolean).map(Number));
+      const preview = only.size ? { ...full, rows: full.rows.filter((r) => only.has(r.line)) } : full;
+      audit(ctx.repos, { actorKind: 'user', actorId: req.auth!.user.id, action: 'export.import_problems', details: { rows: preview.summary.invalid }, ip: req.ip }, ctx.clock());
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="tracebot-import-problems-${localDate(ctx.clock(), ctx.config.TIMEZONE)}.csv"`)
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(importProblemsCsv(csv, preview, t(req.lang, 'import_problem_column')));
     });
   };
 }

@@ -4,7 +4,9 @@ import type { WebContext } from '../../context.js';
 import { caseRoutes } from './cases.js';
 import { contactRoutes } from './contacts.js';
 import { dashboardRoutes } from './dashboard.js';
+import { flowFormRoutes } from './flow-form.js';
 import { flowRoutes } from './flows.js';
+import { flowConflictRoutes } from './flow-conflicts.js';
 import { importRoutes } from './import.js';
 import { simulatorRoutes } from './simulator.js';
 
@@ -17,6 +19,8 @@ export function coordinatorRoutes(ctx: WebContext) {
     await app.register(importRoutes(ctx));
     await app.register(contactRoutes(ctx));
     await app.register(flowRoutes(ctx));
+    await app.register(flowFormRoutes(ctx));
+    await app.register(flowConflictRoutes(ctx));
     await app.register(simulatorRoutes(ctx));
   };
 }

@@ -11,12 +11,16 @@ export interface BarSeries {
  * legend. Every bar carries `data-series`, `data-label` and `data-value` so tests and screen readers can read it.
  */
 export function groupedBars(labels: string[], series: BarSeries[], values: number[][], o: { title: string }): Html {
+  // The drawing is laid out 640 units wide (more when many days need it) and scaled to its card's width by coord.css, so
+  // a day or a month fills the card alike and the text stays about its normal size.
+  const left = 30;
   const barW = labels.length > 20 ? 7 : 14;
-  const groupW = series.length * barW + 12;
+  const minGroupW = series.length * barW + 12;
+  const width = Math.max(640, left + labels.length * minGroupW + 10);
+  const groupW = (width - left - 10) / Math.max(1, labels.length);
+  const inset = (groupW - series.length * barW) / 2 - 6;
   const chartH = 150;
   const top = 18;
-  const left = 30;
-  const width = Math.max(260, left + labels.length * groupW + 10);
   const height = top + chartH + 34;
   const max = Math.max(1, ...values.flat());
   const scale = (v: number) => (v / max) * chartH;
@@ -26,10 +30,10 @@ export function groupedBars(labels: string[], series: BarSeries[], values: numbe
 <figcaption>${o.title}
   <span class="legend">${series.map((s) => html`<span class="key ${s.cls}"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" class="${s.cls}"/></svg> ${s.name}</span>`)}</span>
 </figcaption>
-<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${o.title}">
+<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet" role="img" aria-label="${o.title}">
 ${ticks.map((v) => html`<g class="tick"><line x1="${left}" x2="${width - 4}" y1="${top + chartH - scale(v)}" y2="${top + chartH - scale(v)}"/><text x="${left - 4}" y="${top + chartH - scale(v) + 4}" text-anchor="end">${v}</text></g>`)}
 ${labels.map((label, i) => {
-  const x0 = left + 6 + i * groupW;
+  const x0 = left + 6 + inset + i * groupW;
   return html`<g class="group">
   ${series.map((s, k) => {
     const v = values[k]![i] ?? 0;

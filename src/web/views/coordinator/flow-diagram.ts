@@ -55,6 +55,34 @@ export function flowEdges(flow: FlowDefinition): Edge[] {
   return edges.filter((e) => ids.has(e.to));
 }
 
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+const LABEL_H = 14;
+// 10 px system-ui text averages about 6 px a character (wider fonts more): measure generously, with a gap around.
+const labelBox = (x: number, y: number, text: string): Box => ({ x: x - 4, y: y - 11, w: text.length * 6.6 + 8, h: LABEL_H });
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * Where an edge label goes: at its edge's midpoint if that is free, else the nearest free spot a line up or down (branch
+ * cases into one layer, and back edges sharing the side lanes, would otherwise print over each other and over boxes).
+ */
+function placeLabel(x: number, y: number, text: string, taken: Box[]): { x: number; y: number } {
+  for (let k = 0; k <= 24; k++) {
+    const dy = (k % 2 === 0 ? 1 : -1) * Math.ceil(k / 2) * LABEL_H;
+    const box = labelBox(x, y + dy, text);
+    if (!taken.some((t) => overlaps(t, box))) {
+      taken.push(box);
+      return { x, y: y + dy };
+    }
+  }
+  taken.push(labelBox(x, y, text));
+  return { x, y };
+}
+
 /** Layers by breadth-first distance from the start step; steps it cannot reach go in a last layer of their own. */
 function layers(flow: FlowDefinition, edges: Edge[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -117,6 +145,7 @@ export function flowDiagram(flow: FlowDefinition, lang: Lang): Html {
   const escalates = new Set(flow.steps.filter((s) => s.type === 'ask' && s.escalate_when).map((s) => s.id));
 
   let backLane = 0;
+  const taken: Box[] = [...pos.values()].map((p) => ({ x: p.x, y: p.y, w: W, h: H }));
   const paths = edges.map((e) => {
     const a = pos.get(e.from)!;
     const b = pos.get(e.to)!;
@@ -144,7 +173,9 @@ export function flowDiagram(flow: FlowDefinition, lang: Lang): Html {
       d = `M ${x1} ${y1} C ${xr} ${y1}, ${xr} ${y2}, ${x2 + 2} ${y2}`;
       [lx, ly] = [xr - 8, (y1 + y2) / 2];
     }
-    const label = e.label ? html`<text class="edge-label" x="${lx.toFixed(1)}" y="${ly.toFixed(1)}">${clip(e.label, 28)}</text>` : '';
+    const text = clip(e.label, 28);
+    const at = e.label ? placeLabel(lx, ly, text, taken) : { x: lx, y: ly };
+    const label = e.label ? html`<text class="edge-label" x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}">${text}</text>` : '';
     return html`<g class="edge edge-${e.kind}"><path d="${d}" marker-end="url(#arrow)"/>${label}</g>`;
   });
 
