@@ -37,7 +37,6 @@ export const EnvSchema = z.object({
   VERIFY_FLOW: z.string().min(1).default('verify-identity'),
   WORKER_CONCURRENCY: int(1, 256).default(16),
   START_CODE_TTL_DAYS: int(1, 90).default(14),
-  QUARANTINE_DAYS: int(1, 60).default(14),
   CONTACT_TARGET: int(1, 1000).default(15),
   /** Following contacts (issue 16): off, named contacts are recorded but nobody is enrolled, notified or checked on. */
   MONITORING_ENABLED: bool.default(true),

@@ -7,7 +7,7 @@ import type { PipelinePort } from '../domain/pipeline-port.js';
 import { verifyApiToken } from '../services/api-tokens.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
-import type { MonitoringActions } from '../services/monitoring/index.js';
+import { getMonitoringPolicy, type MonitoringActions } from '../services/monitoring/index.js';
 import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
 import { errorBody } from './error-body.js';
@@ -83,6 +83,7 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         ...deepLink,
         ...outreach,
         ...(s.monitoring ? { monitoring: s.monitoring } : {}),
+        quarantineDays: () => getMonitoringPolicy(createRepositories(db), config.monitoringPolicy).quarantineDays,
       }),
       telegramWebhookRoutes(telegram),
       whatsappCloudWebhookRoutes(() => s.whatsappCloud),

@@ -274,7 +274,7 @@ describe('case import in a browser', () => {
     expect(await entry.getAttribute('data-exposures')).toBe('2');
     expect(await entry.textContent()).toContain('REG-A');
     expect(await entry.textContent()).toContain('REG-B');
-    expect(await entry.locator('.quarantine').textContent()).toBe('2021-07-24'); // last contact 10 July + 14 days
+    expect(await entry.locator('.quarantine').textContent()).toBe('2021-07-15'); // last contact 10 July + the policy's 5 days
     await shot(page, 'contacts');
     await entry.locator(`a[href="/coord/contacts/${contact.id}"]`).click();
     expect(await page.locator('#contact-exposures tbody tr').count()).toBe(2);

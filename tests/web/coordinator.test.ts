@@ -245,7 +245,8 @@ describe('cases and contacts', () => {
     const merged = await get(w, `/coord/contacts/${b}`, coord.s.cookie);
     expect(merged.headers.location).toBe(`/coord/contacts/${a}`);
     const page = await get(w, `/coord/contacts/${a}`, coord.s.cookie);
-    expect(page.body).toContain('<dd id="quarantine-until">2026-12-04</dd>');
+    // Last contact 20 Nov + the monitoring policy's 5 quarantine days.
+    expect(page.body).toContain('<dd id="quarantine-until">2026-11-25</dd>');
   });
 
   it('renders every page in Indonesian with no untranslated key showing', async () => {

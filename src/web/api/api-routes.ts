@@ -38,6 +38,8 @@ export interface ApiDeps {
   outreachOnCreate?: boolean;
   /** Following contacts (issue 16): test results with their effects. */
   monitoring?: MonitoringActions;
+  /** The monitoring policy's quarantine days (the end of quarantine in the contacts list); default 14. */
+  quarantineDays?: () => number;
 }
 
 const EscalationQuery = z.object({ status: z.enum(['open', 'pending', 'resolved']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -152,7 +154,7 @@ export function apiRoutes(deps: ApiDeps) {
         api.get('/contacts', { schema: { summary: 'Every contact with its exposures (JSON, or CSV with ?format=csv)', tags: ['contacts'] } }, async (req, reply) => {
           const q = ContactQuery.safeParse(req.query);
           if (!q.success) return reply.code(400).send(errorBody('http:invalid', { problems: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }));
-          const rows = listContacts(repos, q.data.limit);
+          const rows = listContacts(repos, q.data.limit, deps.quarantineDays?.());
           const wantsCsv = q.data.format === 'csv' || (!q.data.format && /text\/csv/.test(req.headers.accept ?? ''));
           if (wantsCsv) {
             return reply

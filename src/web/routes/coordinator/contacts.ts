@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { chainGraph, getContact, likelyDuplicates, listRegistry, mergeContacts, mergedInto, type ContactExposure, type RegistryContact } from '../../../services/coordinator/index.js';
+import { getMonitoringPolicy } from '../../../services/monitoring/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { csrfField, tKey } from '../../layout.js';
@@ -32,7 +33,8 @@ function contactRow(lang: 'id' | 'en', c: RegistryContact): Html {
 export function contactRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
     const coordinator = app.requireRole('coordinator');
-    const days = () => ctx.config.QUARANTINE_DAYS;
+    // The end of quarantine shown is the monitoring policy's (one home: coordinators change it there).
+    const days = () => getMonitoringPolicy(ctx.repos, ctx.config.monitoringPolicy).quarantineDays;
 
     app.get('/coord/contacts', { preHandler: coordinator }, async (req, reply) => {
       const lang = req.lang;

@@ -4,6 +4,7 @@ import { addDays, isIsoDate, localDate } from '../../../flow/answers/index.js';
 import { audit } from '../../../services/audit.js';
 import { dashboard, exportCasesCsv, exportContactsCsv, exportExposuresCsv, startOfLocalDay, type ExportFormat } from '../../../services/coordinator/index.js';
 import { EXCEL_ID_CSV, MACHINE_CSV } from '../../../services/csv.js';
+import { getMonitoringPolicy } from '../../../services/monitoring/index.js';
 import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { formatDuration, t } from '../../i18n.js';
@@ -137,7 +138,7 @@ ${d.tracers.length === 0
     });
     app.get('/coord/exports/contacts.csv', { preHandler: coordinator }, async (req, reply) => {
       const f = formatOf(req);
-      return sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.repos, { quarantineDays: ctx.config.QUARANTINE_DAYS }, f), { excel: f.excel });
+      return sendCsv(req, reply, 'contacts', exportContactsCsv(ctx.repos, { quarantineDays: getMonitoringPolicy(ctx.repos, ctx.config.monitoringPolicy).quarantineDays }, f), { excel: f.excel });
     });
     app.get('/coord/exports/exposures.csv', { preHandler: coordinator }, async (req, reply) => {
       const f = formatOf(req);
