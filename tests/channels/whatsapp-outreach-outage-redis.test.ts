@@ -62,7 +62,8 @@ describe('outreach while this process holds the WhatsApp lease but its connectio
     console.info(`outreach waited ${Date.now() - since} ms over ${waiting.attemptsStarted} checks, attempts spent: ${waiting.attemptsMade}`);
 
     net.current.open();
-    await nextMessageWith(() => net.sentTo(PATIENT), 'Hello Budi Santoso', { n: 0 });
+    // The first message is the identity check's neutral opener (issue 17): first name only, nothing else disclosed.
+    await nextMessageWith(() => net.sentTo(PATIENT), 'important health message for Budi', { n: 0 });
     expect(await caseStatus('WA-DOWN-1')).toBe('contacting');
     // Completed on its first counted attempt (BullMQ counts the successful one too): the waits spent none.
     const done = (await outreachJob())!;
