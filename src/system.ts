@@ -8,7 +8,7 @@ import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
-import { createLiveBus, createRedisCoordination, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
+import { createLiveBus, createRedisCoordination, createSubjectJobStore, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
 import { assertPortFree } from './runtime/index.js';
 import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
@@ -16,6 +16,7 @@ import { DeliveryService } from './services/delivery.js';
 import { DeliveryReceipts, type DeliveryReceipt } from './services/delivery-receipts.js';
 import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
+import { startRetentionSchedule } from './services/privacy/index.js';
 import type { buildSystemWeb } from './web/index.js';
 
 type Redis = ReturnType<typeof redisConnection>;
@@ -145,7 +146,11 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       onItem: overrides.onItem,
     });
     stops.push(() => pipeline.close());
-    if (config.roles.has('worker')) pipeline.startWorkers();
+    if (config.roles.has('worker')) {
+      pipeline.startWorkers();
+      const stopRetention = startRetentionSchedule(stores, { days: config.RETENTION_DAYS_AFTER_CLOSE, clock, log: logger });
+      stops.push(async () => stopRetention());
+    }
     const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, mailboxes: pipeline.mailboxes, clock, logger, ...overrides.outreach });
     stops.push(() => outreach.close());
 
@@ -206,6 +211,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           metrics,
           redis,
           queues: () => [...pipeline.queues(), outreach.queue],
+          subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue]),
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,

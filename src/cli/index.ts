@@ -6,6 +6,7 @@ const usage = `usage: npm run cli -- <command>
   users list | areas | reset-password | two-factor-off | ...      see npm run cli -- users
   tokens create <name> [--role coordinator|admin] | list | revoke <name>   API tokens (a new token is printed once)
   timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
+  retention run [--dry-run] [--at ISO-TIME]                        remove (or show) the personal data past its retention time
   demo                                                            fill an empty database with synthetic demo data`;
 
 /** `npm run cli -- ...`: administrative commands on the configured database. */
@@ -26,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
       case 'timers': {
         const { runTimersCommand } = await import('./timers.js');
         return await runTimersCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
+      }
+      case 'retention': {
+        const { runRetentionCommand } = await import('./retention.js');
+        return await runRetentionCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');

@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   START_CODE_TTL_DAYS: int(1, 90).default(14),
   QUARANTINE_DAYS: int(1, 60).default(14),
   CONTACT_TARGET: int(1, 1000).default(15),
+  /** Days after a conversation closed (and its case went quiet) before the daily retention job removes its personal data. */
+  RETENTION_DAYS_AFTER_CLOSE: int(1, 3650).default(90),
   WEBHOOK_URLS: list.default([]),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   FAKE_CHANNEL: auto.default('auto'),

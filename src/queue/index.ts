@@ -6,3 +6,4 @@ export { QueueNames, outboundQueueName } from './names.js';
 export { Outreach, type NumberChecker, type OutreachOptions } from './outreach.js';
 export { Pipeline, type OutboundLimits, type PipelineOptions } from './pipeline.js';
 export { createRedisCoordination, RedisLease } from './redis-coordination.js';
+export { createSubjectJobStore } from './subject-jobs.js';

@@ -13,7 +13,7 @@ import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/
 import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService, type ContactInviteDeps, type TurnOutcome } from '../services/turn/index.js';
 import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
-import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
+import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey, eventData } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
 import { DeadLetterReplay } from './dead-letters.js';
@@ -175,12 +175,15 @@ export class Pipeline implements PipelinePort {
         QueueNames.events,
         async (job: Job) => {
           const e = EventJob.parse(job.data);
-          this.records.apply(e.event, e.data, o.clock());
+          const data = eventData(o.stores.outbox, e.outboxId);
+          // Pruned (a week after dispatch) or erased at a person's request: nothing left to apply or announce.
+          if (!data) return;
+          this.records.apply(e.event, data, o.clock());
           if (PUBLIC_EVENTS.has(e.event) && o.webhookUrls.length) {
             await this.webhooks.addBulk(
               o.webhookUrls.map((url, i) => ({
                 name: e.event,
-                data: { deliveryId: `ev-${e.outboxId}-${i}`, url, event: e.event, data: e.data, at: e.at },
+                data: { deliveryId: `ev-${e.outboxId}-${i}`, url, outboxId: e.outboxId, event: e.event, at: e.at },
                 opts: { jobId: `wh-${e.outboxId}-${i}` },
               })),
             );
@@ -193,7 +196,9 @@ export class Pipeline implements PipelinePort {
       new Worker(
         QueueNames.webhooks,
         async (job: Job) => {
-          await deliverWebhook(WebhookJob.parse(job.data), o.webhookSecret);
+          const w = WebhookJob.parse(job.data);
+          const data = eventData(o.stores.outbox, w.outboxId);
+          if (data) await deliverWebhook({ ...w, data }, o.webhookSecret);
         },
         { ...opts, ...STALL, concurrency: 8 },
       ),
@@ -203,9 +208,11 @@ export class Pipeline implements PipelinePort {
         QueueNames.timers,
         async (job: Job) => {
           const t = TimerJob.parse(job.data);
+          const conv = o.stores.conversations.byId(t.conversationId);
+          if (!conv) return;
           // De-duplicated by job id: a retried timer job (or a re-sent enqueue after a Redis blip) must not remind twice.
           await this.mailboxes.enqueue(
-            chatKey(t.channel, t.channelUserId),
+            chatKey(conv.channel, conv.channelUserId),
             { type: 'timer', timer: t.timer, conversationId: t.conversationId, id: String(job.id), enqueuedAt: o.clock() },
             `timer:${String(job.id)}`,
           );

@@ -9,8 +9,10 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
+import { subjectsApiRoutes } from './api/subjects-api.js';
 import { errorBody } from './error-body.js';
 import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
+import { privacyRoutes, type PrivacyDeps } from './routes/privacy.js';
 import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
 import { whatsappCloudWebhookRoutes, type CloudWebhookTarget } from './routes/whatsapp-cloud-webhook.js';
 import { buildWebServer } from './server.js';
@@ -40,6 +42,8 @@ export interface WebServices {
   whatsappLink: Pick<WhatsAppAdminDeps, 'linkState' | 'requestPairingCode'>;
   /** Start outreach (write first) to these cases; absent when no outreach channel is configured. */
   outreach?: (caseIds: number[]) => Promise<void>;
+  /** A person's jobs in the queues, for erasure (src/queue/subject-jobs.ts). */
+  subjectJobs?: PrivacyDeps['jobs'];
 }
 
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
@@ -89,6 +93,15 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         requireAdmin,
         ...(s.whatsappCloudHealth ? { channelHealth: () => ({ whatsapp_cloud: s.whatsappCloudHealth!().state }) } : {}),
       }),
+      privacyRoutes({
+        db,
+        clock,
+        timezone: config.TIMEZONE,
+        defaultCountry: config.DEFAULT_COUNTRY,
+        retentionDays: config.RETENTION_DAYS_AFTER_CLOSE,
+        ...(s.subjectJobs ? { jobs: s.subjectJobs } : {}),
+      }),
+      subjectsApiRoutes({ db, clock, timezone: config.TIMEZONE, defaultCountry: config.DEFAULT_COUNTRY }),
       whatsappAdminRoutes({
         db,
         clock,

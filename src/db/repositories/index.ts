@@ -23,6 +23,7 @@ import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
 import { createInboxRepository } from './inbox-repository.js';
 import { createInboxReadsRepository } from './inbox-reads-repository.js';
+import { createPrivacyRepository } from './privacy-repository.js';
 import { createReportRepository } from './reports-repository.js';
 // --- end data ---
 
@@ -71,6 +72,7 @@ export function createRepositories(db: Db): Repositories {
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),
     inboxReads: createInboxReadsRepository(db),
+    privacy: createPrivacyRepository(db),
     // --- end data ---
   };
   byConnection.set(db, repos);
