@@ -33,6 +33,10 @@ describe('personal data in Redis job payloads', () => {
     receiver = await startWebhookReceiver(SECRET, 1_000);
     sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET });
     const s = sys;
+    // The worker runs the daily retention job by itself: its row was created due now and claimed at start.
+    const retention = await eventually(() => s.stores.privacy.scheduledJob('retention') ?? undefined, 'the retention job row');
+    expect(retention.lastRunAt).not.toBeNull();
+    expect(retention.dueAt).toBeGreaterThan(retention.lastRunAt!);
     const queues = () => [...s.pipeline.queues(), s.outreach.queue];
     const phone = s.fakePlatform!;
     // Through the first contact ("Budi Santoso", named in the patient's words) and their last contact date.
