@@ -49,6 +49,8 @@ describe('the privacy page in a browser', () => {
     const shown = (await page.textContent('main'))!;
     for (const s of ['Siti Aminah', phone, 'saya batuk sejak senin', 'household_size']) expect(shown).toContain(s);
     expect(await page.locator('.privacy-chat').count()).toBe(1);
+    // Field names and senders in the admin's language, times in the office's time zone.
+    for (const s of ['Telepon', 'Tanggal lahir', 'Pasien', 'Terakhir diubah']) expect(shown).toContain(s);
 
     await Promise.all([page.waitForURL(/\/admin\/privacy\/erase$/), page.click('.privacy-erase button[type=submit]')]);
     expect(await page.textContent('.privacy-will-remove')).toContain('1 percakapan');

@@ -1,7 +1,7 @@
 import type { SubjectExport } from '../../services/privacy/index.js';
 import { html, type Html } from '../html.js';
-import { t, type MsgKey, type UiLang } from '../i18n.js';
-import { formatTime } from '../layout.js';
+import { hasKey, t, type MsgKey, type UiLang } from '../i18n.js';
+import { formatTime, tKey } from '../layout.js';
 
 type Row = Record<string, unknown>;
 
@@ -19,11 +19,22 @@ function time(lang: UiLang, v: unknown, tz: string): string {
   return typeof v === 'number' ? formatTime(lang, v, tz) : '';
 }
 
-/** A record as a two-column table (field, value): column names are the database's, values as stored. */
-function recordTable(lang: UiLang, row: Row, skip: readonly string[] = []): Html {
+/** A stored column under its name in the reader's language (the database name stays as a hint for the JSON file). */
+function label(lang: UiLang, column: string): Html {
+  const key = `pv_col_${column}`;
+  return hasKey(key) ? html`${t(lang, key)} <code class="muted small">${column}</code>` : html`<code>${column}</code>`;
+}
+
+/** A value as stored; times (epoch ms, in columns ending `_at`) in the deployment's time zone. */
+function value(lang: UiLang, column: string, v: unknown, tz: string): Html | string {
+  return (column.endsWith('_at') || column === 'at') && typeof v === 'number' ? time(lang, v, tz) : cell(lang, v);
+}
+
+/** A record as a two-column table (field, value), every stored column of it. */
+function recordTable(lang: UiLang, row: Row, tz: string, skip: readonly string[] = []): Html {
   const entries = Object.entries(row).filter(([k]) => !skip.includes(k));
   return html`<table class="privacy-record"><thead><tr><th>${t(lang, 'pv_field')}</th><th>${t(lang, 'pv_value')}</th></tr></thead>
-<tbody>${entries.map(([k, v]) => html`<tr><th scope="row"><code>${k}</code></th><td>${cell(lang, v)}</td></tr>`)}</tbody></table>`;
+<tbody>${entries.map(([k, v]) => html`<tr><th scope="row">${label(lang, k)}</th><td>${value(lang, k, v, tz)}</td></tr>`)}</tbody></table>`;
 }
 
 function section(lang: UiLang, key: MsgKey, rows: Row[], body: (rows: Row[]) => Html): Html {
@@ -40,21 +51,21 @@ export function subjectView(lang: UiLang, e: SubjectExport, tz: string): Html {
   const answersOf = (id: unknown) => r.answers.filter((a) => a.conversation_id === id);
   const conversation = (c: Row) => html`<article class="privacy-chat" data-conversation-id="${String(c.id)}">
 <h3>${String(c.channel)} · #${String(c.id)} · ${time(lang, c.created_at, tz)}</h3>
-${recordTable(lang, c, ['state'])}
+${recordTable(lang, c, tz, ['state'])}
 <h4>${t(lang, 'pv_transcript')}</h4>
 <table class="privacy-transcript"><thead><tr><th>${t(lang, 'pv_when')}</th><th>${t(lang, 'pv_who')}</th><th>${t(lang, 'pv_what')}</th></tr></thead>
-<tbody>${messagesOf(c.id).map((m) => html`<tr><td>${time(lang, m.created_at, tz)}</td><td>${String(m.sender)}</td><td>${cell(lang, m.text ?? m.payload)}</td></tr>`)}</tbody></table>
+<tbody>${messagesOf(c.id).map((m) => html`<tr><td>${time(lang, m.created_at, tz)}</td><td>${tKey(lang, `sender_${String(m.sender)}`, String(m.sender))}</td><td>${cell(lang, m.text ?? m.payload)}</td></tr>`)}</tbody></table>
 <h4>${t(lang, 'pv_answers')}</h4>
 ${answersOf(c.id).length
   ? html`<table class="privacy-answers"><tbody>${answersOf(c.id).map((a) => html`<tr><th scope="row"><code>${String(a.key)}</code></th><td>${cell(lang, a.value)}</td></tr>`)}</tbody></table>`
   : html`<p class="muted">${t(lang, 'pv_none')}</p>`}
 </article>`;
-  const list = (rows: Row[], cols: string[]) => html`<table class="privacy-list"><thead><tr>${cols.map((c) => html`<th><code>${c}</code></th>`)}</tr></thead>
-<tbody>${rows.map((row) => html`<tr>${cols.map((c) => html`<td>${c.endsWith('_at') || c === 'at' ? time(lang, row[c], tz) : cell(lang, row[c])}</td>`)}</tr>`)}</tbody></table>`;
+  const list = (rows: Row[], cols: string[]) => html`<table class="privacy-list"><thead><tr>${cols.map((c) => html`<th>${label(lang, c)}</th>`)}</tr></thead>
+<tbody>${rows.map((row) => html`<tr>${cols.map((c) => html`<td>${value(lang, c, row[c], tz)}</td>`)}</tr>`)}</tbody></table>`;
   return html`<p class="privacy-found">${t(lang, 'pv_found', { cases: e.found.caseIds.length, conversations: e.found.conversationIds.length, contacts: e.found.contactIds.length })}</p>
-${section(lang, 'pv_cases', r.cases, (rows) => html`${rows.map((c) => recordTable(lang, c, ['start_code_hash']))}`)}
+${section(lang, 'pv_cases', r.cases, (rows) => html`${rows.map((c) => recordTable(lang, c, tz, ['start_code_hash']))}`)}
 ${section(lang, 'pv_conversations', r.conversations, (rows) => html`${rows.map(conversation)}`)}
-${section(lang, 'pv_contacts', r.contacts, (rows) => html`${rows.map((c) => recordTable(lang, c))}`)}
+${section(lang, 'pv_contacts', r.contacts, (rows) => html`${rows.map((c) => recordTable(lang, c, tz))}`)}
 ${section(lang, 'pv_exposures', r.exposures, (rows) => list(rows, ['id', 'case_id', 'contact_id', 'setting', 'last_contact_date', 'has_symptoms', 'notes', 'created_at']))}
 ${section(lang, 'pv_places', r.places, (rows) => list(rows, ['name', 'date', 'latitude', 'longitude', 'created_at']))}
 ${section(lang, 'pv_escalations', r.escalations, (rows) => list(rows, ['id', 'conversation_id', 'reason', 'detail', 'priority', 'status', 'outcome', 'created_at', 'resolved_at']))}
