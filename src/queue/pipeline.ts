@@ -12,8 +12,8 @@ import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService, type ContactInviteDeps, type TurnOutcome } from '../services/turn/index.js';
-import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
-import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey, eventData } from './jobs.js';
+import { handleEventJob, handleWebhookJob } from './event-jobs.js';
+import { DrainJob, SendJob, TimerJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
 import { DeadLetterReplay } from './dead-letters.js';
@@ -173,33 +173,14 @@ export class Pipeline implements PipelinePort {
     this.track(
       new Worker(
         QueueNames.events,
-        async (job: Job) => {
-          const e = EventJob.parse(job.data);
-          const data = eventData(o.stores.outbox, e.outboxId);
-          // Pruned (a week after dispatch) or erased at a person's request: nothing left to apply or announce.
-          if (!data) return;
-          this.records.apply(e.event, data, o.clock());
-          if (PUBLIC_EVENTS.has(e.event) && o.webhookUrls.length) {
-            await this.webhooks.addBulk(
-              o.webhookUrls.map((url, i) => ({
-                name: e.event,
-                data: { deliveryId: `ev-${e.outboxId}-${i}`, url, outboxId: e.outboxId, event: e.event, at: e.at },
-                opts: { jobId: `wh-${e.outboxId}-${i}` },
-              })),
-            );
-          }
-        },
+        async (job: Job) => handleEventJob(job.data, { ...o, outbox: o.stores.outbox, records: this.records, webhooks: this.webhooks }),
         { ...opts, ...STALL, concurrency: Math.max(2, Math.floor(o.concurrency / 2)) },
       ),
     );
     this.track(
       new Worker(
         QueueNames.webhooks,
-        async (job: Job) => {
-          const w = WebhookJob.parse(job.data);
-          const data = eventData(o.stores.outbox, w.outboxId);
-          if (data) await deliverWebhook({ ...w, data }, o.webhookSecret);
-        },
+        async (job: Job) => handleWebhookJob(job.data, { outbox: o.stores.outbox, webhookSecret: o.webhookSecret }),
         { ...opts, ...STALL, concurrency: 8 },
       ),
     );
