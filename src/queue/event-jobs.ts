@@ -37,6 +37,6 @@ export async function handleEventJob(raw: unknown, d: EventJobDeps): Promise<voi
 /** One webhooks job: POST the event with its data as the outbox row holds it now (nothing, once erased). */
 export async function handleWebhookJob(raw: unknown, d: Pick<EventJobDeps, 'outbox' | 'webhookSecret'>): Promise<void> {
   const w = WebhookJob.parse(raw);
-  const data = eventData(d.outbox, w.outboxId);
+  const data = eventData(d.outbox, w.outboxId ?? Number(/^ev-(\d+)-/.exec(w.deliveryId)?.[1]));
   if (data) await deliverWebhook({ ...w, data }, d.webhookSecret);
 }

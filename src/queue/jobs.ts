@@ -15,7 +15,8 @@ export const EventJob = z.object({ outboxId: z.number().int(), event: z.string()
 export const WebhookJob = z.object({
   deliveryId: z.string(),
   url: z.string().url(),
-  outboxId: z.number().int(),
+  /** Absent in jobs queued before ids-only payloads; the delivery id (`ev-<outboxId>-<n>`) names the row then. */
+  outboxId: z.number().int().optional(),
   event: z.string(),
   at: z.number(),
 });
