@@ -9,7 +9,6 @@ import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
-import { subjectsApiRoutes } from './api/subjects-api.js';
 import { errorBody } from './error-body.js';
 import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
 import { privacyRoutes, type PrivacyDeps } from './routes/privacy.js';
@@ -101,7 +100,6 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         retentionDays: config.RETENTION_DAYS_AFTER_CLOSE,
         ...(s.subjectJobs ? { jobs: s.subjectJobs } : {}),
       }),
-      subjectsApiRoutes({ db, clock, timezone: config.TIMEZONE, defaultCountry: config.DEFAULT_COUNTRY }),
       whatsappAdminRoutes({
         db,
         clock,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
-import { subjectsApiRoutes } from '../../src/web/api/subjects-api.js';
+import { apiRoutes } from '../../src/web/api/api-routes.js';
 import { privacyRoutes } from '../../src/web/routes/privacy.js';
 import { buildTestWeb, injectLogin, postForm, seedConversation, seedInbound, seedUser, type TestWeb } from '../support/seed.js';
 
@@ -17,7 +17,7 @@ async function setup() {
   const { tempDb } = await import('../support/temp-db.js');
   const { db } = tempDb();
   const deps = { db, clock, timezone: 'Asia/Jakarta', defaultCountry: 'ID' };
-  web = await buildTestWeb({ db, clock, plugins: [privacyRoutes({ ...deps, retentionDays: 90 }), subjectsApiRoutes(deps)] });
+  web = await buildTestWeb({ db, clock, plugins: [privacyRoutes({ ...deps, retentionDays: 90 }), apiRoutes({ ...deps, startCodeTtlMs: 86_400_000 })] });
   const admin = await seedUser(db, { email: 'adi@example.org', role: 'admin', name: 'Adi' });
   const coord = await seedUser(db, { email: 'citra@example.org', role: 'coordinator', name: 'Citra' });
   const chat = seedConversation(db, { name: 'Siti Aminah', now: NOW - 86_400_000 });
@@ -45,6 +45,9 @@ describe('the admins’ privacy pages and the subjects API', () => {
     expect((await w.app.inject({ method: 'GET', url: `/api/v1/subjects/${q}`, headers: { authorization: `Bearer ${coordToken}` } })).statusCode).toBe(403);
     expect((await w.app.inject({ method: 'GET', url: `/api/v1/subjects/${q}` })).statusCode).toBe(401);
     expect(w.db.$client.prepare(`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'subject.%'`).get()).toEqual({ n: 0 });
+    // Documented with the rest of the API.
+    const docs = (await w.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(docs.paths)).toContain('/api/v1/subjects/{phone}');
   });
 
   it('shows, exports and erases a person in two steps, audited, and the API then returns nothing personal', async () => {
