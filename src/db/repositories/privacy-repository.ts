@@ -49,22 +49,22 @@ export function createPrivacyRepository(db: Db): PrivacyRepository {
   };
 
   return {
-    dueForRetention: (cutoff) => ({
+    dueForRetention: (cutoff, limit = -1) => ({
       conversationIds: column(
-        `SELECT c.id FROM conversations c WHERE ${FINISHED} AND c.updated_at <= @cutoff AND ${notRedacted('conversation', 'c.id')} ORDER BY c.id`,
-        { cutoff },
+        `SELECT c.id FROM conversations c WHERE ${FINISHED} AND c.updated_at <= @cutoff AND ${notRedacted('conversation', 'c.id')} ORDER BY c.id LIMIT @limit`,
+        { cutoff, limit },
       ),
       caseIds: column(
-        `WITH ${LIVE_CASES} SELECT cs.id FROM cases cs WHERE cs.id NOT IN (SELECT id FROM live_cases) AND ${notRedacted('case', 'cs.id')} ORDER BY cs.id`,
-        { cutoff },
+        `WITH ${LIVE_CASES} SELECT cs.id FROM cases cs WHERE cs.id NOT IN (SELECT id FROM live_cases) AND ${notRedacted('case', 'cs.id')} ORDER BY cs.id LIMIT @limit`,
+        { cutoff, limit },
       ),
       contactIds: column(
         `WITH ${LIVE_CASES} SELECT ct.id FROM contacts ct WHERE ct.updated_at <= @cutoff AND ${notRedacted('contact', 'ct.id')}
          AND NOT EXISTS (SELECT 1 FROM exposures e WHERE e.contact_id = ct.id AND (e.case_id IN (SELECT id FROM live_cases)
              OR e.conversation_id IN (SELECT id FROM conversations WHERE NOT ${FINISHED} OR updated_at > @cutoff)))
          AND NOT EXISTS (SELECT 1 FROM cases cs WHERE cs.source_contact_id = ct.id AND cs.id IN (SELECT id FROM live_cases))
-         ORDER BY ct.id`,
-        { cutoff },
+         ORDER BY ct.id LIMIT @limit`,
+        { cutoff, limit },
       ),
     }),
 

@@ -66,9 +66,10 @@ export interface PrivacyRepository {
    * Records not yet redacted whose personal data is due: conversations over (closed, or completed or stopped while the bot
    * holds them) and unchanged since `cutoff`; cases with no conversation going on or changed since then and themselves
    * unchanged since then; contacts unchanged since then whose every
-   * exposure and every case they became belongs to such a case (or one already redacted).
+   * exposure and every case they became belongs to such a case (or one already redacted). At most `limit` of each kind
+   * (all when absent), lowest ids first.
    */
-  dueForRetention(cutoff: number): RedactionTargets;
+  dueForRetention(cutoff: number, limit?: number): RedactionTargets;
   /** What these records hold now (counts). */
   measure(t: RedactionTargets): RedactionCounts;
   /**

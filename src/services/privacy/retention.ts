@@ -16,36 +16,67 @@ export interface RetentionReport {
   counts: RedactionCounts;
 }
 
+/** Records redacted per transaction: the turn's writers wait for each batch, never for a whole backlog. */
+export const RETENTION_BATCH = 200;
+
+const NONE: RedactionCounts = { conversations: 0, cases: 0, contacts: 0, messageTexts: 0, answers: 0, places: 0, auditValues: 0 };
+
+function add(a: RedactionCounts, b: RedactionCounts): RedactionCounts {
+  return {
+    conversations: a.conversations + b.conversations,
+    cases: a.cases + b.cases,
+    contacts: a.contacts + b.contacts,
+    messageTexts: a.messageTexts + b.messageTexts,
+    answers: a.answers + b.answers,
+    places: a.places + b.places,
+    auditValues: a.auditValues + b.auditValues,
+  };
+}
+
 /**
  * Remove the personal data due at `at` under a policy of `days` after close: message texts, answers, names, phones, dates
- * of birth and places of conversations closed (and cases and contacts quiet) for longer, keeping the rows' non-personal
- * columns so the dashboard's past figures stay as they were. Dry: measure only. One transaction, audited by `actor` (the
- * audit row keeps counts and ids, never what was said).
+ * of birth and places of conversations over (and cases and contacts quiet) for longer, keeping the rows' non-personal
+ * columns so the dashboard's past figures stay as they were. Works in batches (`batch`, default `RETENTION_BATCH`), each in one
+ * transaction that reads what is due and clears it. Dry: measure only. Audited once by `actor` with counts and ids,
+ * never what was said.
  */
 export function runRetention(
   stores: RetentionStores,
-  o: { at: number; days: number; dryRun?: boolean; actor?: { kind: 'user' | 'system'; id: number | null } },
+  o: { at: number; days: number; dryRun?: boolean; batch?: number; actor?: { kind: 'user' | 'system'; id: number | null } },
 ): RetentionReport {
   const cutoff = o.at - o.days * DAY_MS;
   const dryRun = o.dryRun ?? false;
-  return stores.transactions.transaction(() => {
+  if (dryRun) {
     const targets = stores.privacy.dueForRetention(cutoff);
-    const counts = dryRun ? stores.privacy.measure(targets) : stores.privacy.redact(targets, 'retention', o.at);
-    if (!dryRun) {
-      audit(
-        stores,
-        {
-          actorKind: o.actor?.kind ?? 'system',
-          actorId: o.actor?.id ?? null,
-          action: 'retention.run',
-          entityType: 'retention',
-          details: { days: o.days, cutoff: new Date(cutoff).toISOString(), ...counts, conversationIds: targets.conversationIds.slice(0, 1000) },
-        },
-        o.at,
-      );
-    }
-    return { at: o.at, cutoff, days: o.days, dryRun, targets, counts };
-  });
+    return { at: o.at, cutoff, days: o.days, dryRun, targets, counts: stores.privacy.measure(targets) };
+  }
+  const targets: RedactionTargets = { conversationIds: [], caseIds: [], contactIds: [] };
+  let counts = NONE;
+  for (;;) {
+    const batch = stores.transactions.transaction(() => {
+      const due = stores.privacy.dueForRetention(cutoff, o.batch ?? RETENTION_BATCH);
+      return { due, counts: stores.privacy.redact(due, 'retention', o.at) };
+    });
+    if (!batch.due.conversationIds.length && !batch.due.caseIds.length && !batch.due.contactIds.length) break;
+    targets.conversationIds.push(...batch.due.conversationIds);
+    targets.caseIds.push(...batch.due.caseIds);
+    targets.contactIds.push(...batch.due.contactIds);
+    counts = add(counts, batch.counts);
+  }
+  stores.transactions.transaction(() =>
+    audit(
+      stores,
+      {
+        actorKind: o.actor?.kind ?? 'system',
+        actorId: o.actor?.id ?? null,
+        action: 'retention.run',
+        entityType: 'retention',
+        details: { days: o.days, cutoff: new Date(cutoff).toISOString(), ...counts, conversationIds: targets.conversationIds.slice(0, 1000) },
+      },
+      o.at,
+    ),
+  );
+  return { at: o.at, cutoff, days: o.days, dryRun, targets, counts };
 }
 
 /** The name of the retention job's row in `scheduled_jobs`. */
