@@ -46,6 +46,8 @@ describe('the privacy page in a browser', () => {
     // Typed as people write it locally.
     await page.fill('input[name=q]', phone.replace('+62', '0'));
     await Promise.all([page.waitForURL(/\/admin\/privacy\/subject/), page.click('form[action="/admin/privacy/subject"] button[type=submit]')]);
+    // Looked up by POST: the number is in no address the browser keeps.
+    expect(page.url()).toBe(`${base}/admin/privacy/subject`);
     const shown = (await page.textContent('main'))!;
     for (const s of ['Siti Aminah', phone, 'saya batuk sejak senin', 'household_size']) expect(shown).toContain(s);
     expect(await page.locator('.privacy-chat').count()).toBe(1);

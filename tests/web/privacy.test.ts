@@ -34,13 +34,13 @@ describe('the admins’ privacy pages and the subjects API', () => {
   it('are for admins only: coordinators get 403, strangers the login, coordinator tokens 403', async () => {
     const { w, phone, coord } = await setup();
     const q = encodeURIComponent(phone);
-    for (const url of ['/admin/privacy', `/admin/privacy/subject?q=${q}`, `/admin/privacy/subject.json?q=${q}`]) {
-      expect((await get(w, url, coord.cookie)).statusCode, url).toBe(403);
-      const anon = await get(w, url, '');
-      expect(anon.statusCode, url).toBe(303);
-      expect(anon.headers.location).toMatch(/^\/login/);
+    expect((await get(w, '/admin/privacy', coord.cookie)).statusCode).toBe(403);
+    const anon = await get(w, '/admin/privacy', '');
+    expect(anon.statusCode).toBe(303);
+    expect(anon.headers.location).toMatch(/^\/login/);
+    for (const url of ['/admin/privacy/subject', '/admin/privacy/subject.json', '/admin/privacy/erase', '/admin/privacy/erase/confirm']) {
+      expect((await postForm(w.app, url, coord.cookie, { _csrf: coord.csrf, q: phone, requestId: '1' })).statusCode, url).toBe(403);
     }
-    expect((await postForm(w.app, '/admin/privacy/erase', coord.cookie, { _csrf: coord.csrf, q: phone })).statusCode).toBe(403);
     const coordToken = createApiToken(createRepositories(w.db), 'lab', 'coordinator', NOW).token;
     expect((await w.app.inject({ method: 'GET', url: `/api/v1/subjects/${q}`, headers: { authorization: `Bearer ${coordToken}` } })).statusCode).toBe(403);
     expect((await w.app.inject({ method: 'GET', url: `/api/v1/subjects/${q}` })).statusCode).toBe(401);
@@ -53,7 +53,7 @@ describe('the admins’ privacy pages and the subjects API', () => {
   it('shows, exports and erases a person in two steps, audited, and the API then returns nothing personal', async () => {
     const { w, phone, admin, adminId, chat } = await setup();
     const local = phone.replace('+62', '0');
-    const page = await get(w, `/admin/privacy/subject?q=${encodeURIComponent(local)}`, admin.cookie);
+    const page = await postForm(w.app, '/admin/privacy/subject', admin.cookie, { _csrf: admin.csrf, q: local });
     expect(page.statusCode).toBe(200);
     for (const shown of ['Siti Aminah', phone, 'saya batuk sejak senin', 'household_size']) expect(page.body).toContain(shown);
 
@@ -80,7 +80,11 @@ describe('the admins’ privacy pages and the subjects API', () => {
 
     const after = (await api()).json() as { holdsPersonalData: boolean; found: { caseIds: number[] } };
     expect(after).toMatchObject({ holdsPersonalData: false, found: { caseIds: [], conversationIds: [], contactIds: [] } });
-    const byCase = await get(w, `/admin/privacy/subject?q=${encodeURIComponent(`#${chat.caseId}`)}`, admin.cookie);
+    const file = await postForm(w.app, '/admin/privacy/subject.json', admin.cookie, { _csrf: admin.csrf, q: `#${chat.caseId}` });
+    expect(file.headers['content-disposition']).toMatch(/^attachment/);
+    expect((file.json() as { found: { caseIds: number[] } }).found.caseIds).toEqual([chat.caseId]);
+    expect(file.body).not.toContain('Siti Aminah');
+    const byCase = await postForm(w.app, '/admin/privacy/subject', admin.cookie, { _csrf: admin.csrf, q: `#${chat.caseId}` });
     expect(byCase.body).not.toContain('Siti Aminah');
     expect(byCase.body).not.toContain('saya batuk');
 
@@ -97,6 +101,7 @@ describe('the admins’ privacy pages and the subjects API', () => {
       'subject.erase_requested',
       'subject.exported',
       'subject.erased',
+      'subject.exported',
       'subject.exported',
       'subject.exported',
     ]);

@@ -56,7 +56,7 @@ export function privacyRoutes(deps: PrivacyDeps) {
     const last = job?.lastResult ? (JSON.parse(job.lastResult) as Record<string, number>) : undefined;
     const body = html`<h1>${t(lang, 'pv_title')}</h1>
 <p>${t(lang, 'pv_lookup_help')}</p>
-<form method="get" action="/admin/privacy/subject" class="grid-form">
+<form method="post" action="/admin/privacy/subject" class="grid-form">${csrfField(req)}
   <label>${t(lang, 'pv_subject')}<input name="q" value="${q}" required autocomplete="off" maxlength="100"></label>
   <button type="submit" class="primary">${t(lang, 'pv_show')}</button>
 </form>
@@ -80,27 +80,27 @@ ${job ? html`<p class="privacy-next">${t(lang, 'pv_retention_next', { at: format
 
     app.get('/admin/privacy', { preHandler: admin }, async (req, reply) => home(req, reply, 200, null));
 
-    app.get('/admin/privacy/subject', { preHandler: admin }, async (req, reply) => {
+    // Looked up by POST: a phone number in a URL would stay in the browser's history and in proxies' logs.
+    app.post('/admin/privacy/subject', { preHandler: admin }, async (req, reply) => {
       const lang = req.lang;
-      const p = Lookup.safeParse(req.query);
+      const p = Lookup.safeParse(req.body);
       const subject = p.success ? subjectOf(req, p.data.q) : undefined;
       if (!p.success || !subject) return home(req, reply, 400, { kind: 'error', text: t(lang, 'pv_not_understood') }, p.success ? p.data.q : '');
       const now = deps.clock();
       const e = exportSubject(repos(), subject, now);
       auditExport(repos(), subject, e.found, { kind: 'user', id: req.auth!.user.id, ip: req.ip }, 'html', now);
-      const q = encodeURIComponent(p.data.q);
       const body = html`<h1>${t(lang, 'pv_export_title', { subject: subjectLabel(e) })}</h1>
 <p class="muted">${t(lang, 'pv_generated', { at: formatTime(lang, now, deps.timezone) })}</p>
 ${holdsPersonalData(e) ? '' : html`<p class="flash ok privacy-nothing">${t(lang, 'pv_nothing')}</p>`}
-<p><a class="button" href="/admin/privacy/subject.json?q=${q}" download>${t(lang, 'pv_download_json')}</a></p>
+<form method="post" action="/admin/privacy/subject.json" class="privacy-download">${csrfField(req)}<input type="hidden" name="q" value="${p.data.q}"><button type="submit">${t(lang, 'pv_download_json')}</button></form>
 ${subjectView(lang, e, deps.timezone)}
 <section class="privacy-erase"><h2>${t(lang, 'pv_erase_title')}</h2><p>${t(lang, 'pv_erase_help')}</p>
 <form method="post" action="/admin/privacy/erase">${csrfField(req)}<input type="hidden" name="q" value="${p.data.q}"><button type="submit" class="danger">${t(lang, 'pv_erase_start')}</button></form></section>`;
       return sendHtml(reply, 200, page(req, { title: t(lang, 'pv_title'), body }));
     });
 
-    app.get('/admin/privacy/subject.json', { preHandler: admin }, async (req, reply) => {
-      const p = Lookup.safeParse(req.query);
+    app.post('/admin/privacy/subject.json', { preHandler: admin }, async (req, reply) => {
+      const p = Lookup.safeParse(req.body);
       const subject = p.success ? subjectOf(req, p.data.q) : undefined;
       if (!subject) return reply.code(400).send({ error: 'http:invalid', message: t(req.lang, 'pv_not_understood') });
       const now = deps.clock();
