@@ -50,6 +50,17 @@ describe('the admins’ privacy pages and the subjects API', () => {
     expect(Object.keys(docs.paths)).toContain('/api/v1/subjects/{phone}');
   });
 
+  it('shows the retention policy and what the next run will clear', async () => {
+    const { w, admin, chat } = await setup();
+    const home = async () => (await get(w, '/admin/privacy', admin.cookie)).body;
+    expect(await home()).toContain('removed 90 days after a chat closed');
+    expect(await home()).toContain('Due at the next run: 0 chats, 0 cases and 0 contacts');
+    // The chat and its case went quiet 100 days ago.
+    w.db.$client.prepare(`UPDATE conversations SET updated_at = ? WHERE id = ?`).run(NOW - 100 * 86_400_000, chat.conversationId);
+    w.db.$client.prepare(`UPDATE cases SET updated_at = ? WHERE id = ?`).run(NOW - 100 * 86_400_000, chat.caseId);
+    expect(await home()).toContain('Due at the next run: 1 chats, 1 cases and 0 contacts (1 message texts, 2 answers)');
+  });
+
   it('shows, exports and erases a person in two steps, audited, and the API then returns nothing personal', async () => {
     const { w, phone, admin, adminId, chat } = await setup();
     const local = phone.replace('+62', '0');

@@ -11,6 +11,7 @@ import {
   parseSubject,
   requestErasure,
   RETENTION_JOB,
+  runRetention,
   subjectHash,
   type ErasureRefusal,
   type Subject,
@@ -54,6 +55,7 @@ export function privacyRoutes(deps: PrivacyDeps) {
     const lang = req.lang;
     const job = repos().privacy.scheduledJob(RETENTION_JOB);
     const last = job?.lastResult ? (JSON.parse(job.lastResult) as Record<string, number>) : undefined;
+    const next = runRetention(repos(), { at: Math.max(job?.dueAt ?? 0, deps.clock()), days: deps.retentionDays, dryRun: true }).counts;
     const body = html`<h1>${t(lang, 'pv_title')}</h1>
 <p>${t(lang, 'pv_lookup_help')}</p>
 <form method="post" action="/admin/privacy/subject" class="grid-form">${csrfField(req)}
@@ -63,6 +65,7 @@ export function privacyRoutes(deps: PrivacyDeps) {
 <h2>${t(lang, 'pv_retention_title')}</h2>
 <p>${t(lang, 'pv_retention_policy', { days: deps.retentionDays })}</p>
 ${job ? html`<p class="privacy-next">${t(lang, 'pv_retention_next', { at: formatTime(lang, job.dueAt, deps.timezone) })}</p>` : ''}
+<p class="privacy-preview">${t(lang, 'pv_retention_preview', { ...next })}</p>
 <p class="privacy-last">${
       job?.lastRunAt && last
         ? t(lang, 'pv_retention_last', { at: formatTime(lang, job.lastRunAt, deps.timezone), conversations: last.conversations ?? 0, cases: last.cases ?? 0, contacts: last.contacts ?? 0, messageTexts: last.messageTexts ?? 0, answers: last.answers ?? 0 })
