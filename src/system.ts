@@ -2,10 +2,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { FakePlatform } from './channels/fake/index.js';
 import { buildChannels } from './channels/wiring.js';
+import { SharedWindowStore } from './channels/whatsapp-cloud/index.js';
 import { readPublishedLinkState, type WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import type { Config } from './config/index.js';
 import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
+import type { Coordination } from './domain/coordination.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
 import { createLiveBus, createRedisCoordination, createSubjectJobStore, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
@@ -64,6 +66,12 @@ export interface SystemOverrides {
    * identity check. Not reachable from the environment: a running tracebot always checks identity first (issue 17).
    */
   skipIdentityCheck?: boolean;
+}
+
+/** For erasure: drop the replies the WhatsApp Business Platform channel holds for a chat (`whatsapp:<chat id>`; they carry text). */
+export function heldRepliesForgetter(coordination: Coordination): (chatKey: string) => Promise<unknown> {
+  const window = new SharedWindowStore(coordination);
+  return async (key) => (key.startsWith('whatsapp:') ? window.takeHeld(key.slice('whatsapp:'.length)) : undefined);
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -211,7 +219,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           metrics,
           redis,
           queues: () => [...pipeline.queues(), outreach.queue],
-          subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue]),
+          subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue], { forgetChat: heldRepliesForgetter(coordination) }),
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,

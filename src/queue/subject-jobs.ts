@@ -18,8 +18,9 @@ function refersTo(job: Job, refs: SubjectJobRefs): boolean {
 /**
  * A person's jobs across the queues (every state BullMQ keeps), for erasure: the queues are read page by page and jobs
  * whose data refer to the person are listed or removed. A job running right now cannot be removed; it is counted as busy.
+ * `forgetChat` drops what a channel keeps in Redis for a chat (`channel:chatId`), e.g. the Cloud API's held replies.
  */
-export function createSubjectJobStore(queues: () => Queue[]): SubjectJobStore {
+export function createSubjectJobStore(queues: () => Queue[], o: { forgetChat?: (chatKey: string) => Promise<unknown> } = {}): SubjectJobStore {
   async function matching(refs: SubjectJobRefs): Promise<{ queue: Queue; job: Job; state: string }[]> {
     const found: { queue: Queue; job: Job; state: string }[] = [];
     for (const queue of queues()) {
@@ -53,6 +54,7 @@ export function createSubjectJobStore(queues: () => Queue[]): SubjectJobStore {
           busy++;
         }
       }
+      if (o.forgetChat) for (const key of refs.chatKeys) await o.forgetChat(key);
       return { removed, busy };
     },
   };

@@ -1,10 +1,12 @@
 import type { Queue } from 'bullmq';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createSubjectJobStore } from '../../src/queue/index.js';
+import { SharedWindowStore } from '../../src/channels/whatsapp-cloud/index.js';
+import { createRedisCoordination, createSubjectJobStore, redisConnection } from '../../src/queue/index.js';
 import { confirmErasure, exportSubject, holdsPersonalData, jobRefsOf, requestErasure } from '../../src/services/privacy/index.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/pipeline-webhook-receiver.js';
-import { eventually, startTestSystem } from '../support/system.js';
+import { heldRepliesForgetter } from '../../src/system.js';
+import { eventually, startTestSystem, uniquePrefix } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -89,4 +91,20 @@ describe('personal data in Redis job payloads', () => {
     expect(holdsPersonalData(exportSubject(s.stores, subject, now))).toBe(false);
     expect(s.db.$client.prepare(`SELECT count(*) AS n FROM outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE case_id = ?)`).get(caseId)).toEqual({ n: 0 });
   }, 90_000);
+
+  it('erasure drops the replies the WhatsApp Business Platform channel holds for the chat', async () => {
+    const redis = redisConnection(inject('redisUrl'));
+    try {
+      const coordination = createRedisCoordination(redis, `${uniquePrefix('held')}:`);
+      const window = new SharedWindowStore(coordination);
+      await window.hold('6281234500002', { id: 'm1', channelUserId: '6281234500002', text: 'Hasil tes Anda positif' });
+      await window.hold('6281234500003', { id: 'm2', channelUserId: '6281234500003', text: 'someone else' });
+      const store = createSubjectJobStore(() => [], { forgetChat: heldRepliesForgetter(coordination) });
+      await store.remove({ conversationIds: [], caseIds: [], outboxIds: [], chatKeys: ['whatsapp:6281234500002'], strings: [] });
+      expect(await window.hasHeld('6281234500002')).toBe(false);
+      expect(await window.hasHeld('6281234500003')).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
