@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.js';
 import { createApiToken } from '../../src/services/api-tokens.js';
+import { runRetentionIfDue } from '../../src/services/privacy/index.js';
 import { apiRoutes } from '../../src/web/api/api-routes.js';
 import { privacyRoutes } from '../../src/web/routes/privacy.js';
 import { buildTestWeb, injectLogin, postForm, seedConversation, seedInbound, seedUser, type TestWeb } from '../support/seed.js';
@@ -59,6 +60,10 @@ describe('the admins’ privacy pages and the subjects API', () => {
     w.db.$client.prepare(`UPDATE conversations SET updated_at = ? WHERE id = ?`).run(NOW - 100 * 86_400_000, chat.conversationId);
     w.db.$client.prepare(`UPDATE cases SET updated_at = ? WHERE id = ?`).run(NOW - 100 * 86_400_000, chat.caseId);
     expect(await home()).toContain('Due at the next run: 1 chats, 1 cases and 0 contacts (1 message texts, 2 answers)');
+    expect(await home()).toContain('has not run yet');
+    runRetentionIfDue(createRepositories(w.db), { now: NOW, days: 90 });
+    expect(await home()).toContain('1 chats, 1 cases and 0 contacts cleared; 1 message texts and 2 answers removed');
+    expect(await home()).toContain('Due at the next run: 0 chats');
   });
 
   it('shows, exports and erases a person in two steps, audited, and the API then returns nothing personal', async () => {

@@ -33,6 +33,8 @@ export interface PrivacyDeps {
 }
 
 const Lookup = z.object({ q: z.string().trim().min(1).max(100) });
+/** The counts a retention run stored in its row (see `runRetentionIfDue`). */
+const LastRun = z.object({ conversations: z.number(), cases: z.number(), contacts: z.number(), messageTexts: z.number(), answers: z.number() });
 const Confirm = z.object({ q: z.string().trim().min(1).max(100), requestId: z.coerce.number().int().positive() });
 type Flash = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -54,7 +56,8 @@ export function privacyRoutes(deps: PrivacyDeps) {
   function home(req: FastifyRequest, reply: FastifyReply, status: number, flash: Flash, q = '') {
     const lang = req.lang;
     const job = repos().privacy.scheduledJob(RETENTION_JOB);
-    const last = job?.lastResult ? (JSON.parse(job.lastResult) as Record<string, number>) : undefined;
+    const parsed = job?.lastResult ? LastRun.safeParse(JSON.parse(job.lastResult)) : undefined;
+    const last = parsed?.success ? parsed.data : undefined;
     const next = runRetention(repos(), { at: Math.max(job?.dueAt ?? 0, deps.clock()), days: deps.retentionDays, dryRun: true }).counts;
     const body = html`<h1>${t(lang, 'pv_title')}</h1>
 <p>${t(lang, 'pv_lookup_help')}</p>
@@ -68,13 +71,13 @@ ${job ? html`<p class="privacy-next">${t(lang, 'pv_retention_next', { at: format
 <p class="privacy-preview">${t(lang, 'pv_retention_preview', { ...next })}</p>
 <p class="privacy-last">${
       job?.lastRunAt && last
-        ? t(lang, 'pv_retention_last', { at: formatTime(lang, job.lastRunAt, deps.timezone), conversations: last.conversations ?? 0, cases: last.cases ?? 0, contacts: last.contacts ?? 0, messageTexts: last.messageTexts ?? 0, answers: last.answers ?? 0 })
+        ? t(lang, 'pv_retention_last', { at: formatTime(lang, job.lastRunAt, deps.timezone), ...last })
         : t(lang, 'pv_retention_never')
     }</p>`;
     return sendHtml(reply, status, page(req, { title: t(lang, 'pv_title'), body, flash }));
   }
 
-  function subjectOf(req: FastifyRequest, q: string): Subject | undefined {
+  function subjectOf(q: string): Subject | undefined {
     return parseSubject(repos(), q, deps.defaultCountry);
   }
 
@@ -87,7 +90,7 @@ ${job ? html`<p class="privacy-next">${t(lang, 'pv_retention_next', { at: format
     app.post('/admin/privacy/subject', { preHandler: admin }, async (req, reply) => {
       const lang = req.lang;
       const p = Lookup.safeParse(req.body);
-      const subject = p.success ? subjectOf(req, p.data.q) : undefined;
+      const subject = p.success ? subjectOf(p.data.q) : undefined;
       if (!p.success || !subject) return home(req, reply, 400, { kind: 'error', text: t(lang, 'pv_not_understood') }, p.success ? p.data.q : '');
       const now = deps.clock();
       const e = exportSubject(repos(), subject, now);
@@ -104,7 +107,7 @@ ${subjectView(lang, e, deps.timezone)}
 
     app.post('/admin/privacy/subject.json', { preHandler: admin }, async (req, reply) => {
       const p = Lookup.safeParse(req.body);
-      const subject = p.success ? subjectOf(req, p.data.q) : undefined;
+      const subject = p.success ? subjectOf(p.data.q) : undefined;
       if (!subject) return reply.code(400).send({ error: 'http:invalid', message: t(req.lang, 'pv_not_understood') });
       const now = deps.clock();
       const e = exportSubject(repos(), subject, now);
@@ -118,7 +121,7 @@ ${subjectView(lang, e, deps.timezone)}
     app.post('/admin/privacy/erase', { preHandler: admin }, async (req, reply) => {
       const lang = req.lang;
       const p = Lookup.safeParse(req.body);
-      const subject = p.success ? subjectOf(req, p.data.q) : undefined;
+      const subject = p.success ? subjectOf(p.data.q) : undefined;
       if (!subject) return home(req, reply, 400, { kind: 'error', text: t(lang, 'pv_not_understood') });
       const now = deps.clock();
       const r = requestErasure(repos(), subject, { userId: req.auth!.user.id, ip: req.ip }, now);
@@ -139,7 +142,7 @@ ${subjectView(lang, e, deps.timezone)}
     app.post('/admin/privacy/erase/confirm', { preHandler: admin }, async (req, reply) => {
       const lang = req.lang;
       const p = Confirm.safeParse(req.body);
-      const subject = p.success ? subjectOf(req, p.data.q) : undefined;
+      const subject = p.success ? subjectOf(p.data.q) : undefined;
       if (!p.success || !subject) return home(req, reply, 400, { kind: 'error', text: refusal(lang, 'subject_mismatch') });
       const r = await confirmErasure(repos(), deps.jobs, { requestId: p.data.requestId, subject, actor: { userId: req.auth!.user.id, ip: req.ip }, now: deps.clock() });
       if (!r.ok) return home(req, reply, 409, { kind: 'error', text: refusal(lang, r.reason) });
