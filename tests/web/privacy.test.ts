@@ -23,6 +23,9 @@ async function setup() {
   const coord = await seedUser(db, { email: 'citra@example.org', role: 'coordinator', name: 'Citra' });
   const chat = seedConversation(db, { name: 'Siti Aminah', now: NOW - 86_400_000 });
   seedInbound(db, chat.conversationId, 'saya batuk sejak senin', NOW - 86_000_000);
+  db.$client
+    .prepare(`INSERT INTO consent_records (conversation_id, case_id, flow_id, flow_version, step_id, text_shown, language, answer, answered_at) VALUES (?, ?, 'case-interview', 1, 'consent', ?, 'id', 'given', ?)`)
+    .run(chat.conversationId, chat.caseId, 'Jawaban Anda hanya dipakai untuk pelacakan kontak', NOW - 86_200_000);
   // A tracer resolved the chat.
   db.$client.prepare(`UPDATE conversations SET owner = 'closed' WHERE id = ?`).run(chat.conversationId);
   const phone = (db.$client.prepare(`SELECT phone FROM cases WHERE id = ?`).get(chat.caseId) as { phone: string }).phone;
@@ -71,7 +74,7 @@ describe('the admins’ privacy pages and the subjects API', () => {
     const local = phone.replace('+62', '0');
     const page = await postForm(w.app, '/admin/privacy/subject', admin.cookie, { _csrf: admin.csrf, q: local });
     expect(page.statusCode).toBe(200);
-    for (const shown of ['Siti Aminah', phone, 'saya batuk sejak senin', 'household_size']) expect(page.body).toContain(shown);
+    for (const shown of ['Siti Aminah', phone, 'saya batuk sejak senin', 'household_size', 'Jawaban Anda hanya dipakai untuk pelacakan kontak']) expect(page.body).toContain(shown);
 
     const adminToken = createApiToken(createRepositories(w.db), 'dpo', 'admin', NOW).token;
     const api = async (format = 'json') =>
@@ -98,7 +101,10 @@ describe('the admins’ privacy pages and the subjects API', () => {
     expect(after).toMatchObject({ holdsPersonalData: false, found: { caseIds: [], conversationIds: [], contactIds: [] } });
     const file = await postForm(w.app, '/admin/privacy/subject.json', admin.cookie, { _csrf: admin.csrf, q: `#${chat.caseId}` });
     expect(file.headers['content-disposition']).toMatch(/^attachment/);
-    expect((file.json() as { found: { caseIds: number[] } }).found.caseIds).toEqual([chat.caseId]);
+    const kept = file.json() as { found: { caseIds: number[] }; records: { consent: { answer: string }[] } };
+    expect(kept.found.caseIds).toEqual([chat.caseId]);
+    // The consent record stays: it is what the person agreed to, and holds no name.
+    expect(kept.records.consent.map((c) => c.answer)).toEqual(['given']);
     expect(file.body).not.toContain('Siti Aminah');
     const byCase = await postForm(w.app, '/admin/privacy/subject', admin.cookie, { _csrf: admin.csrf, q: `#${chat.caseId}` });
     expect(byCase.body).not.toContain('Siti Aminah');

@@ -62,6 +62,7 @@ export function createSubjectQueries(sql: (text: string) => Statement): SubjectQ
         exposures,
         places: rows(`SELECT * FROM places_visited WHERE case_id ${IN('cases')} ORDER BY id`, p),
         escalations: rows(`SELECT * FROM escalations WHERE conversation_id ${IN('conversations')} ORDER BY id`, p),
+        consent: rows(`SELECT * FROM consent_records WHERE conversation_id ${IN('conversations')} OR case_id ${IN('cases')} ORDER BY answered_at, id`, p),
         audit: rows(
           `SELECT a.id, a.at, a.actor_kind, a.actor_id, u.email AS actor_email, a.action, a.entity_type, a.entity_id, a.details FROM audit_log a
            LEFT JOIN users u ON u.id = a.actor_id AND a.actor_kind = 'user'

@@ -52,6 +52,8 @@ export interface SubjectRows {
   exposures: Record<string, unknown>[];
   places: Record<string, unknown>[];
   escalations: Record<string, unknown>[];
+  /** Consent questions answered: flow version, the text shown, the answer, when. */
+  consent: Record<string, unknown>[];
   /** Who did what and when about these records (details included: they hold no message text). */
   audit: Record<string, unknown>[];
   redactions: Record<string, unknown>[];

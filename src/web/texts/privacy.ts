@@ -25,6 +25,7 @@ export const privacyEn = {
   pv_exposures: 'Exposures (close contacts)',
   pv_places: 'Places visited',
   pv_escalations: 'Requests for a person',
+  pv_consent: 'Consent',
   pv_audit: 'Who did what (audit log)',
   pv_redactions: 'Data already removed',
   pv_none: 'None.',
@@ -106,6 +107,9 @@ export const privacyEn = {
   pv_col_entity_type: 'Record type',
   pv_col_entity_id: 'Record',
   pv_col_details: 'Details',
+  pv_col_text_shown: 'Question shown',
+  pv_col_answer: 'Answer',
+  pv_col_answered_at: 'Answered',
 };
 
 /** The same texts in Bahasa Indonesia (the compiler insists on every key). */
@@ -135,6 +139,7 @@ export const privacyId: Record<keyof typeof privacyEn, string> = {
   pv_exposures: 'Paparan (kontak erat)',
   pv_places: 'Tempat yang dikunjungi',
   pv_escalations: 'Permintaan bicara dengan petugas',
+  pv_consent: 'Persetujuan',
   pv_audit: 'Siapa melakukan apa (log audit)',
   pv_redactions: 'Data yang sudah dihapus',
   pv_none: 'Tidak ada.',
@@ -215,4 +220,7 @@ export const privacyId: Record<keyof typeof privacyEn, string> = {
   pv_col_entity_type: 'Jenis catatan',
   pv_col_entity_id: 'Catatan',
   pv_col_details: 'Rincian',
+  pv_col_text_shown: 'Pertanyaan yang ditampilkan',
+  pv_col_answer: 'Jawaban',
+  pv_col_answered_at: 'Dijawab',
 };
