@@ -6,7 +6,7 @@ import { confirmErasure, exportSubject, holdsPersonalData, jobRefsOf, requestEra
 import { INTERVIEW_SCRIPT, converse, expectedChat } from '../support/pipeline-script.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/pipeline-webhook-receiver.js';
 import { heldRepliesForgetter } from '../../src/system.js';
-import { eventually, startTestSystem, uniquePrefix } from '../support/system.js';
+import { eventually, SCRIPTED, startTestSystem, uniquePrefix } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -33,7 +33,7 @@ describe('personal data in Redis job payloads', () => {
   it('jobs carry ids, webhooks still send the contact, and erasing the person removes their jobs from the queues', async () => {
     // The integration is down: webhook jobs stay in Redis, retrying, as they would during an outage.
     receiver = await startWebhookReceiver(SECRET, 1_000);
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET });
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET }, SCRIPTED);
     const s = sys;
     // The worker runs the daily retention job by itself: its row was created due now and claimed at start.
     const retention = await eventually(() => s.stores.privacy.scheduledJob('retention') ?? undefined, 'the retention job row');
