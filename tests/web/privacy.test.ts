@@ -29,7 +29,7 @@ async function setup() {
   // A tracer resolved the chat.
   db.$client.prepare(`UPDATE conversations SET owner = 'closed' WHERE id = ?`).run(chat.conversationId);
   const phone = (db.$client.prepare(`SELECT phone FROM cases WHERE id = ?`).get(chat.caseId) as { phone: string }).phone;
-  return { w: web, chat, phone, admin: await injectLogin(web.app, admin.email, admin.password), coord: await injectLogin(web.app, coord.email, coord.password), adminId: admin.id };
+  return { w: web, chat, phone, admin: await injectLogin(web.app, admin.email, admin.password, { at: NOW }), coord: await injectLogin(web.app, coord.email, coord.password), adminId: admin.id };
 }
 
 const get = (w: TestWeb, url: string, cookie: string) => w.app.inject({ method: 'GET', url, headers: { cookie, accept: 'text/html' } });
