@@ -26,6 +26,7 @@ async function setup() {
   db.$client
     .prepare(`INSERT INTO consent_records (conversation_id, case_id, flow_id, flow_version, step_id, text_shown, language, answer, answered_at) VALUES (?, ?, 'case-interview', 1, 'consent', ?, 'id', 'given', ?)`)
     .run(chat.conversationId, chat.caseId, 'Jawaban Anda hanya dipakai untuk pelacakan kontak', NOW - 86_200_000);
+  db.$client.prepare(`INSERT INTO contact_invites (code_hash, case_id, created_at) VALUES ('h1', ?, ?)`).run(chat.caseId, NOW);
   // A tracer resolved the chat.
   db.$client.prepare(`UPDATE conversations SET owner = 'closed' WHERE id = ?`).run(chat.conversationId);
   const phone = (db.$client.prepare(`SELECT phone FROM cases WHERE id = ?`).get(chat.caseId) as { phone: string }).phone;
@@ -109,6 +110,8 @@ describe('the admins’ privacy pages and the subjects API', () => {
     const byCase = await postForm(w.app, '/admin/privacy/subject', admin.cookie, { _csrf: admin.csrf, q: `#${chat.caseId}` });
     expect(byCase.body).not.toContain('Siti Aminah');
     expect(byCase.body).not.toContain('saya batuk');
+    // The case's invite links for contacts stop working.
+    expect(w.db.$client.prepare(`SELECT count(*) AS n FROM contact_invites WHERE case_id = ?`).get(chat.caseId)).toEqual({ n: 0 });
 
     const audit = w.db.$client.prepare(`SELECT actor_kind, actor_id, action, details FROM audit_log WHERE action LIKE 'subject.%' ORDER BY id`).all() as {
       actor_kind: string;

@@ -104,6 +104,8 @@ export function createPrivacyRepository(db: Db): PrivacyRepository {
          WHERE id IN (SELECT value FROM json_each(@cases))`,
       ).run(p);
       sql(`DELETE FROM places_visited WHERE case_id IN (SELECT value FROM json_each(@cases))`).run(p);
+      // Its Telegram invite links for contacts stop working with its start code.
+      sql(`DELETE FROM contact_invites WHERE case_id IN (SELECT value FROM json_each(@cases))`).run(p);
       sql(`UPDATE contacts SET name = '', phone = NULL WHERE id IN (SELECT value FROM json_each(@contacts))`).run(p);
       const mark = sql(
         `INSERT INTO privacy_redactions (entity_type, entity_id, reason, at) VALUES (?, ?, ?, ?)
