@@ -2,13 +2,15 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { FakePlatform } from './channels/fake/index.js';
 import { buildChannels } from './channels/wiring.js';
+import { SharedWindowStore } from './channels/whatsapp-cloud/index.js';
 import { readPublishedLinkState, type WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import type { Config } from './config/index.js';
 import { createRepositories, openDb, type Db } from './db/index.js';
 import type { Channel } from './domain/channel.js';
+import type { Coordination } from './domain/coordination.js';
 import type { LiveBus } from './domain/live-events.js';
 import type { Repositories } from './domain/repositories/index.js';
-import { createLiveBus, createRedisCoordination, MonitoringScheduler, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
+import { createLiveBus, createRedisCoordination, createSubjectJobStore, MonitoringScheduler, Outreach, Pipeline, redisConnection, type NumberChecker, type OutreachOptions, type PipelineOptions } from './queue/index.js';
 import { assertPortFree } from './runtime/index.js';
 import { checkEvictionPolicy, ensureRedis, waitForRedis, type RedisHandle } from './runtime/redis-bootstrap.js';
 import { createLogger } from './runtime/logger.js';
@@ -18,6 +20,7 @@ import { FlowRegistry } from './services/flow-registry.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import { createMonitoringTurns, getMonitoringPolicy, linkInviteChat } from './services/monitoring/index.js';
 import type { InviteIdentified, TurnOutcome } from './services/turn/index.js';
+import { startRetentionSchedule } from './services/privacy/index.js';
 import type { buildSystemWeb } from './web/index.js';
 
 type Redis = ReturnType<typeof redisConnection>;
@@ -69,6 +72,12 @@ export interface SystemOverrides {
    * identity check. Not reachable from the environment: a running tracebot always checks identity first (issue 17).
    */
   skipIdentityCheck?: boolean;
+}
+
+/** For erasure: drop the replies the WhatsApp Business Platform channel holds for a chat (`whatsapp:<chat id>`; they carry text). */
+export function heldRepliesForgetter(coordination: Coordination): (chatKey: string) => Promise<unknown> {
+  const window = new SharedWindowStore(coordination);
+  return async (key) => (key.startsWith('whatsapp:') ? window.takeHeld(key.slice('whatsapp:'.length)) : undefined);
 }
 
 /** Start the roles the config asks for, on the given config. */
@@ -161,7 +170,11 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       monitoring: { turns: createMonitoringTurns({ policy, startCodeTtlMs }), onEvent: async (event, data) => (config.MONITORING_ENABLED ? scheduler?.onEvent(event, data) : undefined) },
     });
     stops.push(() => pipeline.close());
-    if (config.roles.has('worker')) pipeline.startWorkers();
+    if (config.roles.has('worker')) {
+      pipeline.startWorkers();
+      const stopRetention = startRetentionSchedule(stores, { days: config.RETENTION_DAYS_AFTER_CLOSE, clock, log: logger });
+      stops.push(async () => stopRetention());
+    }
     const outreach = new Outreach({ redis, prefix: config.REDIS_PREFIX, cases: stores.cases, monitoring: stores.monitoring, mailboxes: pipeline.mailboxes, clock, logger, ...overrides.outreach });
     stops.push(() => outreach.close());
     const monitoring = new MonitoringScheduler({
@@ -241,6 +254,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           metrics,
           redis,
           queues: () => [...pipeline.queues(), outreach.queue, monitoring.queue],
+          subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue], { forgetChat: heldRepliesForgetter(coordination) }),
           fakePlatform,
           telegram: built?.telegram,
           whatsappCloud: built?.whatsappCloud,

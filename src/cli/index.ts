@@ -7,6 +7,7 @@ const usage = `usage: npm run cli -- <command>
   tokens create <name> [--role coordinator|admin] | list | revoke <name>   API tokens (a new token is printed once)
   timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
   monitoring tick [--at ISO-TIME] | monitoring policy             run the contact follow-up scheduler for a moment; print the policy
+  retention run [--dry-run] [--at ISO-TIME]                        remove (or show) the personal data past its retention time
   demo                                                            fill an empty database with synthetic demo data`;
 
 /** `npm run cli -- ...`: administrative commands on the configured database. */
@@ -31,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
       case 'monitoring': {
         const { runMonitoringCommand } = await import('./monitoring.js');
         return await runMonitoringCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
+      }
+      case 'retention': {
+        const { runRetentionCommand } = await import('./retention.js');
+        return await runRetentionCommand(rest, { db, config, now: Date.now(), out: process.stdout, err: process.stderr });
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');

@@ -49,6 +49,8 @@ export const EnvSchema = z.object({
   MONITORING_TIMEZONE: z.string().min(1).optional(),
   /** How often the running system's monitoring tick runs (seconds). */
   MONITORING_TICK_SECONDS: int(5, 3600).default(60),
+  /** Days after a conversation closed (and its case went quiet) before the daily retention job removes its personal data. */
+  RETENTION_DAYS_AFTER_CLOSE: int(1, 3650).default(90),
   WEBHOOK_URLS: list.default([]),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   FAKE_CHANNEL: auto.default('auto'),

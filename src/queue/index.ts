@@ -7,3 +7,4 @@ export { Outreach, type NumberChecker, type OutreachOptions } from './outreach.j
 export { Pipeline, type OutboundLimits, type PipelineOptions } from './pipeline.js';
 export { createRedisCoordination, RedisLease } from './redis-coordination.js';
 export { MonitoringScheduler, type MonitoringSchedulerOptions } from './monitoring.js';
+export { createSubjectJobStore } from './subject-jobs.js';

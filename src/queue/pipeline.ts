@@ -12,8 +12,8 @@ import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService, type ContactInviteDeps, type MonitoringTurns, type TurnOutcome } from '../services/turn/index.js';
-import { PUBLIC_EVENTS, deliverWebhook } from '../services/webhooks.js';
-import { DrainJob, EventJob, SendJob, TimerJob, WebhookJob, chatKey } from './jobs.js';
+import { handleEventJob, handleWebhookJob } from './event-jobs.js';
+import { DrainJob, SendJob, TimerJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
 import { DeadLetterReplay } from './dead-letters.js';
@@ -174,29 +174,14 @@ export class Pipeline implements PipelinePort {
     this.track(
       new Worker(
         QueueNames.events,
-        async (job: Job) => {
-          const e = EventJob.parse(job.data);
-          this.records.apply(e.event, e.data, o.clock());
-          await o.monitoring?.onEvent(e.event, e.data);
-          if (PUBLIC_EVENTS.has(e.event) && o.webhookUrls.length) {
-            await this.webhooks.addBulk(
-              o.webhookUrls.map((url, i) => ({
-                name: e.event,
-                data: { deliveryId: `ev-${e.outboxId}-${i}`, url, event: e.event, data: e.data, at: e.at },
-                opts: { jobId: `wh-${e.outboxId}-${i}` },
-              })),
-            );
-          }
-        },
+        async (job: Job) => handleEventJob(job.data, { ...o, outbox: o.stores.outbox, records: this.records, webhooks: this.webhooks }),
         { ...opts, ...STALL, concurrency: Math.max(2, Math.floor(o.concurrency / 2)) },
       ),
     );
     this.track(
       new Worker(
         QueueNames.webhooks,
-        async (job: Job) => {
-          await deliverWebhook(WebhookJob.parse(job.data), o.webhookSecret);
-        },
+        async (job: Job) => handleWebhookJob(job.data, { outbox: o.stores.outbox, webhookSecret: o.webhookSecret }),
         { ...opts, ...STALL, concurrency: 8 },
       ),
     );
@@ -205,9 +190,11 @@ export class Pipeline implements PipelinePort {
         QueueNames.timers,
         async (job: Job) => {
           const t = TimerJob.parse(job.data);
+          const conv = o.stores.conversations.byId(t.conversationId);
+          if (!conv) return;
           // De-duplicated by job id: a retried timer job (or a re-sent enqueue after a Redis blip) must not remind twice.
           await this.mailboxes.enqueue(
-            chatKey(t.channel, t.channelUserId),
+            chatKey(conv.channel, conv.channelUserId),
             { type: 'timer', timer: t.timer, conversationId: t.conversationId, id: String(job.id), enqueuedAt: o.clock() },
             `timer:${String(job.id)}`,
           );

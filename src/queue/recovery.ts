@@ -21,7 +21,7 @@ export const RESEND_AFTER_RESET_MS = 10_000;
 const CHAT_BACKLOG = 50;
 
 /** A timer to put in Redis: the due time is absolute, so a rebuilt job fires when the stored one would have. */
-export type TimerToCache = Pick<TimerRecord, 'conversationId' | 'kind' | 'channel' | 'channelUserId' | 'dueAt'>;
+export type TimerToCache = Pick<TimerRecord, 'conversationId' | 'kind' | 'dueAt'>;
 
 export interface RecoveryOptions {
   redis: Redis;
@@ -78,7 +78,7 @@ export class RedisRecovery {
       timers.map((t) =>
         this.o.timerQueue.add(
           t.kind,
-          { timer: t.kind, conversationId: t.conversationId, channel: t.channel, channelUserId: t.channelUserId },
+          { timer: t.kind, conversationId: t.conversationId },
           { delay: Math.max(0, t.dueAt - now), deduplication: { id: `${t.kind}-${t.conversationId}`, replace: true, keepLastIfActive: true } },
         ),
       ),

@@ -84,7 +84,8 @@ export class OutboxDispatcher {
         list.push({ name: 'send', data: { outboxId: r.id, conversationId: r.conversationId, ...payload }, jobId: `send-${r.id}`, delayMs });
         outbound.set(r.channel, list);
       } else if (r.kind === 'event') {
-        events.push({ name: String(payload.event), data: { outboxId: r.id, event: payload.event, data: payload.data, at: r.createdAt }, jobId: `ev-${r.id}` });
+        // The event's data stays in its outbox row: the job names it (issue 17, no personal data in Redis).
+        events.push({ name: String(payload.event), data: { outboxId: r.id, event: payload.event, at: r.createdAt }, jobId: `ev-${r.id}` });
       }
     }
     await Promise.all([...[...outbound].map(([channel, jobs]) => this.targets.outbound(channel, jobs)), events.length ? this.targets.events(events) : undefined]);

@@ -7,6 +7,7 @@ import { inboxEn, inboxId } from './texts/inbox.js';
 import { inboxMobileEn, inboxMobileId } from './texts/inbox-mobile.js';
 import { newcomerEn, newcomerId } from './texts/newcomer.js';
 import { phoneEn, phoneId } from './texts/phone.js';
+import { privacyEn, privacyId } from './texts/privacy.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
 
 /** UI language: Bahasa Indonesia or English, chosen per user (and by the browser before login). */
@@ -23,6 +24,7 @@ type FlowFormKey = keyof typeof flowFormEn;
 type InboxMobileKey = keyof typeof inboxMobileEn;
 type NewcomerKey = keyof typeof newcomerEn;
 type PhoneKey = keyof typeof phoneEn;
+type PrivacyKey = keyof typeof privacyEn;
 type SharedKeys =
   | (CoordinatorKey & InboxKey)
   | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
@@ -32,16 +34,17 @@ type SharedKeys =
   | (FlowFormKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey))
   | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey))
   | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey))
-  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey));
+  | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey))
+  | (PrivacyKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey | PhoneKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn, ...privacyEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId, ...privacyId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

@@ -12,6 +12,7 @@ import { apiRoutes } from './api/api-routes.js';
 import type { WebDeps } from './context.js';
 import { errorBody } from './error-body.js';
 import { opsRoutes, type OpsDeps } from './ops/ops-routes.js';
+import { privacyRoutes, type PrivacyDeps } from './routes/privacy.js';
 import { whatsappAdminRoutes, type WhatsAppAdminDeps } from './routes/whatsapp-admin.js';
 import { whatsappCloudWebhookRoutes, type CloudWebhookTarget } from './routes/whatsapp-cloud-webhook.js';
 import { buildWebServer } from './server.js';
@@ -43,6 +44,8 @@ export interface WebServices {
   outreach?: (caseIds: number[]) => Promise<void>;
   /** Following contacts (issue 16): a tracer's or the API's test result, with its effects. */
   monitoring?: MonitoringActions;
+  /** A person's jobs in the queues, for erasure (src/queue/subject-jobs.ts). */
+  subjectJobs?: PrivacyDeps['jobs'];
 }
 
 /** The web role of a running system: inbox and coordinator pages, the REST API and the operations routes. */
@@ -94,6 +97,14 @@ export async function buildSystemWeb(s: WebServices, clock: () => number): Promi
         queues: s.queues,
         requireAdmin,
         ...(s.whatsappCloudHealth ? { channelHealth: () => ({ whatsapp_cloud: s.whatsappCloudHealth!().state }) } : {}),
+      }),
+      privacyRoutes({
+        db,
+        clock,
+        timezone: config.TIMEZONE,
+        defaultCountry: config.DEFAULT_COUNTRY,
+        retentionDays: config.RETENTION_DAYS_AFTER_CLOSE,
+        ...(s.subjectJobs ? { jobs: s.subjectJobs } : {}),
       }),
       whatsappAdminRoutes({
         db,

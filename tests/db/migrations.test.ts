@@ -16,7 +16,11 @@ describe('database', () => {
       .map((r) => (r as { name: string }).name)
       .sort();
     expect(tables).toEqual(
-      ['answers', 'api_tokens', 'audit_log', 'cases', 'consent_records', 'contact_invites', 'contacts', 'conversations', 'escalations', 'exposures', 'flow_versions', 'inbound_pending', 'inbox_reads', 'login_failures', 'messages', 'monitoring_checkins', 'monitoring_enrolments', 'monitoring_exposures', 'outbox', 'places_visited', 'sessions', 'settings', 'timers', 'users', 'whatsapp_auth'].sort(),
+      [
+        ...['answers', 'api_tokens', 'audit_log', 'cases', 'consent_records', 'contact_invites', 'contacts', 'conversations', 'escalations', 'exposures', 'flow_versions', 'inbound_pending', 'inbox_reads', 'login_failures', 'messages', 'monitoring_checkins', 'monitoring_enrolments', 'monitoring_exposures', 'outbox', 'places_visited', 'sessions', 'settings', 'timers', 'users', 'whatsapp_auth'],
+        // schema-privacy.ts
+        ...['erasure_requests', 'privacy_redactions', 'scheduled_jobs'],
+      ].sort(),
     );
     db.$client.close();
     const again = openDb(file);

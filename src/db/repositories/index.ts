@@ -23,6 +23,7 @@ import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
 import { createInboxRepository } from './inbox-repository.js';
 import { createInboxReadsRepository } from './inbox-reads-repository.js';
+import { createPrivacyRepository } from './privacy-repository.js';
 import { createReportRepository } from './reports-repository.js';
 import { createMonitoringRepository } from './monitoring-repository.js';
 // --- end data ---
@@ -72,6 +73,7 @@ export function createRepositories(db: Db): Repositories {
     demo: createDemoRepository(db),
     inbox: createInboxRepository(db),
     inboxReads: createInboxReadsRepository(db),
+    privacy: createPrivacyRepository(db),
     monitoring: createMonitoringRepository(db),
     // --- end data ---
   };

@@ -18,6 +18,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
      AND EXISTS (SELECT 1 FROM json_each(o.payload, '$.messageIds') j JOIN messages m ON m.id = j.value WHERE m.status = 'queued')
      ORDER BY o.id LIMIT ?`,
   );
+  const payload = c.prepare(`SELECT payload FROM outbox WHERE id = ?`);
   const prune = c.prepare(`DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?`);
   return {
     insert: (row) => (insert.get(row) as { id: number }).id,
@@ -27,6 +28,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
       if (ids.length) mark.run(at, JSON.stringify(ids));
     },
     dispatchedUndelivered: (limit) => undelivered.all(limit) as PendingOutboxRecord[],
+    payloadOf: (id) => (payload.get(id) as { payload: string } | undefined)?.payload,
     pruneDispatched: (before) => prune.run(before).changes,
   };
 }

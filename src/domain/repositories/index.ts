@@ -19,6 +19,7 @@ import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
 import type { InboxRepository } from './inbox.js';
 import type { InboxReadsRepository } from './inbox-reads.js';
+import type { PrivacyRepository } from './privacy.js';
 import type { ReportRepository } from './reports.js';
 import type { MonitoringRepository } from './monitoring.js';
 // --- end data: imports ---
@@ -57,6 +58,7 @@ export type * from './demo.js';
 export type * from './flows.js';
 export type * from './inbox.js';
 export type * from './inbox-reads.js';
+export type * from './privacy.js';
 export type * from './reports.js';
 export type * from './monitoring.js';
 // --- end data ---
@@ -91,6 +93,7 @@ export interface Repositories {
   demo: DemoRepository;
   inbox: InboxRepository;
   inboxReads: InboxReadsRepository;
+  privacy: PrivacyRepository;
   monitoring: MonitoringRepository;
   // --- end data ---
 }

@@ -25,6 +25,8 @@ export interface OutboxRepository {
    * first, at most `limit`.
    */
   dispatchedUndelivered(limit: number): PendingOutboxRecord[];
+  /** The JSON payload of a row (dispatched or not), or undefined once it was pruned or erased. */
+  payloadOf(id: number): string | undefined;
   /** Delete rows dispatched before `before`; returns how many. */
   pruneDispatched(before: number): number;
 }

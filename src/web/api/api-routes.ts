@@ -11,6 +11,7 @@ import QRCode from 'qrcode';
 import { errorBody } from '../error-body.js';
 import { contactsApi } from './contacts-api.js';
 import type { MonitoringActions } from '../../services/monitoring/index.js';
+import { subjectsApiRoutes } from './subjects-api.js';
 
 /** The deep link and a QR code image of it (PNG data URL), to print on a letter or send by SMS. */
 async function startLink(deepLink: ApiDeps['deepLink'], code: string): Promise<{ telegramLink?: string; telegramQr?: string }> {
@@ -100,6 +101,8 @@ export function apiRoutes(deps: ApiDeps) {
       },
     });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
+    // A person's record (issue 17): admin tokens only, so it has its own guard, beside the /api/v1 one.
+    await app.register(subjectsApiRoutes(deps));
 
     await app.register(
       async (api) => {
