@@ -107,6 +107,12 @@ export function createPrivacyRepository(db: Db): PrivacyRepository {
       // Its Telegram invite links for contacts stop working with its start code.
       sql(`DELETE FROM contact_invites WHERE case_id IN (SELECT value FROM json_each(@cases))`).run(p);
       sql(`UPDATE contacts SET name = '', phone = NULL WHERE id IN (SELECT value FROM json_each(@contacts))`).run(p);
+      // Their follow-up keeps its dates and statuses (the indicators count them) without the chat address and symptom lists.
+      sql(`UPDATE monitoring_enrolments SET channel_user_id = NULL WHERE contact_id IN (SELECT value FROM json_each(@contacts))`).run(p);
+      sql(
+        `UPDATE monitoring_checkins SET symptoms = NULL WHERE conversation_id IN (SELECT value FROM json_each(@conversations))
+           OR enrolment_id IN (SELECT id FROM monitoring_enrolments WHERE contact_id IN (SELECT value FROM json_each(@contacts)))`,
+      ).run(p);
       const mark = sql(
         `INSERT INTO privacy_redactions (entity_type, entity_id, reason, at) VALUES (?, ?, ?, ?)
          ON CONFLICT (entity_type, entity_id) DO UPDATE SET reason = excluded.reason, at = excluded.at`,

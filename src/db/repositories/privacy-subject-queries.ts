@@ -61,6 +61,11 @@ export function createSubjectQueries(sql: (text: string) => Statement): SubjectQ
         contacts: rows(`SELECT * FROM contacts WHERE id ${IN('contacts')} ORDER BY id`, p),
         exposures,
         places: rows(`SELECT * FROM places_visited WHERE case_id ${IN('cases')} ORDER BY id`, p),
+        followUp: rows(`SELECT * FROM monitoring_enrolments WHERE contact_id ${IN('contacts')} ORDER BY id`, p),
+        checkins: rows(
+          `SELECT * FROM monitoring_checkins WHERE enrolment_id IN (SELECT id FROM monitoring_enrolments WHERE contact_id ${IN('contacts')}) ORDER BY enrolment_id, date`,
+          p,
+        ),
         escalations: rows(`SELECT * FROM escalations WHERE conversation_id ${IN('conversations')} ORDER BY id`, p),
         consent: rows(`SELECT * FROM consent_records WHERE conversation_id ${IN('conversations')} OR case_id ${IN('cases')} ORDER BY answered_at, id`, p),
         audit: rows(

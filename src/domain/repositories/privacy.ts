@@ -51,6 +51,9 @@ export interface SubjectRows {
   contacts: Record<string, unknown>[];
   exposures: Record<string, unknown>[];
   places: Record<string, unknown>[];
+  /** Their follow-up as a named contact (quarantine dates, status) and its daily check-ins. */
+  followUp: Record<string, unknown>[];
+  checkins: Record<string, unknown>[];
   escalations: Record<string, unknown>[];
   /** Consent questions answered: flow version, the text shown, the answer, when. */
   consent: Record<string, unknown>[];

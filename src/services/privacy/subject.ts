@@ -63,6 +63,8 @@ export function holdsPersonalData(e: SubjectExport): boolean {
     r.messages.some((m) => filled(m.text) || filled(m.payload)) ||
     r.answers.length > 0 ||
     r.places.length > 0 ||
+    r.followUp.some((e) => filled(e.channel_user_id)) ||
+    r.checkins.some((c) => filled(c.symptoms)) ||
     r.exposures.some((x) => filled(x.notes)) ||
     r.conversations.some((c) => !String(c.channel_user_id).startsWith('removed:'))
   );

@@ -68,6 +68,8 @@ ${section(lang, 'pv_conversations', r.conversations, (rows) => html`${rows.map(c
 ${section(lang, 'pv_contacts', r.contacts, (rows) => html`${rows.map((c) => recordTable(lang, c, tz))}`)}
 ${section(lang, 'pv_exposures', r.exposures, (rows) => list(rows, ['id', 'case_id', 'contact_id', 'setting', 'last_contact_date', 'has_symptoms', 'notes', 'created_at']))}
 ${section(lang, 'pv_places', r.places, (rows) => list(rows, ['name', 'date', 'latitude', 'longitude', 'created_at']))}
+${section(lang, 'pv_follow_up', r.followUp, (rows) => list(rows, ['id', 'contact_id', 'status', 'last_exposure_date', 'quarantine_end', 'notified_at', 'test_result', 'tested_at', 'closed_reason']))}
+${section(lang, 'pv_checkins', r.checkins, (rows) => list(rows, ['enrolment_id', 'date', 'day', 'status', 'answered_at', 'has_symptoms', 'symptoms', 'test_result']))}
 ${section(lang, 'pv_escalations', r.escalations, (rows) => list(rows, ['id', 'conversation_id', 'reason', 'detail', 'priority', 'status', 'outcome', 'created_at', 'resolved_at']))}
 ${section(lang, 'pv_consent', r.consent, (rows) => list(rows, ['conversation_id', 'flow_id', 'flow_version', 'language', 'text_shown', 'answer', 'answered_at']))}
 ${section(lang, 'pv_audit', r.audit, (rows) => list(rows, ['at', 'actor_email', 'actor_kind', 'action', 'entity_type', 'entity_id', 'details']))}

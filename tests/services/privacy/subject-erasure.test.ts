@@ -101,6 +101,34 @@ describe('a person’s request: export and erasure', () => {
     }
   });
 
+  it('a named contact’s follow-up is in their export, and erasure removes its chat address and symptom lists but keeps its dates', async () => {
+    const db = demo();
+    const stores = createRepositories(db);
+    const contact = all(db, `SELECT id, phone FROM contacts WHERE phone IS NOT NULL AND merged_into_id IS NULL ORDER BY id LIMIT 1`)[0]!;
+    const phone = contact.phone as string;
+    const enrolment = db.$client
+      .prepare(
+        `INSERT INTO monitoring_enrolments (contact_id, elicited_at, last_exposure_date, quarantine_end, test_dates, last_checkin_date, status, notify_status, channel, channel_user_id)
+         VALUES (?, ?, '2026-03-01', '2026-03-06', '["2026-03-02","2026-03-06"]', '2026-03-07', 'released', 'sent', 'fake', ?) RETURNING id`,
+      )
+      .get(contact.id, NOW - 9 * 86_400_000, phone) as { id: number };
+    db.$client
+      .prepare(`INSERT INTO monitoring_checkins (enrolment_id, date, day, due_at, status, answered_at, has_symptoms, symptoms) VALUES (?, '2026-03-03', 2, ?, 'answered', ?, 1, '["fever","cough"]')`)
+      .run(enrolment.id, NOW - 7 * 86_400_000, NOW - 7 * 86_400_000);
+    const subject = { kind: 'phone' as const, phone };
+    const before = exportSubject(stores, subject, LATER);
+    expect(before.records.followUp).toEqual([expect.objectContaining({ id: enrolment.id, channel_user_id: phone, quarantine_end: '2026-03-06' })]);
+    expect(before.records.checkins).toEqual([expect.objectContaining({ enrolment_id: enrolment.id, symptoms: '["fever","cough"]', has_symptoms: 1 })]);
+
+    const requested = requestErasure(stores, subject, ADMIN, LATER);
+    if (!requested.ok) throw new Error(requested.reason);
+    expect(await confirmErasure(stores, undefined, { requestId: requested.requestId, subject, actor: ADMIN, now: LATER + 1000 })).toMatchObject({ ok: true });
+    const [e] = all(db, `SELECT channel_user_id, status, quarantine_end FROM monitoring_enrolments WHERE id = ?`, enrolment.id);
+    expect(e).toEqual({ channel_user_id: null, status: 'released', quarantine_end: '2026-03-06' });
+    expect(all(db, `SELECT symptoms, has_symptoms FROM monitoring_checkins WHERE enrolment_id = ?`, enrolment.id)).toEqual([{ symptoms: null, has_symptoms: 1 }]);
+    expect(holdsPersonalData(exportSubject(stores, { kind: 'phone', phone }, LATER))).toBe(false);
+  });
+
   it('refuses to erase while a chat with the person is still going on, and when nothing is held', () => {
     const db = demo();
     const stores = createRepositories(db);
