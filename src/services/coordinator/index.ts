@@ -32,3 +32,4 @@ export {
 } from './flow-versions.js';
 export { lineDiff, type DiffLine } from './line-diff.js';
 export { zonedToEpoch, startOfLocalDay, isoInZone } from './zoned-time.js';
+export { estimateSendTime, MESSAGES_PER_CHECKIN, type SendEstimate, type SendEstimateInput } from './send-estimate.js';
