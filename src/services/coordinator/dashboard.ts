@@ -1,5 +1,6 @@
 import type { Repositories } from '../../domain/repositories/index.js';
 import { addDays, isIsoDate, localDate } from '../../flow/answers/index.js';
+import { median } from './median.js';
 import { startOfLocalDay } from './zoned-time.js';
 
 export interface DashboardQuery {
@@ -53,13 +54,7 @@ export interface Dashboard {
 const HOUR = 3_600_000;
 const MAX_DAYS = 366;
 
-/** Median of numbers (mean of the two middle ones for an even count); null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 /**
  * The coordinators' morning figures for local days `from`..`to` in `timezone`: cases confirmed, reached and interviewed,
