@@ -8,10 +8,10 @@ export interface OutreachRate {
   perMinute: number | null;
 }
 
-/** The outreach channel's configured send rate: the same settings channels/wiring.ts gives each channel's throttle. */
-export function outreachRate(config: Pick<Config, 'outreachChannel' | 'whatsappCloudEnabled' | 'WHATSAPP_RATE_PER_MINUTE' | 'WHATSAPP_CLOUD_RATE_PER_SECOND'>): OutreachRate {
-  if (config.outreachChannel === null) return { channel: null, perMinute: null };
-  if (config.outreachChannel === 'fake') return { channel: 'fake', perMinute: null };
+/** The send rate of the channel contacts are notified on (`contactChannel`): the settings channels/wiring.ts gives its throttle. */
+export function outreachRate(config: Pick<Config, 'contactChannel' | 'whatsappCloudEnabled' | 'WHATSAPP_RATE_PER_MINUTE' | 'WHATSAPP_CLOUD_RATE_PER_SECOND'>): OutreachRate {
+  if (config.contactChannel === null) return { channel: null, perMinute: null };
+  if (config.contactChannel === 'fake') return { channel: 'fake', perMinute: null };
   if (config.whatsappCloudEnabled) return { channel: 'whatsapp_cloud', perMinute: config.WHATSAPP_CLOUD_RATE_PER_SECOND * 60 };
   return { channel: 'whatsapp', perMinute: config.WHATSAPP_RATE_PER_MINUTE };
 }

@@ -50,6 +50,6 @@ describe('how long a day of check-ins takes to send', () => {
     };
     expect(outreachRate(testConfig(cloud))).toEqual({ channel: 'whatsapp_cloud', perMinute: 80 * 60 });
     expect(outreachRate(testConfig({ OUTREACH_CHANNEL: 'fake' }))).toEqual({ channel: 'fake', perMinute: null });
-    expect(outreachRate(testConfig({ OUTREACH_CHANNEL: 'off' }))).toEqual({ channel: null, perMinute: null });
+    expect(outreachRate(testConfig({ OUTREACH_CHANNEL: 'off', FAKE_CHANNEL: 'off' }))).toEqual({ channel: null, perMinute: null });
   });
 });
