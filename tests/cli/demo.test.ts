@@ -85,7 +85,7 @@ describe('demo data', () => {
     const r = runDemo(db, { now: NOW, seed: 42 });
     if (!r.ok) throw new Error(r.detail);
     expect(r.summary.flow).toEqual({ id: 'case-interview', version: 2 });
-    expect(all(db, `SELECT DISTINCT flow_version AS v FROM conversations`)).toEqual([{ v: 2 }]);
+    expect(all(db, `SELECT DISTINCT flow_version AS v FROM conversations WHERE flow_id = 'case-interview'`)).toEqual([{ v: 2 }]);
     expect(r.summary.escalations.pending).toBeGreaterThan(0);
     expect(r.summary.escalations.resolved).toBeGreaterThan(0);
     expect(one(db, `SELECT count(*) AS n FROM escalations WHERE status <> 'open' AND assignee_id = ${tracer}`)).toBe(r.summary.escalations.pending + r.summary.escalations.resolved);
