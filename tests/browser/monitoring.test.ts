@@ -106,9 +106,11 @@ describe('contact follow-up in a browser', () => {
     expect(await page.getAttribute('#monitoring-flows a[href="/coord/flows/daily-checkin"]', 'href')).toBe('/coord/flows/daily-checkin');
     if (shots) await page.screenshot({ path: path.join(shots, 'coord-monitoring.png'), fullPage: true });
 
-    // The dashboard's follow-up card over the same data.
+    // The dashboard's follow-up card over the same data: the fixture's 3 of 5 told within 24 h, plus the thirty Koja
+    // contacts told within minutes, is 33 of 35; one of the four cases confirmed was a known contact.
     await page.goto(`${base}/coord/dashboard?from=2026-03-08&to=2026-03-09`);
-    expect(await page.textContent('#fig-fu-notified-24h')).toBe('60%');
+    expect(await page.textContent('#fig-fu-notified-24h')).toBe('94.3%');
+    expect(await page.textContent('[data-figure=fu-notified-24h] .figure-sub')).toContain('33 of 35');
     expect(await page.textContent('#fig-fu-known')).toBe('25%');
     expect(csp).toEqual([]);
     await ctx.close();

@@ -108,12 +108,12 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
          WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND e.call_outcome IS NULL ORDER BY e.elicited_at, e.id LIMIT ?`,
       ).all(limit) as CallTask[],
     roster: (f) => {
-      const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?)`;
+      const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?) AND (? IS NULL OR e.status = 'active' OR e.closed_at >= ?)`;
       const from = `FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id WHERE ${where}`;
-      const total = (sql(`SELECT count(*) AS n ${from}`).get(f.area ?? null, f.area ?? null) as { n: number }).n;
+      const args = [f.area ?? null, f.area ?? null, f.closedSince ?? null, f.closedSince ?? null];
+      const total = (sql(`SELECT count(*) AS n ${from}`).get(...args) as { n: number }).n;
       const rows = sql(`SELECT ${ENROLMENT}, ct.name AS rName, ct.phone AS rPhone, ct.area AS rArea ${from} ORDER BY e.id DESC LIMIT ? OFFSET ?`).all(
-        f.area ?? null,
-        f.area ?? null,
+        ...args,
         f.limit,
         f.offset,
       ) as (Row & { rName: string; rPhone: string | null; rArea: string | null })[];

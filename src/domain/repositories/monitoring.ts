@@ -99,6 +99,8 @@ export interface RosterRow {
 export interface RosterFilter {
   stage?: MonitoringStage;
   area?: string;
+  /** Only records still active or closed at or after this time (today's roster: released today, not last month). */
+  closedSince?: number;
   limit: number;
   offset: number;
 }
