@@ -142,7 +142,8 @@ describe('contact follow-up in a browser', () => {
     expect(esc.ok).toBe(true);
     await page.goto(`${base}/inbox/c/${conv.id}`);
     const history = page.locator('#monitoring-history');
-    expect(await history.locator('p').first().textContent()).toBe('Now: Symptoms');
+    expect(await history.locator('.mon-contact').textContent()).toBe('Dewi Saputra · +6281200000003 · Cakung, Jakarta Timur');
+    expect(await history.locator('.mon-stage').textContent()).toBe('Now: Symptoms');
     expect(await history.locator('li').evaluateAll((lis) => lis.map((li) => li.textContent))).toEqual([
       'Day 1 (2026-03-08): no answer',
       expect.stringMatching(/^Day 2 \(2026-03-09\): .+ · symptoms: cough, fever$/),

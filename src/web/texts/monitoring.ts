@@ -43,7 +43,7 @@ export const monitoringEn = {
   mon_send_title: "Today's check-ins",
   mon_send_due: '{n} check-ins due today',
   mon_send_messages: 'about {n} messages (the question and the reply to each answer)',
-  mon_send_rate: 'at {rate} messages a minute ({channel})',
+  mon_send_rate: 'at {rate} per minute ({channel})',
   mon_send_takes: 'take {duration} from {start}: the last one leaves around {end}.',
   mon_send_capacity: 'This channel can send at most {n} messages a day.',
   mon_send_unthrottled: 'The {channel} channel has no send limit: they all leave at {start}.',

@@ -28,9 +28,11 @@ function checkinLine(lang: UiLang, c: CheckinRecord, tz: string): Html {
 export function monitoringHistory(lang: UiLang, repos: Pick<Repositories, 'monitoring'>, conversation: Pick<ConversationRecord, 'channel' | 'channelUserId'>, tz: string): Html | '' {
   const e = repos.monitoring.byChat(conversation.channel, conversation.channelUserId);
   if (!e) return '';
+  const contact = repos.monitoring.contact(e.contactId);
   const checkins = repos.monitoring.checkins(e.id).sort((a, b) => (a.date < b.date ? -1 : 1));
   return html`<section class="card mon-history" id="monitoring-history" data-enrolment-id="${e.id}"><h2>${t(lang, 'mon_history_title')}</h2>
-<p>${t(lang, 'mon_history_stage', { stage: stageText(lang, monitoringStage(e)) })}</p>
+${contact ? html`<p class="mon-contact"><strong>${contact.name}</strong> · ${contact.phone ?? t(lang, 'mon_no_phone')}${contact.area ? ` · ${contact.area}` : ''}</p>` : ''}
+<p class="mon-stage">${t(lang, 'mon_history_stage', { stage: stageText(lang, monitoringStage(e)) })}</p>
 <p class="muted small">${t(lang, 'mon_history_period', { from: e.lastExposureDate, to: e.quarantineEnd, tests: e.testDates.join(', ') })}</p>
 ${checkins.length === 0 ? html`<p class="muted">${t(lang, 'mon_history_none')}</p>` : html`<ol>${checkins.map((c) => checkinLine(lang, c, tz))}</ol>`}
 </section>`;
