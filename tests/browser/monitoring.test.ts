@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.js';
 import { openEscalation } from '../../src/services/inbox/index.js';
+import { getMonitoringPolicy, recordTestResult } from '../../src/services/monitoring/index.js';
 import { insertContact } from '../services/coordinator/support.js';
 import { FOLLOW_UP_NOW, followUpFixture, insertCheckin, insertEnrolment } from '../services/coordinator/follow-up-fixture.js';
 import { launchBrowser, logIn } from '../support/browser.js';
@@ -23,7 +24,15 @@ let fx: ReturnType<typeof followUpFixture>;
 beforeAll(async () => {
   browser = await launchBrowser();
   // A linked WhatsApp phone at 1 message a minute, so a few dozen check-ins already show the warning.
-  web = await buildTestWeb({ clock: () => FOLLOW_UP_NOW, config: testConfig({ OUTREACH_CHANNEL: 'whatsapp', WHATSAPP_RATE_PER_MINUTE: '1' }) });
+  const config = testConfig({ OUTREACH_CHANNEL: 'whatsapp', WHATSAPP_RATE_PER_MINUTE: '1' });
+  // The system's monitoring actions without its queues: the real service, whose after-commit effects nobody carries out here.
+  const monitoring = {
+    recordTestResult: async (contactId: number, r: { result: 'positive' | 'negative'; testedAt: string }, actor: { kind: 'user' | 'token'; id: number | null; ip?: string | null }) => {
+      const repos = createRepositories(web.db);
+      return recordTestResult(repos, contactId, r, actor, { policy: getMonitoringPolicy(repos, config.monitoringPolicy), now: FOLLOW_UP_NOW, startCodeTtlMs: 86_400_000 });
+    },
+  };
+  web = await buildTestWeb({ clock: () => FOLLOW_UP_NOW, config, monitoring });
   await web.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`;
   fx = followUpFixture(web.db);
@@ -149,6 +158,17 @@ describe('contact follow-up in a browser', () => {
       expect.stringMatching(/^Day 2 \(2026-03-09\): .+ · symptoms: cough, fever$/),
     ]);
     if (shots) await page.screenshot({ path: path.join(shots, 'inbox-contact-history.png'), fullPage: true });
+
+    // The lab phones the tracer: Dewi's entry test was positive. She becomes a case named after the case who named her.
+    await history.locator('summary').click();
+    await history.locator('select[name=result]').selectOption('positive');
+    await history.locator('input[name=testedAt]').fill('2026-03-08');
+    await Promise.all([page.waitForURL(/ok=mon_result_saved_case/), history.locator('button[data-action=record-result]').click()]);
+    expect(await page.textContent('.flash.ok')).toContain('the contact is now a case');
+    expect(await page.textContent('#monitoring-history .mon-stage')).toBe('Now: Became a case');
+    expect(web.db.$client.prepare(`SELECT count(*) AS n FROM cases WHERE source_contact_id = ? AND test_date = '2026-03-08'`).get(fx.c3)).toEqual({ n: 1 });
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'monitoring.test_result' AND actor_id = ?`, me.id)).toBe(1);
+    expect(await page.$('#monitoring-history form')).toBeNull();
     await ctx.close();
   });
 });

@@ -55,4 +55,10 @@ describe('contact follow-up pages', () => {
     expect(bad.headers.location).toBe('/inbox/calls?err=mon_call_gone');
     expect(w.db.$client.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'monitoring.call_outcome'`).get()).toEqual({ n: 0 });
   });
+
+  it('offers no lab-result form where no monitoring runtime can carry out a result, and refuses one posted anyway', async () => {
+    const res = await postForm(w.app, `/inbox/contacts/${fx.c3}/test-result`, tracer.cookie, { _csrf: tracer.csrf, result: 'positive', testedAt: '2026-03-08', back: '1' });
+    expect(res.statusCode).toBe(404);
+    expect(w.db.$client.prepare(`SELECT count(*) AS n FROM cases WHERE source_contact_id = ?`).get(fx.c3)).toEqual({ n: 0 });
+  });
 });

@@ -218,7 +218,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
             : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ? tKey(lang, `setting_${x.setting}`, x.setting) : ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
         )
   }</section>`;
-  return html`${caseBlock}${monitoringHistory(lang, ctx.repos, c, ctx.config.TIMEZONE)}${answers}${contacts}`;
+  return html`${caseBlock}${monitoringHistory(req, ctx, c)}${answers}${contacts}`;
 }
 
 /** One live region of the page, or undefined when the conversation does not exist. */
