@@ -123,7 +123,7 @@ describe('contact follow-up in a browser', () => {
     expect(await page.textContent('#fig-fu-known')).toBe('25%');
     expect(csp).toEqual([]);
     await ctx.close();
-  });
+  }, 120_000);
 
   it('lets a tracer record a call to a contact with no phone, and shows a contact’s check-ins beside their chat', async () => {
     const me = await seedUser(web.db, { email: 'ani@example.org', role: 'tracer', name: 'Ani' });
@@ -170,5 +170,5 @@ describe('contact follow-up in a browser', () => {
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'monitoring.test_result' AND actor_id = ?`, me.id)).toBe(1);
     expect(await page.$('#monitoring-history form')).toBeNull();
     await ctx.close();
-  });
+  }, 120_000);
 });
