@@ -149,7 +149,9 @@ describe('contact follow-up in a browser', () => {
       .get() as { id: number };
     const esc = openEscalation(createRepositories(web.db), { conversationId: conv.id, reason: 'risky_answer', detail: 'symptomatic_contact', priority: 'high' }, FOLLOW_UP_NOW - 60_000);
     expect(esc.ok).toBe(true);
-    await page.goto(`${base}/inbox/c/${conv.id}`);
+    // The page re-fetches its live regions once its stream connects: let that land before filling in the side panel.
+    await Promise.all([page.waitForResponse((r) => r.url().includes(`/inbox/c/${conv.id}/part/side`)), page.goto(`${base}/inbox/c/${conv.id}`)]);
+    await page.waitForFunction("!['htmx-request', 'htmx-swapping', 'htmx-settling'].some((c) => document.getElementById('conv-side').classList.contains(c))");
     const history = page.locator('#monitoring-history');
     expect(await history.locator('.mon-contact').textContent()).toBe('Dewi Saputra · +6281200000003 · Cakung, Jakarta Timur');
     expect(await history.locator('.mon-stage').textContent()).toBe('Now: Symptoms');
@@ -160,7 +162,6 @@ describe('contact follow-up in a browser', () => {
     if (shots) await page.screenshot({ path: path.join(shots, 'inbox-contact-history.png'), fullPage: true });
 
     // The lab phones the tracer: Dewi's entry test was positive. She becomes a case named after the case who named her.
-    await history.locator('summary').click();
     await history.locator('select[name=result]').selectOption('positive');
     await history.locator('input[name=testedAt]').fill('2026-03-08');
     await Promise.all([page.waitForURL(/ok=mon_result_saved_case/), history.locator('button[data-action=record-result]').click()]);

@@ -51,10 +51,10 @@ ${canRecordResult && e.status === 'active' ? resultForm(req, e.contactId, conver
 /** A lab result a tracer learnt by phone or from the lab (the same service as the API: positive makes the contact a case). */
 function resultForm(req: FastifyRequest, contactId: number, conversationId: number, today: string): Html {
   const lang = req.lang;
-  return html`<details class="mon-result-form"><summary>${t(lang, 'mon_result_record')}</summary>
-<form method="post" action="/inbox/contacts/${contactId}/test-result" class="stack small">${csrfField(req)}<input type="hidden" name="back" value="${conversationId}">
+  // A plain form, not a <details>: the side panel is re-rendered by live updates, which would fold it shut mid-entry.
+  return html`<form method="post" action="/inbox/contacts/${contactId}/test-result" class="stack small mon-result-form"><h3>${t(lang, 'mon_result_record')}</h3>${csrfField(req)}<input type="hidden" name="back" value="${conversationId}">
   <label>${t(lang, 'mon_result_label')}<select name="result"><option value="negative">${t(lang, 'mon_result_negative')}</option><option value="positive">${t(lang, 'mon_result_positive')}</option></select></label>
   <label>${t(lang, 'mon_result_date')}<input type="date" name="testedAt" value="${today}" max="${today}" required></label>
   <button type="submit" data-action="record-result">${t(lang, 'mon_call_record')}</button>
-</form></details>`;
+</form>`;
 }
