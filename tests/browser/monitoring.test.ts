@@ -136,12 +136,16 @@ describe('contact follow-up in a browser', () => {
     const row = page.locator(`#call-list tr[data-contact-id="${fx.c5}"]`);
     expect(await row.locator('td').nth(0).textContent()).toContain('Sri Utami');
     expect(await row.locator('td').nth(3).textContent()).toBe('no phone number');
-    await row.locator('select[name=outcome]').selectOption('reached');
+    // No answer: she stays on the list, saying when she was tried; then a second call reaches her.
+    await row.locator('select[name=outcome]').selectOption('not_reached');
     await Promise.all([page.waitForURL(/ok=mon_call_saved/), row.locator('button[data-action=record-call]').click()]);
+    expect(await row.locator('td').nth(5).textContent()).toContain('no answer at');
+    await row.locator('select[name=outcome]').selectOption('reached');
+    await Promise.all([page.waitForEvent('framenavigated'), row.locator('button[data-action=record-call]').click()]);
     expect(await page.textContent('.flash.ok')).toContain('Call recorded.');
     expect(await page.textContent('.empty')).toBe('No contact to call.');
     expect(web.db.$client.prepare(`SELECT call_outcome AS o, call_done_by AS by FROM monitoring_enrolments WHERE contact_id = ?`).get(fx.c5)).toEqual({ o: 'reached', by: me.id });
-    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'monitoring.call_outcome' AND actor_id = ?`, me.id)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'monitoring.call_outcome' AND actor_id = ?`, me.id)).toBe(2);
 
     // The contact with symptoms escalated from their chat: the tracer sees their check-ins next to it.
     const conv = web.db.$client

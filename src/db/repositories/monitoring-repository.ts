@@ -103,9 +103,11 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
     callTasks: (limit) =>
       sql(
         `SELECT e.id AS enrolmentId, e.contact_id AS contactId, ct.name, ct.phone, ct.area, e.notify_problem AS problem,
-           e.source_case_id AS sourceCaseId, cs.external_id AS sourceCaseExternalId, e.quarantine_end AS quarantineEnd, e.elicited_at AS elicitedAt
+           e.source_case_id AS sourceCaseId, cs.external_id AS sourceCaseExternalId, e.quarantine_end AS quarantineEnd, e.elicited_at AS elicitedAt,
+           e.call_outcome AS callOutcome, e.call_done_at AS callDoneAt
          FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id LEFT JOIN cases cs ON cs.id = e.source_case_id
-         WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND e.call_outcome IS NULL ORDER BY e.elicited_at, e.id LIMIT ?`,
+         WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND (e.call_outcome IS NULL OR e.call_outcome = 'not_reached')
+         ORDER BY e.call_done_at IS NOT NULL, coalesce(e.call_done_at, e.elicited_at), e.id LIMIT ?`,
       ).all(limit) as CallTask[],
     roster: (f) => {
       const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?) AND (? IS NULL OR e.status = 'active' OR e.closed_at >= ?)`;

@@ -73,7 +73,7 @@ export interface DueCheckin {
   channelUserId: string;
 }
 
-/** A contact a tracer should call: no phone, not on WhatsApp, or outreach gave up. */
+/** A contact a tracer should call: no phone, not on WhatsApp, or outreach gave up; again later when a call was not answered. */
 export interface CallTask {
   enrolmentId: number;
   contactId: number;
@@ -85,6 +85,9 @@ export interface CallTask {
   sourceCaseExternalId: string | null;
   quarantineEnd: string;
   elicitedAt: number;
+  /** `not_reached` when a tracer tried already (the list keeps them, after those never tried); null before any call. */
+  callOutcome: 'not_reached' | null;
+  callDoneAt: number | null;
 }
 
 /** A row of the coordinators' roster. */

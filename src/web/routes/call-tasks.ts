@@ -6,7 +6,7 @@ import { recordCallOutcome } from '../../services/monitoring/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDuration, hasKey, t, type MsgKey, type UiLang } from '../i18n.js';
-import { csrfField, page, sendHtml, tKey } from '../layout.js';
+import { csrfField, formatTime, page, sendHtml, tKey } from '../layout.js';
 
 /**
  * The tracers' call list (issue 16): contacts the bot cannot write to (no phone, not on WhatsApp, outreach gave up). A tracer
@@ -35,7 +35,7 @@ function taskRow(req: FastifyRequest, ctx: WebContext, c: CallTask): Html {
   <td>${c.area ?? '—'}</td>
   <td>${why(lang, c.problem)}</td>
   <td>${c.quarantineEnd}</td>
-  <td>${formatDuration(lang, ctx.clock() - c.elicitedAt)}</td>
+  <td>${formatDuration(lang, ctx.clock() - c.elicitedAt)}${c.callOutcome === 'not_reached' && c.callDoneAt !== null ? html`<div class="muted small">${t(lang, 'mon_call_tried', { time: formatTime(lang, c.callDoneAt, ctx.config.TIMEZONE) })}</div>` : ''}</td>
   <td><form method="post" action="/inbox/calls/${c.enrolmentId}">${csrfField(req)}
     <select name="outcome" aria-label="${t(lang, 'mon_col_outcome')}">${OUTCOMES.map((o) => html`<option value="${o}">${t(lang, OUTCOME_KEY[o])}</option>`)}</select>
     <button type="submit" data-action="record-call">${t(lang, 'mon_call_record')}</button></form></td>

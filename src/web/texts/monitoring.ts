@@ -99,6 +99,7 @@ export const monitoringEn = {
   mon_call_wrong_number: 'Wrong number',
   mon_call_record: 'Record',
   mon_call_saved: 'Call recorded.',
+  mon_call_tried: 'no answer at {time}',
   mon_call_gone: 'This call was already recorded by someone else.',
   mon_call_phone_label: 'Phone to call',
   // history on the conversation page
@@ -224,6 +225,7 @@ export const monitoringId: Record<keyof typeof monitoringEn, string> = {
   mon_call_wrong_number: 'Nomor salah',
   mon_call_record: 'Catat',
   mon_call_saved: 'Panggilan dicatat.',
+  mon_call_tried: 'tidak diangkat pukul {time}',
   mon_call_gone: 'Panggilan ini sudah dicatat oleh orang lain.',
   mon_call_phone_label: 'Nomor yang ditelepon',
   mon_history_title: 'Pemantauan karantina',
