@@ -29,12 +29,5 @@ export function createFollowUpReportRepository(db: Db): FollowUpReportRepository
            WHERE status = 'active' AND notify_status = 'sent' AND last_exposure_date < ? AND last_checkin_date >= ?`,
         ).get(date, date) as { n: number }
       ).n,
-    areas: (sinceMs) =>
-      (
-        sql(
-          `SELECT DISTINCT ct.area FROM monitoring_enrolments m JOIN contacts ct ON ct.id = m.contact_id
-           WHERE ct.area IS NOT NULL AND ct.area <> '' AND (m.status = 'active' OR m.closed_at >= ?) ORDER BY ct.area`,
-        ).all(sinceMs) as { area: string }[]
-      ).map((r) => r.area),
   };
 }

@@ -34,6 +34,11 @@ const STAGE_SQL: Record<MonitoringStage, string> = {
   monitoring: `e.status = 'active' AND e.symptomatic_at IS NULL AND e.unresponsive_at IS NULL AND ((e.notify_status = 'sent' AND e.replied_at IS NOT NULL) OR (e.notify_status = 'needs_call' AND e.call_outcome = 'reached'))`,
 };
 
+/** The stage of `e` as one SQL expression (the stages above are exclusive), for counting every stage in one scan. */
+const STAGE_CASE = `CASE ${Object.entries(STAGE_SQL)
+  .map(([stage, where]) => `WHEN ${where} THEN '${stage}'`)
+  .join(' ')} END`;
+
 type Row = Omit<EnrolmentRecord, 'testDates'> & { testDates: string };
 const enrolment = (r: Row | undefined): EnrolmentRecord | undefined => (r ? { ...r, testDates: JSON.parse(r.testDates) as string[] } : undefined);
 type CheckinRow = Omit<CheckinRecord, 'symptoms' | 'hasSymptoms'> & { symptoms: string | null; hasSymptoms: number | null };
@@ -109,6 +114,12 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
          WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND (e.call_outcome IS NULL OR e.call_outcome = 'not_reached')
          ORDER BY e.call_done_at IS NOT NULL, coalesce(e.call_done_at, e.elicited_at), e.id LIMIT ?`,
       ).all(limit) as CallTask[],
+    stageCounts: (closedSince) =>
+      sql(
+        `SELECT ct.area AS area, ${STAGE_CASE} AS stage, count(*) AS n
+         FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id
+         WHERE e.status = 'active' OR e.closed_at >= ? GROUP BY 1, 2 ORDER BY 1, 2`,
+      ).all(closedSince) as ReturnType<MonitoringRepository['stageCounts']>,
     roster: (f) => {
       const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?) AND (? IS NULL OR e.status = 'active' OR e.closed_at >= ?)`;
       const from = `FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id WHERE ${where}`;

@@ -25,6 +25,4 @@ export interface FollowUpReportRepository {
    * will plan, counted before it runs.
    */
   checkInsExpected(date: string): number;
-  /** Areas of contacts with a monitoring record that is active or closed since `sinceMs`, sorted. */
-  areas(sinceMs: number): string[];
 }

@@ -149,6 +149,8 @@ export interface MonitoringRepository {
   recordCallOutcome(id: number, outcome: CallOutcome, userId: number | null, now: number): boolean;
   callTasks(limit: number): CallTask[];
   roster(filter: RosterFilter): { total: number; rows: RosterRow[] };
+  /** Records per contact area and roster stage (active, or closed at or after `closedSince`), in one scan. */
+  stageCounts(closedSince: number): { area: string | null; stage: MonitoringStage; n: number }[];
   /** Active records whose last check-in day is before `date`. */
   toRelease(date: string, limit: number): number[];
 

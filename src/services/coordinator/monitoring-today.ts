@@ -46,7 +46,11 @@ export interface MonitoringToday {
  */
 export function monitoringToday(repos: Pick<Repositories, 'monitoring' | 'followUpReports' | 'cases'>, q: MonitoringTodayQuery): MonitoringToday {
   const filter = { closedSince: q.dayStartMs, ...(q.area ? { area: q.area } : {}) };
-  const counts = Object.fromEntries(ROSTER_STAGES.map((stage) => [stage, repos.monitoring.roster({ ...filter, stage, limit: 0, offset: 0 }).total])) as Record<MonitoringStage, number>;
+  // One scan gives every area's stage counts: the chips for the chosen area and the area list.
+  const byArea = repos.monitoring.stageCounts(q.dayStartMs);
+  const counts = Object.fromEntries(ROSTER_STAGES.map((stage) => [stage, 0])) as Record<MonitoringStage, number>;
+  for (const r of byArea) if (!q.area || r.area === q.area) counts[r.stage] += r.n;
+  const areas = [...new Set(byArea.map((r) => r.area).filter((a): a is string => a !== null && a !== ''))].sort();
   const page = repos.monitoring.roster({ ...filter, ...(q.stage ? { stage: q.stage } : {}), limit: q.limit, offset: 0 });
   const rows = page.rows.map((r): TodayRow => {
     const e = r.enrolment;
@@ -68,7 +72,7 @@ export function monitoringToday(repos: Pick<Repositories, 'monitoring' | 'follow
     counts,
     total: page.total,
     rows,
-    areas: repos.followUpReports.areas(q.dayStartMs),
+    areas,
     checkIns,
     estimate: estimateSendTime({ checkIns, perMinute: q.perMinute, startHour: q.policy.checkinHour }),
   };
