@@ -1,9 +1,13 @@
 // Texts of contact follow-up (issue 16): the coordinators' monitoring page and policy form, the dashboard's follow-up
-// indicators, the tracers' call list and a contact's monitoring history on the conversation page. Keys start with `mon_`.
+// indicators, the tracers' call list and a contact's monitoring history on the conversation page. Keys start with `mon_`,
+// except the navigation link and the loop's escalation reasons (the inbox's `nav_` and `reason_<code>` patterns).
 
 /** Contact follow-up texts in English: the reference, its keys are the type. */
 export const monitoringEn = {
   nav_monitoring: 'Follow-up',
+  // escalation reasons the loop raises (the inbox shows `reason_<code>`)
+  reason_contact_unresponsive: 'Contact not answering check-ins',
+  reason_symptomatic_contact: 'Contact reports symptoms',
   mon_title: 'Contact follow-up',
   mon_intro: 'Close contacts in quarantine today: who has been told, which day of quarantine each is on, who reported symptoms, who was released or became a case, and who cannot be reached.',
   mon_today: 'Today, {date}',
@@ -135,6 +139,8 @@ export const monitoringEn = {
 /** The same texts in Bahasa Indonesia (the default language). */
 export const monitoringId: Record<keyof typeof monitoringEn, string> = {
   nav_monitoring: 'Pemantauan',
+  reason_contact_unresponsive: 'Kontak tidak menjawab pemantauan',
+  reason_symptomatic_contact: 'Kontak melaporkan gejala',
   mon_title: 'Pemantauan kontak',
   mon_intro: 'Kontak erat yang sedang karantina hari ini: siapa yang sudah diberi tahu, hari ke berapa karantinanya, siapa yang melaporkan gejala, siapa yang sudah selesai atau menjadi kasus, dan siapa yang tidak bisa dihubungi.',
   mon_today: 'Hari ini, {date}',
