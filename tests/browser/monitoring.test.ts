@@ -78,7 +78,7 @@ describe('contact follow-up in a browser', () => {
 
     // Day 2 of 5 for the contact with symptoms (last exposure 7 March), with their unanswered check-in of yesterday shown as the latest sent.
     const symptomatic = page.locator('#roster tr[data-stage="symptomatic"]');
-    expect(await symptomatic.locator('td').nth(0).textContent()).toBe('Dewi Saputra');
+    expect(await symptomatic.locator('td').nth(0).locator('a').first().textContent()).toBe('Dewi Saputra');
     expect(await symptomatic.locator('td.day').textContent()).toContain('day 2 of 5');
     expect(await symptomatic.locator('td').nth(6).textContent()).toMatch(/^answered /);
 

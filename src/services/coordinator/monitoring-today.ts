@@ -27,6 +27,8 @@ export interface TodayRow extends RosterRow {
   testDay: boolean;
   lastCheckin: CheckinRecord | null;
   namedBy: { caseId: number; externalId: string } | null;
+  /** The contact's latest chat, for "open chat"; null before the bot wrote to them. */
+  conversationId: number | null;
 }
 
 export interface MonitoringToday {
@@ -44,7 +46,7 @@ export interface MonitoringToday {
  * Today's roster: every record still followed plus those closed today, counted by stage (in an area when one is given),
  * the first `limit` rows of the chosen stage, and the send time of today's check-ins at the channel's rate. Read-only.
  */
-export function monitoringToday(repos: Pick<Repositories, 'monitoring' | 'followUpReports' | 'cases'>, q: MonitoringTodayQuery): MonitoringToday {
+export function monitoringToday(repos: Pick<Repositories, 'monitoring' | 'followUpReports' | 'cases' | 'conversations'>, q: MonitoringTodayQuery): MonitoringToday {
   const filter = { closedSince: q.dayStartMs, ...(q.area ? { area: q.area } : {}) };
   // One scan gives every area's stage counts: the chips for the chosen area and the area list.
   const byArea = repos.monitoring.stageCounts(q.dayStartMs);
@@ -62,6 +64,7 @@ export function monitoringToday(repos: Pick<Repositories, 'monitoring' | 'follow
       testDay: e.testDates.includes(q.today),
       lastCheckin: latestSent(repos.monitoring.checkins(e.id), q.today),
       namedBy: source ? { caseId: source.id, externalId: source.externalId } : null,
+      conversationId: e.channel && e.channelUserId ? (repos.conversations.latestForChat(e.channel, e.channelUserId)?.id ?? null) : null,
     };
   });
   // Before the day's tick has planned them, count the records it will plan; after, the rows it planned.

@@ -37,14 +37,17 @@ describe('today’s monitoring roster', () => {
     const { db } = tempDb();
     followUpFixture(db);
     insertEnrolment(db, { contactId: insertContact(db, { name: 'Old', area: 'Cakung, Jakarta Timur' }), elicitedAt: 1, status: 'released', closedAt: Date.parse('2026-03-07T00:00:00Z') });
+    const chat = db.$client
+      .prepare(`INSERT INTO conversations (channel, channel_user_id, flow_id, flow_version, state, owner) VALUES ('fake', '+6281200000003', 'daily-checkin', 1, '{}', 'bot') RETURNING id`)
+      .get() as { id: number };
     const repos = createRepositories(db);
     const dayStartMs = startOfLocalDay('2026-03-09', 'Asia/Jakarta');
     const d = monitoringToday(repos, { today: '2026-03-09', dayStartMs, policy, perMinute: 20, area: 'Cakung, Jakarta Timur', limit: 10 });
     expect(d.counts).toEqual({ enrolled: 0, needs_call: 0, notified: 0, monitoring: 0, symptomatic: 1, unreachable: 0, released: 0, became_case: 0, closed: 1 });
     expect(d.areas).toEqual(['Cakung, Jakarta Timur', 'Koja, Jakarta Utara', 'Tebet, Jakarta Selatan']);
-    expect(d.rows.map((r) => [r.name, r.stage, r.day, r.days, r.namedBy?.externalId])).toEqual([
-      ['Joko Hidayat', 'closed', 2, 5, 'A'],
-      ['Dewi Saputra', 'symptomatic', 2, 5, 'A'],
+    expect(d.rows.map((r) => [r.name, r.stage, r.day, r.days, r.namedBy?.externalId, r.conversationId])).toEqual([
+      ['Joko Hidayat', 'closed', 2, 5, 'A', null],
+      ['Dewi Saputra', 'symptomatic', 2, 5, 'A', chat.id],
     ]);
     expect(d.rows[1]!.lastCheckin?.date).toBe('2026-03-09');
     // One check-in planned for today (Dewi's): two messages at 20 a minute from 08:00.

@@ -59,7 +59,7 @@ function rosterRow(lang: UiLang, r: TodayRow, tz: string): Html {
   const c = r.lastCheckin;
   const last = c === null ? html`<span class="muted">${t(lang, 'mon_never')}</span>` : c.answeredAt !== null ? t(lang, 'mon_answered', { time: formatTime(lang, c.answeredAt, tz) }) : html`<span class="warn-text">${t(lang, 'mon_not_answered', { date: c.date })}</span>`;
   return html`<tr data-enrolment-id="${e.id}" data-stage="${r.stage}">
-  <td><a href="/coord/contacts/${e.contactId}">${r.name}</a></td>
+  <td><a href="/coord/contacts/${e.contactId}">${r.name}</a>${r.conversationId !== null ? html` <a class="small open-chat" href="/inbox/c/${r.conversationId}">${t(lang, 'mon_open_chat')}</a>` : ''}</td>
   <td>${r.phone ?? html`<span class="muted">${t(lang, 'mon_no_phone')}</span>`}</td>
   <td>${r.area ?? '—'}</td>
   <td><span class="badge stage-${r.stage}">${stageText(lang, r.stage)}</span></td>
