@@ -121,6 +121,7 @@ describe('contact follow-up in a browser', () => {
     expect(await page.textContent('#fig-fu-notified-24h')).toBe('94.3%');
     expect(await page.textContent('[data-figure=fu-notified-24h] .figure-sub')).toContain('33 of 35');
     expect(await page.textContent('#fig-fu-known')).toBe('25%');
+    if (shots) await page.locator('#follow-up').screenshot({ path: path.join(shots, 'coord-dashboard-follow-up.png') });
     expect(csp).toEqual([]);
     await ctx.close();
   }, 120_000);
@@ -134,7 +135,9 @@ describe('contact follow-up in a browser', () => {
     expect(await page.textContent('#call-list-link')).toContain('Contacts to call (1)');
     await Promise.all([page.waitForURL(/\/inbox\/calls$/), page.click('#call-list-link')]);
     const row = page.locator(`#call-list tr[data-contact-id="${fx.c5}"]`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'inbox-call-list.png'), fullPage: true });
     expect(await row.locator('td').nth(0).textContent()).toContain('Sri Utami');
+    expect(await row.locator('td').nth(1).textContent()).toBe('no phoneask case A for the number: +6281299990000');
     expect(await row.locator('td').nth(3).textContent()).toBe('no phone number');
     // No answer: she stays on the list, saying when she was tried; then a second call reaches her.
     await row.locator('select[name=outcome]').selectOption('not_reached');

@@ -31,7 +31,7 @@ function taskRow(req: FastifyRequest, ctx: WebContext, c: CallTask): Html {
   const lang = req.lang;
   return html`<tr data-enrolment-id="${c.enrolmentId}" data-contact-id="${c.contactId}">
   <td>${c.name}${c.sourceCaseExternalId ? html`<div class="muted small">${t(lang, 'mon_col_named_by')}: ${c.sourceCaseExternalId}</div>` : ''}</td>
-  <td>${c.phone ? html`<a href="tel:${c.phone}">${c.phone}</a>` : html`<span class="muted">${t(lang, 'mon_no_phone')}</span>`}</td>
+  <td>${c.phone ? html`<a href="tel:${c.phone}">${c.phone}</a>` : noPhone(lang, ctx, c)}</td>
   <td>${c.area ?? '—'}</td>
   <td>${why(lang, c.problem)}</td>
   <td>${c.quarantineEnd}</td>
@@ -40,6 +40,13 @@ function taskRow(req: FastifyRequest, ctx: WebContext, c: CallTask): Html {
     <select name="outcome" aria-label="${t(lang, 'mon_col_outcome')}">${OUTCOMES.map((o) => html`<option value="${o}">${t(lang, OUTCOME_KEY[o])}</option>`)}</select>
     <button type="submit" data-action="record-call">${t(lang, 'mon_call_record')}</button></form></td>
 </tr>`;
+}
+
+/** No number for the contact: the case who named them can give it (their phone, when we have it). */
+function noPhone(lang: UiLang, ctx: WebContext, c: CallTask): Html {
+  const source = c.sourceCaseId === null ? undefined : ctx.repos.cases.byId(c.sourceCaseId);
+  if (!source?.phone) return html`<span class="muted">${t(lang, 'mon_no_phone')}</span>`;
+  return html`<span class="muted">${t(lang, 'mon_no_phone')}</span><div class="small">${t(lang, 'mon_call_ask_case', { case: source.externalId })} <a href="tel:${source.phone}">${source.phone}</a></div>`;
 }
 
 /** A link to the call list with how many contacts wait on it, for the inbox page (nothing when none wait). */

@@ -108,6 +108,7 @@ export const monitoringEn = {
   mon_call_tried: 'no answer at {time}',
   mon_call_gone: 'This call was already recorded by someone else.',
   mon_call_phone_label: 'Phone to call',
+  mon_call_ask_case: 'ask case {case} for the number:',
   // history on the conversation page
   mon_history_title: 'Quarantine follow-up',
   mon_history_none: 'No check-in yet.',
@@ -238,6 +239,7 @@ export const monitoringId: Record<keyof typeof monitoringEn, string> = {
   mon_call_tried: 'tidak diangkat pukul {time}',
   mon_call_gone: 'Panggilan ini sudah dicatat oleh orang lain.',
   mon_call_phone_label: 'Nomor yang ditelepon',
+  mon_call_ask_case: 'tanyakan nomornya kepada kasus {case}:',
   mon_history_title: 'Pemantauan karantina',
   mon_history_none: 'Belum ada pemantauan.',
   mon_history_period: 'Karantina {from} sampai {to} · tes pada {tests}',

@@ -109,7 +109,7 @@ export function insertCheckin(
  * Cases confirmed in range: A, B, X (from E2's contact), D = 1 of 4 already known contacts (Z, also a contact, is after the range).
  */
 export function followUpFixture(db: Db) {
-  const a = insertCase(db, { externalId: 'A', confirmedAt: at('2026-03-08T00:00:00Z') });
+  const a = insertCase(db, { externalId: 'A', phone: '+6281299990000', confirmedAt: at('2026-03-08T00:00:00Z') });
   insertCase(db, { externalId: 'B', confirmedAt: at('2026-03-08T05:00:00Z') });
   insertCase(db, { externalId: 'D', confirmedAt: at('2026-03-09T16:00:00Z') });
   const k = (name: string, area: string, phone: string | null) => insertContact(db, { name, area, phone });
