@@ -12,7 +12,7 @@ export function createFollowUpReportRepository(db: Db): FollowUpReportRepository
          FROM monitoring_enrolments WHERE elicited_at >= ? AND elicited_at < ?`,
       ).all(startMs, endMs) as FollowUpReportRow[],
     checkInsSentBetween: (startMs, endMs) =>
-      sql(`SELECT sent_at AS sentAt, answered_at AS answeredAt FROM monitoring_checkins WHERE sent_at >= ? AND sent_at < ?`).all(startMs, endMs) as {
+      sql(`SELECT sent_at AS sentAt, answered_at AS answeredAt FROM monitoring_checkins WHERE sent_at >= ? AND sent_at < ? AND status IN ('answered', 'missed')`).all(startMs, endMs) as {
         sentAt: number;
         answeredAt: number | null;
       }[],
@@ -26,7 +26,7 @@ export function createFollowUpReportRepository(db: Db): FollowUpReportRepository
       (
         sql(
           `SELECT count(*) AS n FROM monitoring_enrolments
-           WHERE status = 'active' AND notify_status = 'sent' AND last_exposure_date < ? AND last_checkin_date >= ?`,
+           WHERE status = 'active' AND notify_status = 'sent' AND replied_at IS NOT NULL AND last_exposure_date < ? AND last_checkin_date >= ?`,
         ).get(date, date) as { n: number }
       ).n,
   };

@@ -14,15 +14,15 @@ export interface FollowUpReportRow {
 export interface FollowUpReportRepository {
   /** Monitoring records whose first exposure was recorded in [startMs, endMs). */
   namedBetween(startMs: number, endMs: number): FollowUpReportRow[];
-  /** Check-ins sent in [startMs, endMs), with when they were answered. */
+  /** Check-ins sent in [startMs, endMs) whose day is settled (answered, or missed), with when they were answered. */
   checkInsSentBetween(startMs: number, endMs: number): { sentAt: number; answeredAt: number | null }[];
   /** Cases confirmed in [startMs, endMs), and how many of them were on the contact list before (source_contact_id). */
   casesFromContacts(startMs: number, endMs: number): { total: number; fromContacts: number };
   /** Check-ins planned for local day `date` (any status). */
   checkInsOn(date: string): number;
   /**
-   * Active, told records whose check-in days cover `date` (day 1 to their last check-in day): the check-ins the day's tick
-   * will plan, counted before it runs.
+   * Active records told and identified (replied) whose check-in days cover `date`: the check-ins the day's tick will plan
+   * (the rows `planDay` selects), counted before it runs.
    */
   checkInsExpected(date: string): number;
 }

@@ -30,7 +30,7 @@ export interface FollowUpIndicators {
    * contact named an hour ago and not told yet is not a failure yet). Median hours over those told.
    */
   notified: { named: number; counted: number; within24h: number; share: number | null; medianHours: number | null };
-  /** Check-ins sent in the range that got an answer (so far). */
+  /** Check-ins sent in the range that got an answer, over those answered or missed (today's, still open, are not counted yet). */
   checkIns: { sent: number; answered: number; rate: number | null };
   /** Released at the end of quarantine, over those whose follow-up has ended other than by becoming a case. */
   completed: { ended: number; completed: number; share: number | null };

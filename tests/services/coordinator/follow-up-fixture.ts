@@ -104,7 +104,7 @@ export function insertCheckin(
  *   E4 no phone, a tracer reached them after 2 h, then closed (lost) · E5 no phone, never reached (31 h) · E6 named 6 h ago, not told.
  * Told within 24 h: E1, E2, E4 of the 5 whose 24 h have passed or who were told (E6 not yet counted) = 60%;
  * median hours over E1 0.5, E2 10, E3 30, E4 2 = (2 + 10) / 2 = 6.
- * Check-ins sent in range: K1 answered, K2 answered, K3 not (K4 sent before the range) = 2 of 3.
+ * Check-ins sent in range: K1 answered, K2 answered, K3 missed = 2 of 3 (K4 sent before the range; K5 still open).
  * Follow-up ended (released or lost): E1 released, E4 lost = 1 of 2. Became cases: E2 = 1 of 6.
  * Cases confirmed in range: A, B, X (from E2's contact), D = 1 of 4 already known contacts (Z, also a contact, is after the range).
  */
@@ -137,5 +137,7 @@ export function followUpFixture(db: Db) {
   insertCheckin(db, { enrolmentId: e3, date: '2026-03-09', day: 2, sentAt: at('2026-03-09T01:00:00Z'), answeredAt: at('2026-03-09T09:06:00Z'), hasSymptoms: true, symptoms: ['cough', 'fever'] });
   insertCheckin(db, { enrolmentId: e3, date: '2026-03-08', day: 1, sentAt: at('2026-03-08T02:00:00Z'), status: 'missed' });
   insertCheckin(db, { enrolmentId: e7, date: '2026-03-07', day: 0, sentAt: at('2026-03-07T10:00:00Z'), answeredAt: at('2026-03-07T11:00:00Z'), hasSymptoms: false });
+  // Sent in range and still open (its day is not over): not counted in the response rate yet.
+  insertCheckin(db, { enrolmentId: e7, date: '2026-03-08', day: 1, sentAt: at('2026-03-08T01:00:00Z') });
   return { e1, e3, c3, c4, c5 };
 }
