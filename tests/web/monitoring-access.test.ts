@@ -61,4 +61,20 @@ describe('contact follow-up pages', () => {
     expect(res.statusCode).toBe(404);
     expect(w.db.$client.prepare(`SELECT count(*) AS n FROM cases WHERE source_contact_id = ?`).get(fx.c3)).toEqual({ n: 0 });
   });
+
+  it('shows staff limited to areas only their areas: the call list filtered, the office-wide roster refused', async () => {
+    const east = await seedUser(w.db, { email: 'timur@example.org', role: 'tracer', areas: ['31.75'] });
+    const south = await seedUser(w.db, { email: 'selatan@example.org', role: 'tracer', areas: ['31.74'] });
+    const coordEast = await seedUser(w.db, { email: 'coord.timur@example.org', role: 'coordinator', areas: ['31.75'] });
+    const e = await injectLogin(w.app, east.email, east.password);
+    const s = await injectLogin(w.app, south.email, south.password);
+    const c = await injectLogin(w.app, coordEast.email, coordEast.password);
+    expect((await get('/inbox/calls', e.cookie)).body).not.toContain('Sri Utami');
+    expect((await get('/inbox/calls', s.cookie)).body).toContain('Sri Utami');
+    const enrolment = (w.db.$client.prepare(`SELECT id FROM monitoring_enrolments WHERE contact_id = ?`).get(fx.c5) as { id: number }).id;
+    const refused = await postForm(w.app, `/inbox/calls/${enrolment}`, e.cookie, { _csrf: e.csrf, outcome: 'wrong_number' });
+    expect(refused.headers.location).toBe('/inbox/calls?err=mon_call_gone');
+    expect(outcome(fx.c5)).toBeNull();
+    expect((await get('/coord/monitoring', c.cookie)).statusCode).toBe(403);
+  });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CallOutcome } from '../../domain/monitoring.js';
 import type { CallTask } from '../../domain/repositories/index.js';
+import { areaScope, inAreaScope } from '../../services/accounts/index.js';
 import { recordCallOutcome } from '../../services/monitoring/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -49,9 +50,17 @@ function noPhone(lang: UiLang, ctx: WebContext, c: CallTask): Html {
   return html`<span class="muted">${t(lang, 'mon_no_phone')}</span><div class="small">${t(lang, 'mon_call_ask_case', { case: source.externalId })} <a href="tel:${source.phone}">${source.phone}</a></div>`;
 }
 
+/** The call list a user may see: everyone's for staff without an area, their areas' contacts (and those of no known area) otherwise. */
+function visibleTasks(ctx: WebContext, req: FastifyRequest, limit: number): CallTask[] {
+  const scope = areaScope(req.auth!.user);
+  const tasks = ctx.repos.monitoring.callTasks(scope === null ? limit : limit * 20);
+  return (scope === null ? tasks : tasks.filter((c) => inAreaScope(c.area, scope))).slice(0, limit);
+}
+
 /** A link to the call list with how many contacts wait on it, for the inbox page (nothing when none wait). */
-export function callListLink(lang: UiLang, ctx: WebContext): Html | '' {
-  const n = ctx.repos.monitoring.callTasks(LIST_LIMIT + 1).length;
+export function callListLink(req: FastifyRequest, ctx: WebContext): Html | '' {
+  const lang = req.lang;
+  const n = visibleTasks(ctx, req, LIST_LIMIT + 1).length;
   if (n === 0) return '';
   return html`<p class="call-list-link"><a href="/inbox/calls" id="call-list-link" class="chip">${t(lang, 'mon_calls_link', { n: n > LIST_LIMIT ? `${LIST_LIMIT}+` : n })}</a></p>`;
 }
@@ -63,7 +72,7 @@ export function callTaskRoutes(ctx: WebContext) {
 
     app.get('/inbox/calls', { preHandler: tracer }, async (req, reply) => {
       const lang = req.lang;
-      const tasks = ctx.repos.monitoring.callTasks(LIST_LIMIT);
+      const tasks = visibleTasks(ctx, req, LIST_LIMIT);
       const q = FlashQuery.safeParse(req.query).data ?? {};
       const key = q.ok ?? q.err;
       const flash = key && hasKey(key) ? { kind: q.ok ? ('ok' as const) : ('error' as const), text: t(lang, key) } : null;
@@ -81,6 +90,9 @@ ${tasks.length === 0
       const body = OutcomeBody.safeParse(req.body);
       if (!p.success || !body.success) return reply.redirect('/inbox/calls?err=mon_call_gone', 303);
       const user = req.auth!.user;
+      const scope = areaScope(user);
+      const e = ctx.repos.monitoring.byId(p.data.id);
+      if (scope !== null && e && !inAreaScope(ctx.repos.monitoring.contact(e.contactId)?.area ?? null, scope)) return reply.redirect('/inbox/calls?err=mon_call_gone', 303);
       const done = recordCallOutcome(ctx.repos, p.data.id, body.data.outcome, { userId: user.id, ip: req.ip }, ctx.clock());
       req.log.info({ enrolmentId: p.data.id, outcome: body.data.outcome, recorded: done }, 'call outcome');
       return reply.redirect(`/inbox/calls?${done ? 'ok=mon_call_saved' : 'err=mon_call_gone'}`, 303);

@@ -88,7 +88,7 @@ export function inboxRoutes(ctx: WebContext) {
   <form method="post" action="/inbox/next" class="inline">${csrfField(req)}<button type="submit" class="primary" id="next-chat">${t(lang, 'next_chat')}</button></form>
 </div>
 <nav class="chips">${filters}</nav>
-${callListLink(lang, ctx)}
+${callListLink(req, ctx)}
 <form method="get" action="/inbox" class="queue-search" role="search">
   <input type="hidden" name="view" value="${view}"><input type="hidden" name="status" value="${status}">
   <label class="sr" for="queue-q">${t(lang, 'search_label')}</label>
