@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRepositories, type Db } from '../db/index.js';
 import type { DemoCounts } from '../domain/repositories/demo.js';
+import type { MonitoringPolicy, MonitoringStage } from '../domain/monitoring.js';
 import type { Repositories } from '../domain/repositories/index.js';
 import { createCases, type ValidCase } from '../services/cases.js';
 import { FlowRegistry } from '../services/flow-registry.js';
@@ -10,6 +11,7 @@ import { claim, resolve } from '../services/inbox/index.js';
 import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService } from '../services/turn/index.js';
 import { prng } from '../runtime/prng.js';
+import { followContacts } from './demo/monitoring.js';
 import { interview } from './demo/patient.js';
 import { DAY, HOUR, MIN, planCases } from './demo/plan.js';
 
@@ -26,11 +28,15 @@ export interface DemoOptions {
   flowsDir?: string;
   caseCount?: number;
   timezone?: string;
+  /** The quarantine policy the demo's contacts are followed under; default 5 days, tests on days 1 and 5, check-in at 08:00. */
+  monitoringPolicy?: MonitoringPolicy;
 }
 
 /** What the demo wrote: the row counts, and the flow version its chats run on. */
 export interface DemoSummary extends DemoCounts {
   flow: { id: string; version: number };
+  /** Contacts on the monitoring roster per stage. */
+  monitoring: Record<MonitoringStage, number>;
 }
 
 export type DemoResult = { ok: true; summary: DemoSummary } | { ok: false; reason: 'not_empty' | 'no_flow'; detail: string };
@@ -111,7 +117,17 @@ export function runDemo(db: Db, opts: DemoOptions): DemoResult {
       if (claimed.ok && k % 3 === 2) resolve(repos, e.conversationId, 'reached', { id: tracer.id, role: tracer.role }, Math.min(opts.now, claimAt + (20 + random() * 60) * MIN));
     });
   }
-  return { ok: true, summary: { ...repos.demo.counts(), flow: { id: flow.flowId, version: flow.version } } };
+  const tz = opts.timezone ?? 'Asia/Jakarta';
+  const monitoring = followContacts(repos, {
+    now: opts.now,
+    policy: opts.monitoringPolicy ?? { quarantineDays: 5, entryTestDay: 1, exitTestDay: 5, checkinHour: 8, timeZone: tz },
+    random,
+    tracerId: tracers[0]?.id ?? null,
+    startCodeTtlMs: 14 * DAY,
+    notifyFlowVersion: registry.latest('contact-notification')?.version ?? 1,
+  });
+  settleOutbox(repos, records);
+  return { ok: true, summary: { ...repos.demo.counts(), flow: { id: flow.flowId, version: flow.version }, monitoring } };
 }
 
 

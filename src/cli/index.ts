@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo': {
         const { runDemo } = await import('./demo.js');
-        const r = runDemo(db, { now: Date.now(), seed: 42, flowsDir: config.FLOWS_DIR });
+        const r = runDemo(db, { now: Date.now(), seed: 42, flowsDir: config.FLOWS_DIR, monitoringPolicy: config.monitoringPolicy });
         if (!r.ok) {
           process.stderr.write(`demo: ${r.detail}\n`);
           return 1;
@@ -48,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           `demo data: ${d.cases} cases, ${d.conversations} chats (${d.completed} completed), ${d.contacts} contacts, ` +
             `${d.escalations.open} open escalations. Start the system with npm start and open /coord/dashboard or /inbox.\n`,
+        );
+        const f = d.monitoring;
+        process.stdout.write(
+          `contacts followed: ${f.notified + f.monitoring} in quarantine, ${f.symptomatic} with symptoms, ${f.unreachable} not answering, ${f.needs_call} to call, ` +
+            `${f.released} released, ${f.became_case} became cases (see /coord/monitoring).\n`,
         );
         return 0;
       }

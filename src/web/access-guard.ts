@@ -46,8 +46,8 @@ export function caseGuard(ctx: WebContext): preHandlerAsyncHookHandler {
   return guard(ctx, 'case', (req, id) => caseAccess(ctx.repos, req.auth!.user, id));
 }
 
-/** Pages listing people of every area at once: the contact registry, transmission chains and the CSV exports. */
-const OFFICE_WIDE = ['/coord/contacts', '/coord/chains', '/coord/exports'];
+/** Pages listing people of every area at once: the contact registry, transmission chains, the CSV exports, the follow-up roster. */
+const OFFICE_WIDE = ['/coord/contacts', '/coord/chains', '/coord/exports', '/coord/monitoring'];
 
 /**
  * Keeps staff limited to areas out of the office-wide lists of people (they see their areas' cases and chats instead):

@@ -20,6 +20,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'flow-form.js': { path: new URL('./assets/coordinator/flow-form.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'cm-yaml-plain.js': { path: new URL('./assets/coordinator/cm-yaml-plain.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'coord.css': { path: new URL('./assets/coordinator/coord.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
+  'monitoring.css': { path: new URL('./assets/monitoring.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
 };
 
 /** Serve the few static files (read once at start): htmx from node_modules, our script and stylesheet. */

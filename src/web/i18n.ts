@@ -6,6 +6,7 @@ import { flowFormEn, flowFormId } from './texts/flow-form.js';
 import { inboxEn, inboxId } from './texts/inbox.js';
 import { inboxMobileEn, inboxMobileId } from './texts/inbox-mobile.js';
 import { newcomerEn, newcomerId } from './texts/newcomer.js';
+import { monitoringEn, monitoringId } from './texts/monitoring.js';
 import { phoneEn, phoneId } from './texts/phone.js';
 import { privacyEn, privacyId } from './texts/privacy.js';
 import { whatsappAdminEn, whatsappAdminId } from './texts/whatsapp-admin.js';
@@ -25,6 +26,7 @@ type InboxMobileKey = keyof typeof inboxMobileEn;
 type NewcomerKey = keyof typeof newcomerEn;
 type PhoneKey = keyof typeof phoneEn;
 type PrivacyKey = keyof typeof privacyEn;
+type MonitoringKey = keyof typeof monitoringEn;
 type SharedKeys =
   | (CoordinatorKey & InboxKey)
   | (WhatsAppAdminKey & (InboxKey | CoordinatorKey))
@@ -35,16 +37,17 @@ type SharedKeys =
   | (InboxMobileKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey))
   | (NewcomerKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey))
   | (PhoneKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey))
-  | (PrivacyKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey | PhoneKey));
+  | (PrivacyKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey | PhoneKey))
+  | (MonitoringKey & (InboxKey | CoordinatorKey | WhatsAppAdminKey | AccountsKey | ConsentKey | ExportsKey | FlowFormKey | InboxMobileKey | NewcomerKey | PhoneKey | PrivacyKey));
 const noSharedKeys: [SharedKeys] extends [never] ? true : SharedKeys = true;
 void noSharedKeys;
 
-const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn, ...privacyEn };
+const en = { ...inboxEn, ...coordinatorEn, ...whatsappAdminEn, ...accountsEn, ...consentEn, ...exportsEn, ...flowFormEn, ...inboxMobileEn, ...newcomerEn, ...phoneEn, ...privacyEn, ...monitoringEn };
 
 /** Every UI text key; a key that is not in the catalogue does not compile. */
 export type MsgKey = keyof typeof en;
 
-const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId, ...privacyId };
+const id: Record<MsgKey, string> = { ...inboxId, ...coordinatorId, ...whatsappAdminId, ...accountsId, ...consentId, ...exportsId, ...flowFormId, ...inboxMobileId, ...newcomerId, ...phoneId, ...privacyId, ...monitoringId };
 
 /** The one UI catalogue: every key with its text in each language (read-only; for tests and tools). */
 export const catalogue: Readonly<Record<UiLang, Readonly<Record<MsgKey, string>>>> = Object.freeze({ en: Object.freeze(en), id: Object.freeze(id) });

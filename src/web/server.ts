@@ -10,6 +10,8 @@ import { LiveStreams } from './live-stream.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminTokenRoutes } from './routes/admin-tokens.js';
+import { callTaskRoutes } from './routes/call-tasks.js';
+import { contactResultRoutes } from './routes/contact-results.js';
 import { conversationRoutes } from './routes/conversation.js';
 import { coordinatorRoutes } from './routes/coordinator/index.js';
 import { inboxRoutes } from './routes/inbox.js';
@@ -72,6 +74,8 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(twoFactorRoutes(ctx));
   await app.register(inboxRoutes(ctx));
   await app.register(conversationRoutes(ctx));
+  await app.register(callTaskRoutes(ctx));
+  await app.register(contactResultRoutes(ctx));
   await app.register(adminRoutes(ctx));
   await app.register(adminTokenRoutes(ctx));
   await app.register(phoneRoutes(ctx));

@@ -26,6 +26,7 @@ import { createInboxReadsRepository } from './inbox-reads-repository.js';
 import { createPrivacyRepository } from './privacy-repository.js';
 import { createReportRepository } from './reports-repository.js';
 import { createMonitoringRepository } from './monitoring-repository.js';
+import { createFollowUpReportRepository } from './follow-up-reports-repository.js';
 // --- end data ---
 
 /** The SQLite transaction runner over one connection. */
@@ -75,6 +76,7 @@ export function createRepositories(db: Db): Repositories {
     inboxReads: createInboxReadsRepository(db),
     privacy: createPrivacyRepository(db),
     monitoring: createMonitoringRepository(db),
+    followUpReports: createFollowUpReportRepository(db),
     // --- end data ---
   };
   byConnection.set(db, repos);

@@ -34,6 +34,11 @@ const STAGE_SQL: Record<MonitoringStage, string> = {
   monitoring: `e.status = 'active' AND e.symptomatic_at IS NULL AND e.unresponsive_at IS NULL AND ((e.notify_status = 'sent' AND e.replied_at IS NOT NULL) OR (e.notify_status = 'needs_call' AND e.call_outcome = 'reached'))`,
 };
 
+/** The stage of `e` as one SQL expression (the stages above are exclusive), for counting every stage in one scan. */
+const STAGE_CASE = `CASE ${Object.entries(STAGE_SQL)
+  .map(([stage, where]) => `WHEN ${where} THEN '${stage}'`)
+  .join(' ')} END`;
+
 type Row = Omit<EnrolmentRecord, 'testDates'> & { testDates: string };
 const enrolment = (r: Row | undefined): EnrolmentRecord | undefined => (r ? { ...r, testDates: JSON.parse(r.testDates) as string[] } : undefined);
 type CheckinRow = Omit<CheckinRecord, 'symptoms' | 'hasSymptoms'> & { symptoms: string | null; hasSymptoms: number | null };
@@ -103,17 +108,25 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
     callTasks: (limit) =>
       sql(
         `SELECT e.id AS enrolmentId, e.contact_id AS contactId, ct.name, ct.phone, ct.area, e.notify_problem AS problem,
-           e.source_case_id AS sourceCaseId, cs.external_id AS sourceCaseExternalId, e.quarantine_end AS quarantineEnd, e.elicited_at AS elicitedAt
+           e.source_case_id AS sourceCaseId, cs.external_id AS sourceCaseExternalId, e.quarantine_end AS quarantineEnd, e.elicited_at AS elicitedAt,
+           e.call_outcome AS callOutcome, e.call_done_at AS callDoneAt
          FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id LEFT JOIN cases cs ON cs.id = e.source_case_id
-         WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND e.call_outcome IS NULL ORDER BY e.elicited_at, e.id LIMIT ?`,
+         WHERE e.status = 'active' AND e.notify_status = 'needs_call' AND (e.call_outcome IS NULL OR e.call_outcome = 'not_reached')
+         ORDER BY e.call_done_at IS NOT NULL, coalesce(e.call_done_at, e.elicited_at), e.id LIMIT ?`,
       ).all(limit) as CallTask[],
+    stageCounts: (closedSince) =>
+      sql(
+        `SELECT ct.area AS area, ${STAGE_CASE} AS stage, count(*) AS n
+         FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id
+         WHERE e.status = 'active' OR e.closed_at >= ? GROUP BY 1, 2 ORDER BY 1, 2`,
+      ).all(closedSince) as ReturnType<MonitoringRepository['stageCounts']>,
     roster: (f) => {
-      const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?)`;
+      const where = `${f.stage ? STAGE_SQL[f.stage] : '1'} AND (? IS NULL OR ct.area = ?) AND (? IS NULL OR e.status = 'active' OR e.closed_at >= ?)`;
       const from = `FROM monitoring_enrolments e JOIN contacts ct ON ct.id = e.contact_id WHERE ${where}`;
-      const total = (sql(`SELECT count(*) AS n ${from}`).get(f.area ?? null, f.area ?? null) as { n: number }).n;
+      const args = [f.area ?? null, f.area ?? null, f.closedSince ?? null, f.closedSince ?? null];
+      const total = (sql(`SELECT count(*) AS n ${from}`).get(...args) as { n: number }).n;
       const rows = sql(`SELECT ${ENROLMENT}, ct.name AS rName, ct.phone AS rPhone, ct.area AS rArea ${from} ORDER BY e.id DESC LIMIT ? OFFSET ?`).all(
-        f.area ?? null,
-        f.area ?? null,
+        ...args,
         f.limit,
         f.offset,
       ) as (Row & { rName: string; rPhone: string | null; rArea: string | null })[];

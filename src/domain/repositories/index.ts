@@ -22,6 +22,7 @@ import type { InboxReadsRepository } from './inbox-reads.js';
 import type { PrivacyRepository } from './privacy.js';
 import type { ReportRepository } from './reports.js';
 import type { MonitoringRepository } from './monitoring.js';
+import type { FollowUpReportRepository } from './follow-up-reports.js';
 // --- end data: imports ---
 
 /**
@@ -61,6 +62,7 @@ export type * from './inbox-reads.js';
 export type * from './privacy.js';
 export type * from './reports.js';
 export type * from './monitoring.js';
+export type * from './follow-up-reports.js';
 // --- end data ---
 
 /** Every repository, built over one database by `createRepositories` in src/db/repositories. */
@@ -95,5 +97,6 @@ export interface Repositories {
   inboxReads: InboxReadsRepository;
   privacy: PrivacyRepository;
   monitoring: MonitoringRepository;
+  followUpReports: FollowUpReportRepository;
   // --- end data ---
 }

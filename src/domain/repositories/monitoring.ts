@@ -73,7 +73,7 @@ export interface DueCheckin {
   channelUserId: string;
 }
 
-/** A contact a tracer should call: no phone, not on WhatsApp, or outreach gave up. */
+/** A contact a tracer should call: no phone, not on WhatsApp, or outreach gave up; again later when a call was not answered. */
 export interface CallTask {
   enrolmentId: number;
   contactId: number;
@@ -85,6 +85,9 @@ export interface CallTask {
   sourceCaseExternalId: string | null;
   quarantineEnd: string;
   elicitedAt: number;
+  /** `not_reached` when a tracer tried already (the list keeps them, after those never tried); null before any call. */
+  callOutcome: 'not_reached' | null;
+  callDoneAt: number | null;
 }
 
 /** A row of the coordinators' roster. */
@@ -99,6 +102,8 @@ export interface RosterRow {
 export interface RosterFilter {
   stage?: MonitoringStage;
   area?: string;
+  /** Only records still active or closed at or after this time (today's roster: released today, not last month). */
+  closedSince?: number;
   limit: number;
   offset: number;
 }
@@ -144,6 +149,8 @@ export interface MonitoringRepository {
   recordCallOutcome(id: number, outcome: CallOutcome, userId: number | null, now: number): boolean;
   callTasks(limit: number): CallTask[];
   roster(filter: RosterFilter): { total: number; rows: RosterRow[] };
+  /** Records per contact area and roster stage (active, or closed at or after `closedSince`), in one scan. */
+  stageCounts(closedSince: number): { area: string | null; stage: MonitoringStage; n: number }[];
   /** Active records whose last check-in day is before `date`. */
   toRelease(date: string, limit: number): number[];
 

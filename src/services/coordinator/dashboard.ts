@@ -1,5 +1,7 @@
 import type { Repositories } from '../../domain/repositories/index.js';
 import { addDays, isIsoDate, localDate } from '../../flow/answers/index.js';
+import { followUpIndicators, type FollowUpIndicators } from './follow-up-indicators.js';
+import { median } from './median.js';
 import { startOfLocalDay } from './zoned-time.js';
 
 export interface DashboardQuery {
@@ -48,25 +50,21 @@ export interface Dashboard {
   escalations: { open: number; pending: number; medianWaitingMinutes: number | null; oldestWaitingMinutes: number | null; raisedInRange: number; resolvedInRange: number };
   tracers: TracerLoad[];
   series: DayPoint[];
+  /** Contact follow-up (issue 16): contacts named in range, followed to `now`. */
+  followUp: FollowUpIndicators;
 }
 
 const HOUR = 3_600_000;
 const MAX_DAYS = 366;
 
-/** Median of numbers (mean of the two middle ones for an even count); null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 /**
  * The coordinators' morning figures for local days `from`..`to` in `timezone`: cases confirmed, reached and interviewed,
  * time to interview, contacts named per interviewed case against the target, the escalation queue as it stands at `now`,
  * per-tracer workload and a per-day series for charts. Read-only.
  */
-export function dashboard(repos: Pick<Repositories, 'reports'>, q: DashboardQuery): Dashboard {
+export function dashboard(repos: Pick<Repositories, 'reports' | 'followUpReports'>, q: DashboardQuery): Dashboard {
   if (!isIsoDate(q.from) || !isIsoDate(q.to) || q.from > q.to) throw new RangeError(`bad day range ${q.from}..${q.to}`);
   const days: string[] = [];
   for (let d = q.from; d <= q.to && days.length < MAX_DAYS; d = addDays(d, 1)) days.push(d);
@@ -133,7 +131,14 @@ export function dashboard(repos: Pick<Repositories, 'reports'>, q: DashboardQuer
     },
     tracers: tracerLoad(r.users(), escalationQueue, resolved),
     series: [...series.values()],
+    followUp: followUp(repos.followUpReports, startMs, endMs, q.now),
   };
+}
+
+function followUp(r: Repositories['followUpReports'], startMs: number, endMs: number, now: number): FollowUpIndicators {
+  const outcome = { active: 'active', released: 'released', became_case: 'became_case', closed: 'lost' } as const;
+  const named = r.namedBetween(startMs, endMs).map((x) => ({ elicitedAt: x.elicitedAt, notifiedAt: x.notifiedAt, outcome: outcome[x.status] }));
+  return followUpIndicators(named, r.checkInsSentBetween(startMs, endMs), r.casesFromContacts(startMs, endMs), now);
 }
 
 function tracerLoad(

@@ -32,3 +32,6 @@ export {
 } from './flow-versions.js';
 export { lineDiff, type DiffLine } from './line-diff.js';
 export { zonedToEpoch, startOfLocalDay, isoInZone } from './zoned-time.js';
+export { estimateSendTime, MESSAGES_PER_CHECKIN, type SendEstimate, type SendEstimateInput } from './send-estimate.js';
+export { followUpIndicators, type CheckInRow, type FollowUpIndicators, type FollowUpRow } from './follow-up-indicators.js';
+export { monitoringToday, ROSTER_STAGES, type MonitoringToday, type MonitoringTodayQuery, type TodayRow } from './monitoring-today.js';

@@ -51,7 +51,7 @@ export function conversationRoutes(ctx: WebContext) {
       const body = await conversationBody(req, ctx, id);
       if (!body) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
       markChatRead(ctx.repos, req.auth!.user.id, id, ctx.clock());
-      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'] }));
+      return sendHtml(reply, status, page(req, { title: t(req.lang, 'nav_inbox'), body, live: true, flash, scripts: ['inbox-keys.js'], styles: ['monitoring.css'] }));
     }
 
     /** Run an action: on success publish its events and redirect (post/redirect/get); on refusal show the page with why. */

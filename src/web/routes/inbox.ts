@@ -6,6 +6,7 @@ import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDuration, hasKey, t, type MsgKey, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, page, sendHtml, tKey } from '../layout.js';
+import { callListLink } from './call-tasks.js';
 import { refusalText } from './refusal.js';
 
 const QueueQuery = z.object({
@@ -87,6 +88,7 @@ export function inboxRoutes(ctx: WebContext) {
   <form method="post" action="/inbox/next" class="inline">${csrfField(req)}<button type="submit" class="primary" id="next-chat">${t(lang, 'next_chat')}</button></form>
 </div>
 <nav class="chips">${filters}</nav>
+${callListLink(req, ctx)}
 <form method="get" action="/inbox" class="queue-search" role="search">
   <input type="hidden" name="view" value="${view}"><input type="hidden" name="status" value="${status}">
   <label class="sr" for="queue-q">${t(lang, 'search_label')}</label>

@@ -8,6 +8,7 @@ import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
 import { answerGlossary } from '../../services/answer-glossary.js';
 import { answerLabel, answerValue, reasonDetail } from './answers.js';
+import { monitoringHistory } from './monitoring-history.js';
 
 /** The live regions of the conversation page; each is fetched alone at `/inbox/c/:id/part/:name`. */
 export const PARTS = ['head', 'transcript', 'composer', 'side'] as const;
@@ -217,7 +218,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
             : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ? tKey(lang, `setting_${x.setting}`, x.setting) : ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
         )
   }</section>`;
-  return html`${caseBlock}${answers}${contacts}`;
+  return html`${caseBlock}${monitoringHistory(req, ctx, c)}${answers}${contacts}`;
 }
 
 /** One live region of the page, or undefined when the conversation does not exist. */

@@ -9,6 +9,7 @@ import type { WebContext } from '../../context.js';
 import { html, type Html } from '../../html.js';
 import { formatDuration, t } from '../../i18n.js';
 import { groupedBars, meter } from '../../views/coordinator/charts.js';
+import { followUpFigures } from '../../views/coordinator/follow-up-figures.js';
 import { coordPage } from './common.js';
 
 const IsoDay = z.string().refine(isIsoDate, 'YYYY-MM-DD');
@@ -68,6 +69,7 @@ export function dashboardRoutes(ctx: WebContext) {
   ${figure('contacts-per-case', t(lang, 'fig_contacts_per_case'), num(cpc.mean, 2), html`${meter({ id: 'meter-contacts', value: cpc.mean, max: Math.max(target * 1.5, cpc.mean ?? 0), target, text: `${num(cpc.mean, 2)} / ${target}`, good: (cpc.mean ?? 0) >= target })}<span>${t(lang, 'target_line', { target, median: num(cpc.median), meeting: cpc.casesMeetingTarget, of: cpc.interviewedCases })}</span>`)}
   ${figure('unreachable', t(lang, 'fig_unreachable'), c.unreachable, t(lang, 'opted_out_n', { n: c.optedOut }))}
 </section>
+${followUpFigures(lang, d.followUp)}
 <section class="charts">
   ${groupedBars(labels, [{ cls: 's-confirmed', name: t(lang, 'fig_confirmed') }, { cls: 's-completed', name: t(lang, 'fig_completed') }, { cls: 's-within', name: t(lang, 'series_within') }], [d.series.map((p) => p.confirmed), d.series.map((p) => p.completed), d.series.map((p) => p.completedWithin24h)], { title: t(lang, 'chart_cases') })}
   ${groupedBars(labels, [{ cls: 's-contacts', name: t(lang, 'series_contacts') }, { cls: 's-escalations', name: t(lang, 'series_escalations') }], [d.series.map((p) => p.contactsNamed), d.series.map((p) => p.escalations)], { title: t(lang, 'chart_contacts') })}

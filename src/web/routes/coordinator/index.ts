@@ -8,6 +8,7 @@ import { flowFormRoutes } from './flow-form.js';
 import { flowRoutes } from './flows.js';
 import { flowConflictRoutes } from './flow-conflicts.js';
 import { importRoutes } from './import.js';
+import { monitoringRoutes } from './monitoring.js';
 import { simulatorRoutes } from './simulator.js';
 
 /** The coordinators' workspace (role coordinator or higher): dashboard, cases and import, contacts and chains, flow editor. */
@@ -22,5 +23,6 @@ export function coordinatorRoutes(ctx: WebContext) {
     await app.register(flowFormRoutes(ctx));
     await app.register(flowConflictRoutes(ctx));
     await app.register(simulatorRoutes(ctx));
+    await app.register(monitoringRoutes(ctx));
   };
 }
