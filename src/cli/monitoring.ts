@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
 import { createRepositories, type Db } from '../db/index.js';
 import { FlowRegistry } from '../services/flow-registry.js';
 import { createMonitoringTurns, getMonitoringPolicy, monitoringTick } from '../services/monitoring/index.js';
 import { ConversationService, type FollowUp } from '../services/turn/index.js';
+import { parseAtCommand } from './at-command.js';
 
 export interface MonitoringCommandDeps {
   db: Db;
@@ -22,19 +22,9 @@ const usage = `usage: npm run cli -- monitoring <command>
 
 /** `monitoring ...` sub-commands; returns the exit code (0 ok, 2 usage). */
 export async function runMonitoringCommand(args: string[], deps: MonitoringCommandDeps): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { at: { type: 'string' } } });
-  } catch (e) {
-    deps.err.write(`${(e as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  const [sub] = parsed.positionals;
-  const at = parsed.values.at === undefined ? deps.now : Date.parse(parsed.values.at);
-  if (Number.isNaN(at) || (sub !== 'tick' && sub !== 'policy')) {
-    deps.err.write(`${usage}\n`);
-    return 2;
-  }
+  const cmd = parseAtCommand(args, ['tick', 'policy'], usage, deps.now, deps.err);
+  if (!cmd) return 2;
+  const { sub, at } = cmd;
   const stores = createRepositories(deps.db);
   const { config } = deps;
   const policy = () => getMonitoringPolicy(stores, config.monitoringPolicy);

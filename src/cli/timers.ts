@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.js';
 import { createRepositories, type Db } from '../db/index.js';
 import { FlowRegistry } from '../services/flow-registry.js';
 import { ConversationService, runDueTimers } from '../services/turn/index.js';
+import { parseAtCommand } from './at-command.js';
 
 export interface TimersCommandDeps {
   db: Db;
@@ -19,22 +19,12 @@ const usage = `usage: npm run cli -- timers <command>
 
 /** `timers ...` sub-commands over the stored timers; returns the exit code (0 ok, 2 usage). */
 export async function runTimersCommand(args: string[], deps: TimersCommandDeps): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { at: { type: 'string' } } });
-  } catch (e) {
-    deps.err.write(`${(e as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  const [sub] = parsed.positionals;
-  const at = parsed.values.at === undefined ? deps.now : Date.parse(parsed.values.at);
-  if (Number.isNaN(at) || (sub !== 'due' && sub !== 'list')) {
-    deps.err.write(`${usage}\n`);
-    return 2;
-  }
+  const cmd = parseAtCommand(args, ['due', 'list'], usage, deps.now, deps.err);
+  if (!cmd) return 2;
+  const { sub, at } = cmd;
   const stores = createRepositories(deps.db);
   if (sub === 'list') {
-    const rows = stores.timers.pendingDueBy(parsed.values.at === undefined ? Number.POSITIVE_INFINITY : at, 100_000);
+    const rows = stores.timers.pendingDueBy(cmd.atGiven ? at : Number.POSITIVE_INFINITY, 100_000);
     for (const t of rows) deps.out.write(`${new Date(t.dueAt).toISOString()}  ${t.kind}  conversation ${t.conversationId}\n`);
     deps.out.write(`${rows.length} pending\n`);
     return 0;
