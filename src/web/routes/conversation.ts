@@ -73,8 +73,9 @@ export function conversationRoutes(ctx: WebContext) {
     app.get('/inbox/c/:id', { preHandler: tracer }, async (req, reply) => {
       const p = IdParams.safeParse(req.params);
       if (!p.success) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-      const ok = z.object({ ok: z.string().optional() }).safeParse(req.query).data?.ok;
-      return show(req, reply, p.data.id, 200, ok && hasKey(ok) ? { kind: 'ok', text: t(req.lang, ok) } : null);
+      const { ok, err } = z.object({ ok: z.string().optional(), err: z.string().optional() }).safeParse(req.query).data ?? {};
+      const flash = ok && hasKey(ok) ? { kind: 'ok' as const, text: t(req.lang, ok) } : err && hasKey(err) ? { kind: 'error' as const, text: t(req.lang, err) } : null;
+      return show(req, reply, p.data.id, 200, flash);
     });
 
     app.get('/inbox/c/:id/part/:part', { preHandler: tracer }, async (req, reply) => {
