@@ -60,6 +60,11 @@ export const newcomerEn = {
   all_conv_case_not_found: 'No case has that number.',
   all_conv_already_linked: 'That chat is already linked to a case.',
   all_conv_link_title: 'Link this chat to a case',
+  dup_names_same: 'same name',
+  dup_names_spelling: 'same name, spelled differently',
+  dup_names_initial: 'same name, one word as an initial',
+  dup_names_alike: 'names alike, differing in {words}',
+  dup_phones_differ: 'different phones',
 } as const;
 
 export const newcomerId: Record<keyof typeof newcomerEn, string> = {
@@ -123,4 +128,9 @@ export const newcomerId: Record<keyof typeof newcomerEn, string> = {
   all_conv_case_not_found: 'Tidak ada kasus dengan nomor itu.',
   all_conv_already_linked: 'Obrolan itu sudah ditautkan ke sebuah kasus.',
   all_conv_link_title: 'Tautkan obrolan ini ke kasus',
+  dup_names_same: 'nama sama',
+  dup_names_spelling: 'nama sama, ejaan berbeda',
+  dup_names_initial: 'nama sama, satu kata disingkat',
+  dup_names_alike: 'nama mirip, berbeda pada {words}',
+  dup_phones_differ: 'nomor HP berbeda',
 };
