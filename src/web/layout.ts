@@ -75,6 +75,7 @@ export function page(req: FastifyRequest, o: PageOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${o.title} · Tracebot</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
 ${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="/assets/${s}">`)}
 <script src="/assets/htmx.min.js" defer></script>

@@ -4,6 +4,7 @@ import { hasRole, listActiveUsers } from '../../services/accounts/index.js';
 import { getConversationView, listMessages, RESOLVE_OUTCOMES, type ConversationView, type FlowStepOption, type TranscriptMessage } from '../../services/inbox/index.js';
 import type { WebContext } from '../context.js';
 import { html, trusted, type Html } from '../html.js';
+import { chatMarkup } from '../chat-markup.js';
 import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
 import { answerGlossary } from '../../services/answer-glossary.js';
@@ -43,7 +44,7 @@ function messageBody(lang: UiLang, m: TranscriptMessage): Html {
     if (p) return html`<div class="text">📍 ${p.latitude.toFixed(5)}, ${p.longitude.toFixed(5)}</div>`;
   }
   const choices = m.direction === 'out' ? parsePayload(ChoicesPayload, m.payload)?.choices : undefined;
-  return html`<div class="text">${m.text ?? ''}</div>${choices?.length ? html`<div class="choices">${choices.map((c) => html`<span class="chip">${c.label}</span>`)}</div>` : ''}`;
+  return html`<div class="text">${chatMarkup(m.text ?? '')}</div>${choices?.length ? html`<div class="choices">${choices.map((c) => html`<span class="chip">${c.label}</span>`)}</div>` : ''}`;
 }
 
 /** The transcript: both directions, bot messages marked, tracers named, notes set apart, delivery status on replies. */
