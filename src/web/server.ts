@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.js';
 import { adminTokenRoutes } from './routes/admin-tokens.js';
 import { conversationRoutes } from './routes/conversation.js';
 import { allConversationRoutes } from './routes/all-conversations.js';
+import { uiLanguageRoutes } from './ui-language.js';
 import { coordinatorRoutes } from './routes/coordinator/index.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { phoneRoutes } from './routes/phone.js';
@@ -74,6 +75,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(inboxRoutes(ctx));
   await app.register(conversationRoutes(ctx));
   await app.register(allConversationRoutes(ctx));
+  await app.register(uiLanguageRoutes());
   await app.register(adminRoutes(ctx));
   await app.register(adminTokenRoutes(ctx));
   await app.register(phoneRoutes(ctx));
