@@ -16,6 +16,10 @@ let sys: Sys;
 let flowsDir: string;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-newcomer-'));
 const contexts: BrowserContext[] = [];
+const shots = process.env.SCREENSHOTS ? path.resolve(process.env.SCREENSHOTS) : undefined;
+const shot = async (page: Page, name: string) => {
+  if (shots) await page.screenshot({ path: path.join(shots, `newcomer-${name}.png`), fullPage: true });
+};
 const cspErrors: string[] = [];
 
 const start = () => startTestSystem(inject('redisUrl'), { DATA_DIR: dataDir, FLOWS_DIR: flowsDir });
@@ -81,6 +85,7 @@ describe('a newcomer in a browser', () => {
     await page.goto(`${sys.address}/coord/flows`);
     expect(await page.textContent('.flow-conflict[data-flow="case-interview"]')).toContain('case-interview.yaml');
     expect(await page.getAttribute('.flow-conflict', 'data-live-version')).toBe('2');
+    await shot(page, 'flow-conflict');
     expect(latest()).toBe(2);
     await page.goto(`${sys.address}/coord/flows/case-interview`);
     await Promise.all([page.waitForURL(/ok=flow_file_published/), page.click('.flow-conflict button[type=submit]')]);
@@ -104,11 +109,13 @@ describe('a newcomer in a browser', () => {
     const page = await newPage();
     await logIn(page, sys.address!, dina.email, dina.password);
     await page.goto(`${sys.address}/coord/cases/${kase.id}`);
-    const answers = (await page.textContent('#case-answers'))!;
+    await shot(page, 'case-answers');
+    const answers = `${await page.textContent('#case-answers')}\n${await page.textContent('#case-answer-lists')}`;
     expect(answers).not.toContain('[object Object]');
     expect(answers).not.toMatch(/has_symptoms|household|breathing\b/);
     expect(answers).toContain('Demam, Sesak napas');
-    const cells = (await page.evaluate(`[...document.querySelectorAll('#case-answers table.answer-list tr')].map((r) => [...r.children].map((c) => c.textContent).join('|'))`)) as string[];
+    const cells = (await page.evaluate(`[...document.querySelectorAll('#case-answer-lists table.answer-list tr')].map((r) => [...r.children].map((c) => c.textContent).join('|'))`)) as string[];
+    expect(await page.textContent('#case-answer-lists h2')).toBe('Kontak erat');
     expect(cells).toEqual(['Nama|Nomor HP|Tempat bertemu|Kontak terakhir|Gejala', 'Siti Aminah|+6281311112222|Serumah|18 Nov 2026|tidak', 'Andi|—|Tempat kerja|17 Nov 2026|ya']);
   }, 60_000);
 
@@ -128,6 +135,7 @@ describe('a newcomer in a browser', () => {
     await page.fill('#all-conv-filter input[name=q]', '0856 9999 8888');
     await page.selectOption('#all-conv-filter select[name=status]', 'closed');
     await Promise.all([page.waitForURL(/status=closed/), page.click('#all-conv-filter button[type=submit]')]);
+    await shot(page, 'all-conversations');
     const rows = page.locator('#all-conversations tbody tr');
     expect(await rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-conversation-id')).toBe(String(conv.id));

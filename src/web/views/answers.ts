@@ -44,7 +44,8 @@ export function answerWords(lang: UiLang, value: unknown, info?: AnswerInfo): st
   return String(value);
 }
 
-const isItemList = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+/** True for a collected list (contacts, places): shown as a table of its own. */
+export const isItemList = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
 
 /** A saved answer for a page: a list of items (contacts, places) as a table with one column per question, else words. */
 export function answerValue(lang: UiLang, value: unknown, info?: AnswerInfo): Html {
