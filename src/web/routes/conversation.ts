@@ -33,7 +33,10 @@ const TextBody = z.object({ text: z.string().max(10_000) });
 const TransferBody = z.object({ to: z.coerce.number().int().positive() });
 const HandBackBody = z.object({ stepId: z.string().max(100).optional() });
 const ResolveBody = z.object({ outcome: z.enum(RESOLVE_OUTCOMES) });
-const AnswerBody = z.object({ key: z.string().min(1).max(100), value: z.string().max(2000) });
+// A multiple choice arrives as checked boxes (`values`), stored like a typed comma list.
+const AnswerBody = z
+  .object({ key: z.string().min(1).max(100), value: z.string().max(2000), values: z.union([z.string().max(200), z.array(z.string().max(200)).max(100)]).optional() })
+  .transform(({ key, value, values }) => ({ key, value: values === undefined ? value : [values].flat().join(',') }));
 const StepIdPattern = /^[a-z][a-z0-9_]*$/;
 
 function actor(req: FastifyRequest): InboxActor {

@@ -61,3 +61,20 @@ export function reasonDetail(lang: UiLang, detail: string): string {
   const k = `detail_${detail}`;
   return hasKey(k) ? t(lang, k) : /^[a-z0-9_]+$/.test(detail) ? detail.replace(/_/g, ' ') : detail;
 }
+
+/**
+ * The input a tracer edits a saved answer with: the flow's choices by their labels in the UI language (a select, or
+ * checkboxes named `values` for a multiple choice) so codes such as `household` never show; else the plain text input.
+ */
+export function answerEditControl(lang: UiLang, key: string, value: unknown, info: AnswerInfo | undefined, textInput: Html): Html {
+  if (!info || info.type !== 'choice' || info.choices.size === 0) return textInput;
+  const label = answerLabel(lang, key, info);
+  const options = [...info.choices.entries()];
+  if (Array.isArray(value)) {
+    const chosen = new Set(value.map(String));
+    return html`<input type="hidden" name="value" value=""><span class="choice-boxes" role="group" aria-label="${label}">${options.map(
+      ([v, text]) => html`<label class="inline-check"><input type="checkbox" name="values" value="${v}"${chosen.has(v) ? html` checked` : ''}> ${inLang(lang, text)}</label>`,
+    )}</span>`;
+  }
+  return html`<select name="value" aria-label="${label}"><option value="">—</option>${options.map(([v, text]) => html`<option value="${v}"${value === v ? html` selected` : ''}>${inLang(lang, text)}</option>`)}</select>`;
+}

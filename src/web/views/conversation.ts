@@ -8,7 +8,7 @@ import { chatMarkup } from '../chat-markup.js';
 import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
 import { answerGlossary } from '../../services/answer-glossary.js';
-import { answerLabel, answerValue, reasonDetail } from './answers.js';
+import { answerEditControl, answerLabel, answerValue, reasonDetail } from './answers.js';
 
 /** The live regions of the conversation page; each is fetched alone at `/inbox/c/:id/part/:name`. */
 export const PARTS = ['head', 'transcript', 'composer', 'side'] as const;
@@ -194,7 +194,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
           .map(
             (a) => html`<tr><th data-key="${a.key}">${answerLabel(lang, a.key, glossary.get(a.key))}</th><td>${
               canEdit
-                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}"><input name="value" value="${answerText(lang, a.value)}" aria-label="${answerLabel(lang, a.key, glossary.get(a.key))}"><button type="submit">${t(lang, 'save')}</button></form>`
+                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}">${answerEditControl(lang, a.key, a.value, glossary.get(a.key), html`<input name="value" value="${answerText(lang, a.value)}" aria-label="${answerLabel(lang, a.key, glossary.get(a.key))}">`)}<button type="submit">${t(lang, 'save')}</button></form>`
                 : answerValue(lang, a.value, glossary.get(a.key))
             }${a.updatedByName ? html`<div class="muted small">${t(lang, 'edited_by', { name: a.updatedByName })}</div>` : ''}</td></tr>`,
           )}</table>`
