@@ -48,7 +48,7 @@ export function allConversationRoutes(ctx: WebContext) {
 </form>
 ${rows.length === 0
   ? html`<p class="empty">${t(lang, 'all_conv_none')}</p>`
-  : html`<table class="all-conversations" id="all-conversations"><thead><tr><th>${t(lang, 'all_conv_patient')}</th><th>${t(lang, 'all_conv_case')}</th><th>${t(lang, 'all_conv_channel')}</th><th>${t(lang, 'all_conv_status')}</th><th>${t(lang, 'all_conv_last_activity')}</th></tr></thead>
+  : html`<div class="table-scroll"><table class="all-conversations" id="all-conversations"><thead><tr><th>${t(lang, 'all_conv_patient')}</th><th>${t(lang, 'all_conv_case')}</th><th>${t(lang, 'all_conv_channel')}</th><th>${t(lang, 'all_conv_status')}</th><th>${t(lang, 'all_conv_last_activity')}</th></tr></thead>
 <tbody>${rows.map(
     (r) => html`<tr data-conversation-id="${r.conversationId}">
   <td><a href="/inbox/c/${r.conversationId}">${r.caseName ?? r.channelUserId}</a></td>
@@ -57,7 +57,7 @@ ${rows.length === 0
   <td class="conv-state">${state(r)}</td>
   <td>${formatTime(lang, r.lastActivityAt, ctx.config.TIMEZONE)}</td>
 </tr>`,
-  )}</tbody></table>`}`;
+  )}</tbody></table></div>`}`;
       return sendHtml(reply, 200, page(req, { title: t(lang, 'all_conv_title'), body, flash }));
     });
 
