@@ -129,8 +129,13 @@ describe('a newcomer in a browser', () => {
       .values({ channel: 'fake', channelUserId: '+6285699998888', caseId: null, flowId: 'case-interview', flowVersion: 1, stepId: null, state: JSON.stringify(state), owner: 'closed', closedReason: 'completed', lastInboundAt: Date.now() })
       .returning()
       .get();
+    sys.db.insert(schema.answers).values({ conversationId: conv.id, caseId: null, key: 'contacts', value: JSON.stringify(lists.contacts), stepId: 'contacts' }).run();
     const page = await newPage();
     await logIn(page, sys.address!, tia.email, tia.password);
+    // Before it is linked, the chat's own page shows the contacts it collected.
+    await page.goto(`${sys.address}/inbox/c/${conv.id}`);
+    expect(await page.textContent('#chat-lists')).toMatch(/Joko Susilo.*\+6281399990000.*Same household/s);
+    await page.goto(`${sys.address}/inbox`);
     await page.click('nav.nav a[href="/inbox/all"]');
     await page.fill('#all-conv-filter input[name=q]', '0856 9999 8888');
     await page.selectOption('#all-conv-filter select[name=status]', 'closed');

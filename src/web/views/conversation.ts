@@ -8,7 +8,7 @@ import { chatMarkup } from '../chat-markup.js';
 import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
 import { answerGlossary } from '../../services/answer-glossary.js';
-import { answerEditControl, answerLabel, answerValue, reasonDetail } from './answers.js';
+import { answerEditControl, answerLabel, answerValue, isItemList, reasonDetail } from './answers.js';
 
 /** The live regions of the conversation page; each is fetched alone at `/inbox/c/:id/part/:name`. */
 export const PARTS = ['head', 'transcript', 'composer', 'side'] as const;
@@ -199,6 +199,11 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
             }${a.updatedByName ? html`<div class="muted small">${t(lang, 'edited_by', { name: a.updatedByName })}</div>` : ''}</td></tr>`,
           )}</table>`
   }</section>`;
+  // Without a case, collected lists reach no registry yet: show them here so a tracer sees them before linking the chat.
+  const unlinkedLists = k ? [] : v.answers.filter((a) => isItemList(a.value));
+  const lists = unlinkedLists.length
+    ? html`<section class="card" id="chat-lists">${unlinkedLists.map((a) => html`<h2>${answerLabel(lang, a.key, glossary.get(a.key))}</h2><div class="table-scroll">${answerValue(lang, a.value, glossary.get(a.key))}</div>`)}</section>`
+    : '';
   const yn = (b: boolean | null) => (b === null ? '' : b ? 'yes' : 'no');
   const contacts = html`<section class="card" id="contacts"><h2>${t(lang, 'contacts')} (${v.exposures.length})</h2>${
     v.exposures.length === 0
@@ -218,7 +223,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
             : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ? tKey(lang, `setting_${x.setting}`, x.setting) : ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
         )
   }</section>`;
-  return html`${caseBlock}${answers}${contacts}`;
+  return html`${caseBlock}${answers}${lists}${contacts}`;
 }
 
 /** One live region of the page, or undefined when the conversation does not exist. */
