@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { linkChatToCase, listAllConversations, type DirectoryRow } from '../../services/inbox/all-conversations.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
-import { t } from '../i18n.js';
+import { hasKey, t } from '../i18n.js';
 import { csrfField, formatTime, page, sendHtml, tKey } from '../layout.js';
 
 const Status = z.enum(['bot', 'tracer', 'closed', 'unlinked']);
@@ -37,7 +37,7 @@ export function allConversationRoutes(ctx: WebContext) {
       const linkForm = (r: DirectoryRow) =>
         html`<form method="post" action="/inbox/c/${r.conversationId}/link-case" class="inline link-case">${csrfField(req)}<input type="hidden" name="back" value="all"><input name="case" required size="10" placeholder="${t(lang, 'all_conv_case_number')}" aria-label="${t(lang, 'all_conv_case_number')}"><button type="submit" class="small-btn">${t(lang, 'all_conv_link')}</button></form>`;
       const flashKey = q.ok ?? q.err;
-      const flash = flashKey && ['all_conv_linked', 'all_conv_case_not_found', 'all_conv_already_linked'].includes(flashKey) ? { kind: q.ok ? ('ok' as const) : ('error' as const), text: t(lang, flashKey as 'all_conv_linked') } : null;
+      const flash = flashKey?.startsWith('all_conv_') && hasKey(flashKey) ? { kind: q.ok ? ('ok' as const) : ('error' as const), text: t(lang, flashKey) } : null;
       const body = html`<h1>${t(lang, 'all_conv_title')}</h1>
 <p class="muted">${t(lang, 'all_conv_intro')}</p>
 <form method="get" action="/inbox/all" class="grid-form" id="all-conv-filter">
