@@ -41,6 +41,13 @@ describe('flow-check problems in the web editor', () => {
     expect(problems.map((p) => p.message).join('\n')).toContain("'cases[0].next' points to 'sikc'");
   });
 
+  it('says the schema’s common complaints in Indonesian too', () => {
+    const broken = flow.replace('type: branch', 'type: brnch');
+    const r = loadFlowSource(broken, 't.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(flowProblemText('id', r.problems[0]!)).toBe("tidak ada jenis langkah 'brnch'; pakai salah satu: say, ask, branch, collect, handoff, end");
+  });
+
   it('keeps the checker’s words for a message it has no translation for', () => {
     expect(flowProblemText('id', { message: 'something new the checker says' })).toBe('something new the checker says');
   });

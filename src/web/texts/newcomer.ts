@@ -100,6 +100,10 @@ export const newcomerEn = {
   fc_lang_en: 'English',
   fc_duplicate_choice: "two choices have the value '{value}'",
   fc_unknown_answer: "no question saves an answer called '{key}'{hint}",
+  fc_unknown_step_type: "there is no step type '{type}'; use one of {types}",
+  fc_unknown_answer_type: "there is no answer type '{type}'; use one of {types}",
+  fc_unknown_field: "'{field}' is not known here; you can write: {fields}",
+  fc_snake_case: "'{field}' is '{value}': write it in lower case with _ between words (a-z, 0-9, _), starting with a letter",
 } as const;
 
 export const newcomerId: Record<keyof typeof newcomerEn, string> = {
@@ -203,4 +207,8 @@ export const newcomerId: Record<keyof typeof newcomerEn, string> = {
   fc_lang_en: 'bahasa Inggris',
   fc_duplicate_choice: "dua pilihan bernilai '{value}'",
   fc_unknown_answer: "tidak ada pertanyaan yang menyimpan jawaban '{key}'{hint}",
+  fc_unknown_step_type: "tidak ada jenis langkah '{type}'; pakai salah satu: {types}",
+  fc_unknown_answer_type: "tidak ada jenis jawaban '{type}'; pakai salah satu: {types}",
+  fc_unknown_field: "'{field}' tidak dikenal di sini; yang boleh ditulis: {fields}",
+  fc_snake_case: "'{field}' berisi '{value}': tulis dengan huruf kecil dan _ di antara kata (a-z, 0-9, _), diawali huruf",
 };

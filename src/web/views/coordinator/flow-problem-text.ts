@@ -31,6 +31,10 @@ const RULES: Rule[] = [
   [/^no 'end' step can be reached from the start/, (l) => t(l, 'fc_no_end')],
   [/^this text has no .+ \('(\w+)'\) version; add '\w+: \.\.\.'$/, (l, m) => t(l, 'fc_missing_translation', { lang: t(l, m[1] === 'en' ? 'fc_lang_en' : 'fc_lang_id'), code: m[1]! })],
   [/^choice value '([^']+)' is used twice$/, (l, m) => t(l, 'fc_duplicate_choice', { value: m[1]! })],
+  [/^unknown step type '([^']+)'; use one of (.+)$/, (l, m) => t(l, 'fc_unknown_step_type', { type: m[1]!, types: m[2]! })],
+  [/^unknown answer type '([^']+)'; use one of (.+)$/, (l, m) => t(l, 'fc_unknown_answer_type', { type: m[1]!, types: m[2]! })],
+  [/^unknown field '([^']+)'; allowed here: (.+)$/, (l, m) => t(l, 'fc_unknown_field', { field: m[1]!, fields: m[2]! })],
+  [/^'([^']+)' is '([^']*)': use lower_snake_case/, (l, m) => t(l, 'fc_snake_case', { field: m[1]!, value: m[2]! })],
   [/^no step saves an answer '([^']+)'(?: \(did you mean '([^']+)'\?\))?$/, (l, m) => t(l, 'fc_unknown_answer', { key: m[1]!, hint: hint(l, m[2]) })],
 ];
 
