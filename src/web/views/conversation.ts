@@ -183,7 +183,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
   <dt>${t(lang, 'phone')}</dt><dd>${k.phone ?? '—'}</dd><dt>${t(lang, 'area')}</dt><dd>${k.area ?? '—'}</dd>
   <dt>${t(lang, 'test_date')}</dt><dd>${k.testDate ?? '—'}</dd><dt>${t(lang, 'case_status')}</dt><dd>${tKey(lang, `case_status_${k.status}`, k.status)}</dd>` : ''}
   <dt>${t(lang, 'flow')}</dt><dd>${c.flowId} v${c.flowVersion}</dd><dt>${t(lang, 'step')}</dt><dd>${c.stepId ?? '—'}</dd>
-  <dt>${t(lang, 'language')}</dt><dd>${c.lang}</dd>
+  <dt>${t(lang, 'language')}</dt><dd>${c.lang === 'en' ? 'English' : 'Bahasa Indonesia'}</dd>
 </dl>${k ? '' : html`<form method="post" action="/inbox/c/${c.id}/link-case" class="stack small" id="link-case-form">${csrfField(req)}<label>${t(lang, 'all_conv_link_title')}<input name="case" required placeholder="${t(lang, 'all_conv_case_number')}"></label><button type="submit">${t(lang, 'all_conv_link')}</button></form>`}</section>`;
   const glossary = answerGlossary([ctx.flows.get(c.flowId, c.flowVersion) ?? []].flat());
   const answers = html`<section class="card" id="answers"><h2>${t(lang, 'answers')}</h2>${
