@@ -119,6 +119,7 @@ describe('a newcomer in a browser', () => {
     expect(cells).toEqual(['Nama|Nomor HP|Tempat bertemu|Kontak terakhir|Gejala', 'Siti Aminah|+6281311112222|Serumah|18 Nov 2026|tidak', 'Andi|—|Tempat kerja|17 Nov 2026|ya']);
   }, 60_000);
 
+  // An unverified patient's chat that Tia held and finished: she may open it, find it again and link it to its case.
   it('finds a finished chat without a case in "all conversations" and a tracer links it to its case', async () => {
     const tia = await seedUser(sys.db, { email: 'tia@example.org', role: 'tracer', name: 'Tia' });
     const kase = sys.db.insert(schema.cases).values({ externalId: 'JKT-0077', name: 'Rina Wati', phone: '+6285600007777', confirmedAt: Date.now(), status: 'new' }).returning().get();
@@ -126,7 +127,7 @@ describe('a newcomer in a browser', () => {
     const state = { lang: 'id', status: 'completed', stepId: null, answers: {}, lists, collect: null, invalid: 0, reminders: 0, confirmingStop: false, case: {} };
     const conv = sys.db
       .insert(schema.conversations)
-      .values({ channel: 'fake', channelUserId: '+6285699998888', caseId: null, flowId: 'case-interview', flowVersion: 1, stepId: null, state: JSON.stringify(state), owner: 'closed', closedReason: 'completed', lastInboundAt: Date.now() })
+      .values({ channel: 'fake', channelUserId: '+6285699998888', caseId: null, flowId: 'case-interview', flowVersion: 1, stepId: null, state: JSON.stringify(state), owner: 'closed', closedReason: 'resolved', assigneeId: tia.id, lastInboundAt: Date.now() })
       .returning()
       .get();
     sys.db.insert(schema.answers).values({ conversationId: conv.id, caseId: null, key: 'contacts', value: JSON.stringify(lists.contacts), stepId: 'contacts' }).run();

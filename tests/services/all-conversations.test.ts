@@ -25,7 +25,8 @@ describe('all conversations, finished ones included', () => {
     const budi = seedConversation(db, { name: 'Budi Santoso', now: 1_000 });
     const anon = anonymousFinishedChat(db);
     const caseNo = db.select().from(schema.cases).where(eq(schema.cases.id, budi.caseId)).get()!.externalId;
-    const ids = (q: Parameters<typeof listAllConversations>[1]) => listAllConversations(repos, q).map((r) => r.conversationId);
+    const admin = { id: 1, role: 'admin' as const, areas: [] };
+    const ids = (q: Parameters<typeof listAllConversations>[1]) => listAllConversations(repos, q, admin).map((r) => r.conversationId);
     expect(ids({}).sort()).toEqual([budi.conversationId, anon].sort());
     expect(ids({ search: 'santoso' })).toEqual([budi.conversationId]);
     expect(ids({ search: caseNo })).toEqual([budi.conversationId]);
@@ -37,6 +38,19 @@ describe('all conversations, finished ones included', () => {
     expect(ids({ search: '100%' })).toEqual([]);
   });
 
+  it('lists for a tracer only the chats they may open: held by them or escalated', async () => {
+    const { db } = tempDb();
+    const repos = createRepositories(db);
+    const tia = await seedUser(db, { email: 'tia-list@example.org', role: 'tracer' });
+    const other = seedConversation(db, { name: 'Someone Else' });
+    const anon = anonymousFinishedChat(db);
+    const me = { id: tia.id, role: 'tracer' as const, areas: [] };
+    expect(listAllConversations(repos, {}, me)).toEqual([]);
+    db.update(schema.conversations).set({ assigneeId: tia.id }).where(eq(schema.conversations.id, anon)).run();
+    expect(listAllConversations(repos, {}, me).map((r) => r.conversationId)).toEqual([anon]);
+    expect(listAllConversations(repos, {}, { id: 999, role: 'coordinator', areas: [] }).map((r) => r.conversationId).sort()).toEqual([other.conversationId, anon].sort());
+  });
+
   it('a tracer links a chat without a case: answers and contacts join the case, once, audited', async () => {
     const { db } = tempDb();
     const repos = createRepositories(db);
@@ -45,9 +59,9 @@ describe('all conversations, finished ones included', () => {
     const anon = anonymousFinishedChat(db);
     const caseNo = db.select().from(schema.cases).where(eq(schema.cases.id, other.caseId)).get()!.externalId;
 
-    expect(linkChatToCase(repos, flowOf, anon, 'NO-SUCH', { id: tracer.id, role: 'tracer' }, 5)).toEqual({ ok: false, error: 'case_not_found' });
-    expect(linkChatToCase(repos, flowOf, anon, caseNo, { id: tracer.id, role: 'tracer' }, 5)).toEqual({ ok: true, caseId: other.caseId, contacts: 2 });
-    expect(linkChatToCase(repos, flowOf, anon, caseNo, { id: tracer.id, role: 'tracer' }, 6)).toEqual({ ok: false, error: 'already_linked' });
+    expect(linkChatToCase(repos, flowOf, anon, 'NO-SUCH', { id: tracer.id, role: 'tracer', areas: [] }, 5)).toEqual({ ok: false, error: 'case_not_found' });
+    expect(linkChatToCase(repos, flowOf, anon, caseNo, { id: tracer.id, role: 'tracer', areas: [] }, 5)).toEqual({ ok: true, caseId: other.caseId, contacts: 2 });
+    expect(linkChatToCase(repos, flowOf, anon, caseNo, { id: tracer.id, role: 'tracer', areas: [] }, 6)).toEqual({ ok: false, error: 'already_linked' });
 
     expect(db.select().from(schema.conversations).where(eq(schema.conversations.id, anon)).get()!.caseId).toBe(other.caseId);
     expect(repos.cases.answersOf(other.caseId).map((a) => a.key)).toContain('has_symptoms');

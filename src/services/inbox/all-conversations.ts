@@ -2,21 +2,27 @@ import { z } from 'zod';
 import type { DirectoryQuery, DirectoryRow, Repositories } from '../../domain/repositories/index.js';
 import type { FlowDefinition } from '../../flow/definition.js';
 import { audit } from '../audit.js';
+import { caseAccess, conversationAccess } from '../accounts/index.js';
+import type { User } from '../accounts/users.js';
 import { StructuredRecords } from '../structured-records.js';
+
+type AccessActor = Pick<User, 'id' | 'role' | 'areas'>;
 import type { InboxActor } from './types.js';
 
 export type { DirectoryQuery, DirectoryRow, DirectoryStatus } from '../../domain/repositories/index.js';
 
 /**
- * Every conversation staff may look for, finished ones included, most recently active first. The one query behind the
- * "all conversations" page: an access rule (areas) is applied here, through `q.areas`, and nowhere else.
+ * Every conversation `viewer` may open, finished ones included, most recently active first: the need-to-know rule of
+ * services/accounts/access.ts decides each row (a tracer sees the chats they hold or held and the escalated chats of
+ * their areas; a coordinator their areas; an admin everything).
  */
-export function listAllConversations(repos: Pick<Repositories, 'conversationDirectory'>, q: DirectoryQuery): DirectoryRow[] {
-  return repos.conversationDirectory.search(q);
+export function listAllConversations(repos: Pick<Repositories, 'conversationDirectory' | 'access'>, q: DirectoryQuery, viewer: AccessActor): DirectoryRow[] {
+  const rows = repos.conversationDirectory.search(q);
+  return viewer.role === 'admin' ? rows : rows.filter((r) => conversationAccess(repos, viewer, r.conversationId) === 'ok');
 }
 
 /** What linking a chat to a case needs: the chat, the case, the registry its contacts go to, and the audit log. */
-export type LinkStores = Pick<Repositories, 'transactions' | 'conversations' | 'conversationDirectory' | 'cases' | 'contacts' | 'audit'>;
+export type LinkStores = Pick<Repositories, 'transactions' | 'conversations' | 'conversationDirectory' | 'cases' | 'contacts' | 'audit' | 'access'>;
 
 export type LinkResult = { ok: true; caseId: number; contacts: number } | { ok: false; error: 'not_found' | 'case_not_found' | 'already_linked' };
 
@@ -32,7 +38,7 @@ export function linkChatToCase(
   flowOf: (flowId: string, version: number) => FlowDefinition | undefined,
   conversationId: number,
   caseRef: string,
-  actor: InboxActor,
+  actor: InboxActor & AccessActor,
   now: number,
 ): LinkResult {
   return repos.transactions.transaction(() => {
@@ -40,7 +46,8 @@ export function linkChatToCase(
     if (!conv) return { ok: false, error: 'not_found' } as const;
     if (conv.caseId !== null) return { ok: false, error: 'already_linked' } as const;
     const caseId = repos.cases.findIdByRef(caseRef.trim());
-    if (caseId === undefined) return { ok: false, error: 'case_not_found' } as const;
+    // A case outside the actor's areas is answered like an unknown one: its number tells nothing.
+    if (caseId === undefined || caseAccess(repos, actor, caseId) !== 'ok') return { ok: false, error: 'case_not_found' } as const;
     if (!repos.conversationDirectory.linkCase(conversationId, caseId, now)) return { ok: false, error: 'already_linked' } as const;
     const state = EngineLists.safeParse(safeJson(conv.state));
     const lists = state.success ? state.data.lists : {};

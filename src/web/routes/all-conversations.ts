@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { linkChatToCase, listAllConversations, type DirectoryRow } from '../../services/inbox/all-conversations.js';
+import { conversationGuard } from '../access-guard.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { hasKey, t } from '../i18n.js';
@@ -27,7 +28,7 @@ export function allConversationRoutes(ctx: WebContext) {
       const lang = req.lang;
       const parsed = ListQuery.safeParse(req.query);
       const q = parsed.success ? parsed.data : {};
-      const rows = listAllConversations(ctx.repos, { search: q.q, status: q.status || undefined, channel: q.channel || undefined, limit: 300 });
+      const rows = listAllConversations(ctx.repos, { search: q.q, status: q.status || undefined, channel: q.channel || undefined, limit: 300 }, req.auth!.user);
       const state = (r: DirectoryRow) =>
         r.owner === 'closed'
           ? `${t(lang, 'owner_closed')}${r.closedReason ? ` (${tKey(lang, `closed_${r.closedReason}`, r.closedReason.replace(/_/g, ' '))})` : ''}`
@@ -61,12 +62,12 @@ ${rows.length === 0
       return sendHtml(reply, 200, page(req, { title: t(lang, 'all_conv_title'), body, flash }));
     });
 
-    app.post('/inbox/c/:id/link-case', { preHandler: tracer }, async (req, reply) => {
+    app.post('/inbox/c/:id/link-case', { preHandler: [tracer, conversationGuard(ctx)] }, async (req, reply) => {
       const { id } = IdParams.parse(req.params);
       const body = LinkBody.safeParse(req.body);
       const back = (key: string, ok: boolean) => reply.redirect(body.success && body.data.back === 'all' ? `/inbox/all?${ok ? 'ok' : 'err'}=${key}` : `/inbox/c/${id}?${ok ? 'ok' : 'err'}=${key}`, 303);
       if (!body.success) return back('all_conv_case_not_found', false);
-      const actor = { id: req.auth!.user.id, role: req.auth!.user.role, ip: req.ip };
+      const actor = { id: req.auth!.user.id, role: req.auth!.user.role, areas: req.auth!.user.areas, ip: req.ip };
       const r = linkChatToCase(ctx.repos, (f, v) => ctx.flows.get(f, v), id, body.data.case, actor, ctx.clock());
       if (!r.ok) return back(r.error === 'already_linked' ? 'all_conv_already_linked' : 'all_conv_case_not_found', false);
       req.log.info({ conversationId: id, caseId: r.caseId, userId: actor.id }, 'chat linked to a case');
