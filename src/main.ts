@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/index.js';
-import { PortInUseError } from './runtime/index.js';
+import { createRepositories } from './db/index.js';
+import { PortInUseError, persistedSessionSecret, startBanner } from './runtime/index.js';
 import { RedisUnavailableError } from './runtime/redis-bootstrap.js';
 import { startSystem } from './system.js';
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Development without SESSION_SECRET: keep one in the data folder so a restart does not log everyone out.
+  if (!config.SESSION_SECRET) config = Object.freeze({ ...config, SESSION_SECRET: persistedSessionSecret(config.DATA_DIR) });
   let system;
   try {
     system = await startSystem(config);
@@ -37,8 +40,10 @@ async function main(): Promise<void> {
   }
   const roleList = [...config.roles].join(', ');
   system.logger.info({ roles: roleList, database: config.databaseFile }, 'tracebot is running');
-  if (system.address) process.stdout.write(`tracebot is running (${roleList}) at ${system.address}\n`);
-  else process.stdout.write(`tracebot is running (${roleList})\n`);
+  if (system.address) {
+    const noUsers = createRepositories(system.db).users.list().length === 0;
+    process.stdout.write(startBanner({ address: system.address, roles: roleList, noUsers, phonePage: config.patientPhonePage }));
+  } else process.stdout.write(`tracebot is running (${roleList})\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -12,13 +12,15 @@ import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService } from '../services/turn/index.js';
 import { prng } from '../runtime/prng.js';
 import { followContacts } from './demo/monitoring.js';
+import { demoRefusal, demoTracers } from './demo/guard.js';
 import { interview } from './demo/patient.js';
 import { DAY, HOUR, MIN, planCases } from './demo/plan.js';
 
 /**
  * Synthetic Jakarta data for a newcomer: cases confirmed over the last week, interviews driven through the real flow engine
  * (so transcripts, answers, contacts and escalations are exactly what the running system would store), shared contacts,
- * name-variant duplicates and transmission chains. Deterministic for a seed. No accounts are created here.
+ * name-variant duplicates and transmission chains. Deterministic for a seed. Refuses a database that holds anything but a
+ * previous demo's accounts; its only accounts are three demo tracers nobody can log in as.
  */
 
 export interface DemoOptions {
@@ -43,11 +45,11 @@ export type DemoResult = { ok: true; summary: DemoSummary } | { ok: false; reaso
 
 const FLOW_ID = 'case-interview';
 
-/** Fill an EMPTY database with synthetic demo data (refuses when any case exists). */
+/** Fill an EMPTY database with synthetic demo data (refuses when any account, case or chat exists; see demo/guard.ts). */
 export function runDemo(db: Db, opts: DemoOptions): DemoResult {
   const repos = createRepositories(db);
-  const existing = repos.cases.count();
-  if (existing > 0) return { ok: false, reason: 'not_empty', detail: `the database already holds ${existing} cases; the demo only fills an empty one` };
+  const refusal = demoRefusal(repos);
+  if (refusal) return { ok: false, reason: 'not_empty', detail: refusal };
 
   const registry = new FlowRegistry(repos);
   let flow = registry.latest(FLOW_ID);
@@ -68,11 +70,7 @@ export function runDemo(db: Db, opts: DemoOptions): DemoResult {
   const plans = planCases(random, opts.now, opts.caseCount ?? 60, opts.timezone ?? 'Asia/Jakarta');
   const service = new ConversationService({ stores: repos, flows: registry, defaultFlow: FLOW_ID, defaultCountry: 'ID' });
   const records = new StructuredRecords(repos);
-  const tracers = repos.users
-    .list()
-    .filter((u) => u.active && u.role === 'tracer')
-    .sort((a, b) => a.id - b.id)
-    .map((u) => ({ id: u.id, role: 'tracer' as const }));
+  const tracers = demoTracers(repos, opts.now - 8 * DAY);
   const escalated: { conversationId: number; at: number }[] = [];
   const lastMessageAt = new Map<string, number>();
 

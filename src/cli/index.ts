@@ -47,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
         const d = r.summary;
         process.stdout.write(
           `demo data: ${d.cases} cases, ${d.conversations} chats (${d.completed} completed), ${d.contacts} contacts, ` +
-            `${d.escalations.open} open escalations. Start the system with npm start and open /coord/dashboard or /inbox.\n`,
+            `${d.escalations.open} open escalations. A running server may stay running; otherwise start it with npm start. ` +
+            `Create your account (npm run cli -- users add --role admin you@example.org) and open /coord/dashboard or /inbox.\n`,
         );
         const f = d.monitoring;
         process.stdout.write(

@@ -65,8 +65,9 @@ function yamlFiles(dir: string): string[] {
 
 /**
  * Compare every `*.yaml` of a folder with the published versions and, when `registry` is given, publish the files that
- * changed since their own last version (unless the web published a newer one meanwhile: a conflict). Broken files are
- * reported and never reach a patient.
+ * changed since their own last version (unless the web published a newer one meanwhile: a conflict). Without a registry
+ * nothing is written and `published` lists what a start would publish (`file@new`). Broken files are reported and never
+ * reach a patient.
  */
 export function syncFlowDirectory(repos: Pick<Repositories, 'flowVersions'>, dir: string, now: number, registry?: FlowPublisher): FlowDirectoryState {
   const out: FlowDirectoryState = { published: [], unchanged: [], broken: [], conflicts: [] };

@@ -10,6 +10,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'inbox-keys.js': { path: new URL('./assets/inbox-keys.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'phone.js': { path: new URL('./assets/phone.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
   'app.css': { path: new URL('./assets/app.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
+  'favicon.svg': { path: new URL('./assets/favicon.svg', import.meta.url).pathname, type: 'image/svg+xml' },
   // The coordinators' pages: CodeMirror 5's UMD files straight from node_modules (no bundler), and our own script and styles.
   'codemirror.js': { path: require.resolve('codemirror/lib/codemirror.js'), type: 'text/javascript; charset=utf-8' },
   'codemirror.css': { path: require.resolve('codemirror/lib/codemirror.css'), type: 'text/css; charset=utf-8' },
@@ -32,4 +33,6 @@ export async function assetRoutes(app: FastifyInstance): Promise<void> {
     if (!file) return reply.code(404).send('not found');
     return reply.header('content-type', file.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(file.body);
   });
+  // Browsers ask for /favicon.ico whatever the page says; answer with the same icon.
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/assets/favicon.svg', 301));
 }

@@ -7,7 +7,8 @@ import type { Config } from '../config/index.js';
 import { createRepositories, type Db } from '../db/index.js';
 import { logEvent, logId } from '../domain/log-event.js';
 import { accountSetupStep, findSession, hasRole, type Session, type User, type UserRole } from '../services/accounts/index.js';
-import { langFromHeader, t, type UiLang } from './i18n.js';
+import { t, type UiLang } from './i18n.js';
+import { visitorLang } from './ui-language.js';
 import { errorBody } from './error-body.js';
 import { errorPage } from './layout.js';
 
@@ -182,7 +183,7 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
   app.decorateRequest('lang', 'id');
 
   app.addHook('onRequest', async (req) => {
-    req.lang = langFromHeader(req.headers['accept-language']);
+    req.lang = visitorLang(req);
     if (req.url.startsWith('/assets/')) return;
     const token = readSigned(req, SESSION_COOKIE);
     if (!token) return;

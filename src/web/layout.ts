@@ -56,7 +56,7 @@ export function page(req: FastifyRequest, o: PageOptions): Html {
   const links = user && accountSetupStep(user) === null;
   const nav = user
     ? html`<nav class="nav">
-        ${links ? html`<a href="/inbox">${t(lang, 'nav_inbox')}</a>
+        ${links ? html`<a href="/inbox">${t(lang, 'nav_inbox')}</a><a href="/inbox/all">${t(lang, 'nav_all_conversations')}</a>
         ${hasRole(user.role, 'coordinator') ? html`<a href="/coord/dashboard">${t(lang, 'nav_dashboard')}</a><a href="/coord/cases">${t(lang, 'nav_cases')}</a><a href="/coord/contacts">${t(lang, 'nav_contacts')}</a><a href="/coord/monitoring">${t(lang, 'nav_monitoring')}</a><a href="/coord/flows">${t(lang, 'nav_flows')}</a>` : ''}
         ${hasRole(user.role, 'admin') ? html`<a href="/admin/users">${t(lang, 'nav_users')}</a><a href="/admin/audit">${t(lang, 'nav_audit')}</a><a href="/admin/tokens">${t(lang, 'nav_tokens')}</a><a href="/admin/queues">${t(lang, 'nav_queues')}</a><a href="/admin/privacy">${t(lang, 'nav_privacy')}</a>` : ''}
         <a href="/account/password">${t(lang, 'nav_account')}</a>` : ''}
@@ -75,6 +75,7 @@ export function page(req: FastifyRequest, o: PageOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 <title>${o.title} · Tracebot</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
 ${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="/assets/${s}">`)}
 <script src="/assets/htmx.min.js" defer></script>

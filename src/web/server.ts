@@ -13,6 +13,8 @@ import { adminTokenRoutes } from './routes/admin-tokens.js';
 import { callTaskRoutes } from './routes/call-tasks.js';
 import { contactResultRoutes } from './routes/contact-results.js';
 import { conversationRoutes } from './routes/conversation.js';
+import { allConversationRoutes } from './routes/all-conversations.js';
+import { uiLanguageRoutes } from './ui-language.js';
 import { coordinatorRoutes } from './routes/coordinator/index.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { phoneRoutes } from './routes/phone.js';
@@ -76,6 +78,8 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(conversationRoutes(ctx));
   await app.register(callTaskRoutes(ctx));
   await app.register(contactResultRoutes(ctx));
+  await app.register(allConversationRoutes(ctx));
+  await app.register(uiLanguageRoutes());
   await app.register(adminRoutes(ctx));
   await app.register(adminTokenRoutes(ctx));
   await app.register(phoneRoutes(ctx));

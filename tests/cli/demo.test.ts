@@ -5,6 +5,7 @@ import { tempDb } from '../support/temp-db.js';
 import { createRepositories, type Db } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { chainGraph, dashboard, likelyDuplicates } from '../../src/services/coordinator/index.js';
+import { verifyPassword } from '../../src/services/accounts/index.js';
 
 const NOW = Date.parse('2026-03-10T03:00:00Z');
 const all = <T>(db: Db, sql: string) => db.$client.prepare(sql).all() as T[];
@@ -76,9 +77,8 @@ describe('demo data', () => {
     expect(runDemo(db, { now: NOW, seed: 1 })).toMatchObject({ ok: false, reason: 'not_empty' });
   }, 60_000);
 
-  it('uses the latest published flow when there is one, and puts tracers to work when accounts exist', () => {
+  it('uses the latest published flow when there is one, and puts its own demo tracers (who cannot log in) to work', async () => {
     const { db } = tempDb();
-    const tracer = (db.$client.prepare(`INSERT INTO users (email, name, role, password_hash, max_chats) VALUES ('ani@example.org', 'Ani', 'tracer', 'x', 50) RETURNING id`).get() as { id: number }).id;
     const source = readFileSync(new URL('../../flows/case-interview.yaml', import.meta.url), 'utf8');
     const registry = new FlowRegistry(createRepositories(db));
     registry.publish(source, 'case-interview.yaml', { origin: 'file:case-interview.yaml', now: NOW - 10 * 86_400_000 });
@@ -89,6 +89,24 @@ describe('demo data', () => {
     expect(all(db, `SELECT DISTINCT flow_version AS v FROM conversations WHERE flow_id = 'case-interview'`)).toEqual([{ v: 2 }]);
     expect(r.summary.escalations.pending).toBeGreaterThan(0);
     expect(r.summary.escalations.resolved).toBeGreaterThan(0);
-    expect(one(db, `SELECT count(*) AS n FROM escalations WHERE status <> 'open' AND assignee_id = ${tracer}`)).toBe(r.summary.escalations.pending + r.summary.escalations.resolved);
+    const demoUsers = all<{ id: number; email: string; hash: string }>(db, `SELECT id, email, password_hash AS hash FROM users`);
+    expect(demoUsers.map((u) => u.email.endsWith('@demo.tracebot.invalid'))).toEqual([true, true, true]);
+    for (const u of demoUsers) expect(await verifyPassword('', u.hash)).toBe(false);
+    expect(one(db, `SELECT count(*) AS n FROM escalations WHERE status <> 'open' AND assignee_id IN (${demoUsers.map((u) => u.id).join(',')})`)).toBe(r.summary.escalations.pending + r.summary.escalations.resolved);
+    expect(one(db, `SELECT count(*) AS n FROM audit_log WHERE actor_id IS NOT NULL AND actor_id NOT IN (${demoUsers.map((u) => u.id).join(',')})`)).toBe(0);
+  }, 120_000);
+
+  it('refuses a database with a real account or a chat, writes nothing, and says a running server may stay running', () => {
+    const withUser = tempDb().db;
+    withUser.$client.prepare(`INSERT INTO users (email, name, role, password_hash, max_chats) VALUES ('you@example.org', 'You', 'admin', 'x', 5)`).run();
+    const r = runDemo(withUser, { now: NOW, seed: 3, caseCount: 5 });
+    expect(r).toMatchObject({ ok: false, reason: 'not_empty' });
+    if (!r.ok) expect(r.detail).toMatch(/1 user account.*may stay running/s);
+    expect(one(withUser, `SELECT count(*) AS n FROM cases`) + one(withUser, `SELECT count(*) AS n FROM conversations`) + one(withUser, `SELECT count(*) AS n FROM audit_log`)).toBe(0);
+
+    const withChat = tempDb().db;
+    withChat.$client.prepare(`INSERT INTO conversations (channel, channel_user_id, flow_id, flow_version, state) VALUES ('fake', 'someone', 'case-interview', 1, '{}')`).run();
+    expect(runDemo(withChat, { now: NOW, seed: 3, caseCount: 5 })).toMatchObject({ ok: false, reason: 'not_empty' });
+    expect(one(withChat, `SELECT count(*) AS n FROM cases`)).toBe(0);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
@@ -66,6 +66,12 @@ describe('the README walkthrough against the real `npm start`', () => {
       eventually(() => /tracebot is running \(.*\) at (http:\/\/\S+)/.exec(out)?.[1], 'the start-up line', 30_000),
       exited.then(({ code }) => Promise.reject(new Error(`tracebot exited during start-up (code ${code}): ${err}`))),
     ]);
+
+    // After the JSON logs, a short notice for a person: where to go and what to do first.
+    await eventually(() => (/be a patient:\s+http:\/\/\S+\/phone/.test(out) ? true : undefined), 'the next steps');
+    expect(out).toContain('1. create an admin:   npm run cli -- users add --role admin you@example.org');
+    // Development without SESSION_SECRET: the secret is kept in the data folder, so a restart keeps people logged in.
+    expect(readFileSync(path.join(dataDir, 'session-secret'), 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
 
     // 2. The first admin, from the CLI, against the same database; it prints a one-time password.
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'users', 'add', '--role', 'admin', 'x@example.org'], { cwd: repoRoot, env, encoding: 'utf8' });

@@ -24,11 +24,11 @@ describe('Bull Board at /admin/queues', () => {
   const board = (method: 'GET' | 'PUT', url: string, cookie: string, headers: Record<string, string> = {}) =>
     sys.web!.inject({ method, url: `/admin/queues${url}`, headers: { cookie, accept: 'application/json', ...headers } });
 
-  it('lists every queue, including the outbound and outreach queues', async () => {
+  it('lists every queue, including the outbound, outreach and contact follow-up queues', async () => {
     const res = await board('GET', '/api/queues', admin.cookie);
     expect(res.statusCode).toBe(200);
     const names = (res.json() as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['events', 'mailbox-drains', 'outbound-fake', 'outreach', 'timers', 'webhooks']);
+    expect(names).toEqual(['events', 'mailbox-drains', 'monitoring', 'outbound-fake', 'outreach', 'timers', 'webhooks']);
   });
 
   it("lets a signed-in admin use the board's actions from the board's own page (same origin, no CSRF token)", async () => {

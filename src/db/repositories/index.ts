@@ -19,6 +19,7 @@ import { createAuditRepository } from './audit-repository.js';
 import { createConsentRepository } from './consent-repository.js';
 import { createContactInvitesRepository } from './contact-invites-repository.js';
 import { createContactRegistryRepository } from './contact-registry-repository.js';
+import { createConversationDirectoryRepository } from './conversation-directory-repository.js';
 import { createDemoRepository } from './demo-repository.js';
 import { createFlowVersionRepository } from './flow-versions-repository.js';
 import { createInboxRepository } from './inbox-repository.js';
@@ -77,6 +78,7 @@ export function createRepositories(db: Db): Repositories {
     privacy: createPrivacyRepository(db),
     monitoring: createMonitoringRepository(db),
     followUpReports: createFollowUpReportRepository(db),
+    conversationDirectory: createConversationDirectoryRepository(db),
     // --- end data ---
   };
   byConnection.set(db, repos);

@@ -15,6 +15,7 @@ import type { AuditRepository } from './audit.js';
 import type { ConsentRepository } from './consent.js';
 import type { ContactInvitesRepository } from './contact-invites.js';
 import type { ContactRegistryRepository } from './contact-registry.js';
+import type { ConversationDirectoryRepository } from './conversation-directory.js';
 import type { DemoRepository } from './demo.js';
 import type { FlowVersionRepository } from './flows.js';
 import type { InboxRepository } from './inbox.js';
@@ -55,6 +56,7 @@ export type * from './audit.js';
 export type * from './consent.js';
 export type * from './contact-invites.js';
 export type * from './contact-registry.js';
+export type * from './conversation-directory.js';
 export type * from './demo.js';
 export type * from './flows.js';
 export type * from './inbox.js';
@@ -98,5 +100,6 @@ export interface Repositories {
   privacy: PrivacyRepository;
   monitoring: MonitoringRepository;
   followUpReports: FollowUpReportRepository;
+  conversationDirectory: ConversationDirectoryRepository;
   // --- end data ---
 }

@@ -11,6 +11,10 @@ export interface ParseContext {
   answers: Record<string, AnswerValue>;
   /** ISO country for phones written without a country code, e.g. 'ID'. */
   defaultCountry: string;
+  /** The question being answered, as the patient saw it: a yes/no answer may echo it ("batuk dikit"). */
+  question?: string;
+  /** The answer key or collect question id (`name`, `full_name`): a name question drops "nama saya". */
+  key?: string;
 }
 
 /** A parsed answer, or a problem code (`type:reason`) with the values a re-ask needs. */

@@ -23,11 +23,11 @@ export { answerMatches, sameName } from './verify.js';
 export function parseAnswer(spec: AnswerSpec, input: string, ctx: ParseContext): ParseResult {
   switch (spec.type) {
     case 'text':
-      return parseText(spec, input);
+      return parseText(spec, input, ctx);
     case 'number':
       return parseNumber(spec, input);
     case 'yes_no':
-      return parseYesNo(input);
+      return parseYesNo(input, ctx);
     case 'choice':
       return parseChoice(spec, input);
     case 'date':

@@ -1,12 +1,14 @@
-import { fail, type ParseResult } from './context.js';
+import { fail, type ParseContext, type ParseResult } from './context.js';
 import { squeeze, tokens, words } from './normalise.js';
 import { isDontKnow } from './skip.js';
+import { yesNoFromQuestion } from './yes-no-context.js';
 
 /** Words are stored squeezed ("nggak" → "ngak") because the input is squeezed too, so "iyaaa" and "nggaaak" match. */
 const YES = new Set(
   ['ya', 'iya', 'iy', 'y', 'yes', 'yep', 'yup', 'yeah', 'yea', 'ye', 'sure', 'true', 'correct', 'right', 'ok', 'oke', 'okay',
     'okey', 'oce', 'sip', 'siap', 'sudah', 'udah', 'udh', 'sdh', 'dah', 'betul', 'benar', 'bener', 'bnr', 'btl', 'pernah',
-    'ada', 'punya', 'boleh', 'setuju', 'bersedia', 'mau', 'iyo', 'nggih', 'inggih', 'enggih', 'hooh',
+    'ada', 'punya', 'boleh', 'setuju', 'bersedia', 'mau', 'iyo', 'nggih', 'inggih', 'enggih', 'hooh', 'iye', 'yoi', 'yaudah',
+    'yasudah', 'sip', 'bnar',
   ].map(squeeze),
 );
 const NO = new Set(
@@ -27,9 +29,17 @@ const MAX_CONSIDERED = 300;
 /**
  * Yes or no in either language: "ya", "Iyaa.", "sudah", "TIDAK!", "nggak", "belum pernah", a 👍, the button values
  * 'yes'/'no', or "1"/"2" for the numbered options of choicesFor. The first meaningful word decides; "ya, tidak" and
- * hedges ("mungkin") are `yes_no:unclear`, and so is "tidak tahu" (don't know), which is not a "no".
+ * hedges ("mungkin") are `yes_no:unclear`, and so is "tidak tahu" (don't know), which is not a "no". When the words
+ * alone are unclear, the question they answer may settle it ("batuk dikit", "nama saya Budi": see yes-no-context.ts).
  */
-export function parseYesNo(input: string): ParseResult {
+export function parseYesNo(input: string, ctx?: Pick<ParseContext, 'question'>): ParseResult {
+  const plain = parsePlainYesNo(input);
+  if (plain.ok || isDontKnow(input.slice(0, MAX_CONSIDERED))) return plain;
+  const fromQuestion = yesNoFromQuestion(input, ctx, (t) => NO.has(t) || HEDGES.has(t));
+  return fromQuestion === undefined ? plain : { ok: true, value: fromQuestion };
+}
+
+function parsePlainYesNo(input: string): ParseResult {
   const head = input.slice(0, MAX_CONSIDERED);
   const emoji = head.replace(EMOJI_NOISE, '');
   if (EMOJI_YES.has(emoji)) return { ok: true, value: true };

@@ -109,7 +109,12 @@ export abstract class TurnCore {
 
   protected parseContext(): ParseContext {
     this.today ??= localDate(this.clock.now, this.flow.settings.timezone);
-    return { today: this.today, lang: this.state.lang, answers: this.state.answers, defaultCountry: this.defaultCountry };
+    const p = this.prompt();
+    const s = p ? this.ix.byId.get(p.step) : undefined;
+    const cp = this.state.collect;
+    // The answer key: an ask step's, or the collect question being asked (not the "any other?" question).
+    const key = s?.type === 'ask' ? (s.save_as ?? s.id) : s?.type === 'collect' && cp && cp.question >= 0 ? s.questions[cp.question]?.id : undefined;
+    return { today: this.today, lang: this.state.lang, answers: this.state.answers, defaultCountry: this.defaultCountry, ...(p ? { question: p.text } : {}), ...(key ? { key } : {}) };
   }
 
   protected prompt(): Prompt | null {

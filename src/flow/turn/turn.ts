@@ -101,7 +101,9 @@ export class Turn extends CollectTurn {
   protected stopConfirmation(text: string): boolean {
     this.state.confirmingStop = false;
     const again = matchKeyword(text, this.flow.languages)?.kind === 'stop';
-    const r = again ? ({ ok: true, value: true } as const) : parseAnswer(YES_NO, text, this.parseContext());
+    // Read without the pending question: an answer to that question ("batuk dikit") must never confirm stopping.
+    const { question: _question, key: _key, ...plain } = this.parseContext();
+    const r = again ? ({ ok: true, value: true } as const) : parseAnswer(YES_NO, text, plain);
     if (!r.ok) return false;
     if (r.value === true) {
       this.events.push({ type: 'opted_out', step: this.state.stepId });

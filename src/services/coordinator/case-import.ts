@@ -28,7 +28,15 @@ export interface ImportProblem {
   field: ImportField | 'row';
   code: 'missing' | 'bad_phone' | 'bad_date' | 'future_date' | 'bad_language' | 'too_long' | 'duplicate_in_db' | 'duplicate_in_file' | 'malformed';
   message: string;
+  /** Values a translated message needs beyond the row's cells (the other line of a duplicate, field counts). */
+  params?: Record<string, string | number>;
 }
+
+/** A problem with the file as a whole, structured so pages can say it in the reader's language (`fileProblems` in English). */
+export type FileIssue =
+  | { code: 'empty' | 'no_header' }
+  | { code: 'repeated_column'; header: string; field: ImportField }
+  | { code: 'no_column'; field: ImportField; aliases: readonly string[] };
 
 export interface PreviewRow {
   line: number;
@@ -47,6 +55,8 @@ export interface ImportPreview {
   columns: { header: string; field: ImportField | null }[];
   /** Problems with the file as a whole (no header, required column missing). */
   fileProblems: string[];
+  /** The same problems, structured (in the same order). */
+  fileIssues: FileIssue[];
   rows: PreviewRow[];
   summary: { rows: number; valid: number; invalid: number; problemsByCode: Partial<Record<ImportProblem['code'], number>> };
 }
@@ -83,13 +93,15 @@ export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: strin
   const tz = opts.timezone ?? 'Asia/Jakarta';
   const { delimiter, records } = parseCsv(csvText);
   const fileProblems: string[] = [];
+  const fileIssues: FileIssue[] = [];
   // The header is the first line naming a case id or name column (a spreadsheet may start with a title line), else the first.
   const readable = records.filter((r) => !r.error).slice(0, 10);
   const headerRecord =
     readable.find((r) => r.fields.some((h) => REQUIRED.includes(ALIAS_TO_FIELD.get(normHeader(h)) as ImportField))) ?? readable[0];
   if (!headerRecord) {
     fileProblems.push(records.length ? 'the header line cannot be read' : 'the file is empty');
-    return finish(delimiter, [], fileProblems, records.map((r) => malformedRow(r.line, r.error ?? 'unreadable')));
+    fileIssues.push({ code: records.length ? 'no_header' : 'empty' });
+    return finish(delimiter, [], fileProblems, fileIssues, records.map((r) => malformedRow(r.line, r.error ?? 'unreadable')));
   }
   const columns = headerRecord.fields.map((h) => ({ header: h.trim(), field: ALIAS_TO_FIELD.get(normHeader(h)) ?? null }));
   const seenField = new Set<ImportField>();
@@ -97,10 +109,15 @@ export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: strin
     if (!c.field) return;
     if (seenField.has(c.field)) {
       fileProblems.push(`column '${c.header}' repeats ${c.field}; only the first such column is read`);
+      fileIssues.push({ code: 'repeated_column', header: c.header, field: c.field });
       c.field = null;
     } else seenField.add(c.field);
   });
-  for (const f of REQUIRED) if (!seenField.has(f)) fileProblems.push(`no column for ${f}; use one of: ${HEADER_ALIASES[f].join(', ')}`);
+  for (const f of REQUIRED) {
+    if (seenField.has(f)) continue;
+    fileProblems.push(`no column for ${f}; use one of: ${HEADER_ALIASES[f].join(', ')}`);
+    fileIssues.push({ code: 'no_column', field: f, aliases: HEADER_ALIASES[f] });
+  }
 
   const rows: PreviewRow[] = [];
   for (const r of records) {
@@ -113,7 +130,7 @@ export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: strin
     if (r.fields.every((f) => f.trim() === '')) continue; // a spreadsheet's empty row: `;;;;;;`
     const extra = r.fields.slice(columns.length);
     if (r.fields.length < columns.length || extra.some((x) => x.trim() !== '')) {
-      rows.push(malformedRow(r.line, `has ${r.fields.length} fields but the header has ${columns.length} (a missing or extra '${delimiter}'?)`));
+      rows.push(malformedRow(r.line, `has ${r.fields.length} fields but the header has ${columns.length} (a missing or extra '${delimiter}'?)`, { fields: r.fields.length, expected: columns.length, delimiter }));
       continue;
     }
     const values: Partial<Record<ImportField, string>> = {};
@@ -136,7 +153,7 @@ export function previewImport(repos: Pick<Repositories, 'cases'>, csvText: strin
     row.parsed = row.problems.length === 0 ? (checked.valid[k] ?? null) : null;
   });
   for (const row of rows) if (row.problems.length) (row.input = null), (row.parsed = null);
-  return finish(delimiter, columns, fileProblems, rows);
+  return finish(delimiter, columns, fileProblems, fileIssues, rows);
 }
 
 export interface ImportResult {
@@ -277,7 +294,7 @@ function markDuplicates(repos: Pick<Repositories, 'cases'>, rows: PreviewRow[]):
     const id = r.values.externalId;
     if (!id) continue;
     const first = firstLine.get(id);
-    if (first !== undefined) r.problems.push({ field: 'externalId', code: 'duplicate_in_file', message: `case id ${id} is also on line ${first}` });
+    if (first !== undefined) r.problems.push({ field: 'externalId', code: 'duplicate_in_file', message: `case id ${id} is also on line ${first}`, params: { otherLine: first } });
     else firstLine.set(id, r.line);
   }
   const existing = repos.cases.idsByExternalId([...firstLine.keys()]);
@@ -288,16 +305,16 @@ function markDuplicates(repos: Pick<Repositories, 'cases'>, rows: PreviewRow[]):
   }
 }
 
-function malformedRow(line: number, why: string): PreviewRow {
-  return { line, values: {}, input: null, parsed: null, problems: [{ field: 'row', code: 'malformed', message: `line ${line} ${why.startsWith('has') ? why : `cannot be read: ${why}`}` }] };
+function malformedRow(line: number, why: string, params?: Record<string, string | number>): PreviewRow {
+  return { line, values: {}, input: null, parsed: null, problems: [{ field: 'row', code: 'malformed', message: `line ${line} ${why.startsWith('has') ? why : `cannot be read: ${why}`}`, ...(params ? { params } : {}) }] };
 }
 
-function finish(delimiter: string, columns: ImportPreview['columns'], fileProblems: string[], rows: PreviewRow[]): ImportPreview {
+function finish(delimiter: string, columns: ImportPreview['columns'], fileProblems: string[], fileIssues: FileIssue[], rows: PreviewRow[]): ImportPreview {
   const problemsByCode: ImportPreview['summary']['problemsByCode'] = {};
   for (const r of rows) for (const p of r.problems) problemsByCode[p.code] = (problemsByCode[p.code] ?? 0) + 1;
   const required = fileProblems.some((p) => p.startsWith('no column'));
   const valid = required ? 0 : rows.filter((r) => r.problems.length === 0).length;
-  return { delimiter, columns, fileProblems, rows, summary: { rows: rows.length, valid, invalid: rows.length - valid, problemsByCode } };
+  return { delimiter, columns, fileProblems, fileIssues, rows, summary: { rows: rows.length, valid, invalid: rows.length - valid, problemsByCode } };
 }
 
 function label(f: ImportField): string {

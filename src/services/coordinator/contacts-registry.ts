@@ -1,7 +1,7 @@
 import type { RegistryContactRow, Repositories } from '../../domain/repositories/index.js';
 import { addDays } from '../../flow/answers/index.js';
 import { audit } from '../audit.js';
-import { jaroWinkler, normaliseName } from './name-match.js';
+import { jaroWinkler, nameAgreement, normaliseName, type NameAgreement } from './name-match.js';
 
 export interface ContactExposure {
   exposureId: number;
@@ -81,6 +81,8 @@ export interface DuplicatePair {
   /** Jaro-Winkler similarity of the normalised names (1 = same words). */
   similarity: number;
   why: 'same_area' | 'phone_missing';
+  /** How the names agree word by word; `differing` names the word pairs that do not (shown to explain the suggestion). */
+  names: NameAgreement;
 }
 
 /**
@@ -118,8 +120,12 @@ export function likelyDuplicates(repos: Pick<Repositories, 'contactRegistry'>, o
         const phoneMissing = !a.phone || !b.phone;
         if (!sameArea && !phoneMissing) continue;
         const similarity = jaroWinkler(norm[i]!, norm[j]!);
-        if (similarity < threshold) continue;
-        out.push({ a, b, similarity: Math.round(similarity * 1000) / 1000, why: sameArea ? 'same_area' : 'phone_missing' });
+        const names = nameAgreement(norm[i]!, norm[j]!);
+        // Two different phones are two people unless the names are the same words, however spelled ("Dedi Halim" and
+        // "Dewi Halim" are 95 % alike as strings but not one person).
+        if (!phoneMissing && (names.kind === 'different' || names.kind === 'initial')) continue;
+        if (names.kind === 'different' && similarity < threshold) continue;
+        out.push({ a, b, similarity: Math.round(similarity * 1000) / 1000, why: sameArea ? 'same_area' : 'phone_missing', names });
       }
     }
   }

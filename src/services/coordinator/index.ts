@@ -1,5 +1,5 @@
 /** Coordinators' data services: case import, dashboard, contacts registry, transmission chains, exports, flow versions. */
-export { previewImport, commitImport, parseCsvDate, parseCsvTimestamp, HEADER_ALIASES, type ImportField, type ImportOptions, type ImportPreview, type ImportProblem, type ImportResult, type PreviewRow } from './case-import.js';
+export { previewImport, commitImport, parseCsvDate, parseCsvTimestamp, HEADER_ALIASES, type ImportField, type ImportOptions, type ImportPreview, type ImportProblem, type ImportResult, type PreviewRow, type FileIssue } from './case-import.js';
 export { parseCsv, type CsvParseResult, type CsvRecord } from './csv-parse.js';
 export { dashboard, median, type Dashboard, type DashboardQuery, type DayPoint, type TracerLoad } from './dashboard.js';
 export { listRegistry, getContact, likelyDuplicates, mergeContacts, mergedInto, type ContactExposure, type DuplicatePair, type MergeResult, type RegistryContact, type RegistryQuery } from './contacts-registry.js';

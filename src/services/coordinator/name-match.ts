@@ -46,3 +46,51 @@ export function jaroWinkler(a: string, b: string): number {
   while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
+
+/**
+ * One word reduced to how it sounds in Indonesian spelling: old and new spellings ("Soekarno"/"Sukarno", "Djoko"/"Joko",
+ * "Tjipto"/"Cipto"), y/i ("Rahmawaty"), doubled letters ("Muhammad"/"Muhamad") and a silent final h ("Fatimah").
+ */
+export function spellingKey(word: string): string {
+  return word
+    .replace(/oe/g, 'u')
+    .replace(/dj/g, 'j')
+    .replace(/tj/g, 'c')
+    .replace(/sj/g, 'sy')
+    .replace(/ph/g, 'f')
+    .replace(/kh/g, 'k')
+    .replace(/y/g, 'i')
+    .replace(/(\p{L})\1+/gu, '$1')
+    .replace(/(?<=[aeiou])h$/, '');
+}
+
+/** How two folded names (from `normaliseName`) relate word by word. */
+export type NameAgreement = { kind: 'same' | 'spelling' | 'initial' | 'different'; differing: [string, string][] };
+
+/**
+ * Compare two normalised names word by word: the same words, the same words spelled differently, one word given as an
+ * initial ("Dewi L."), or different words (`differing` lists the pairs that do not agree, e.g. ["dedi", "dewi"]).
+ */
+export function nameAgreement(a: string, b: string): NameAgreement {
+  const wa = a.split(' ').filter(Boolean);
+  const wb = b.split(' ').filter(Boolean);
+  if (wa.join(' ') === wb.join(' ')) return { kind: 'same', differing: [] };
+  const rest = [...wb];
+  const unmatched: string[] = [];
+  let kind: NameAgreement['kind'] = 'same';
+  for (const w of wa) {
+    const exact = rest.indexOf(w);
+    const variant = exact >= 0 ? exact : rest.findIndex((x) => spellingKey(x) === spellingKey(w));
+    const initial = variant >= 0 ? variant : rest.findIndex((x) => (x.length === 1 && w.startsWith(x)) || (w.length === 1 && x.startsWith(w)));
+    if (initial < 0) {
+      unmatched.push(w);
+      continue;
+    }
+    if (exact < 0) kind = variant >= 0 ? (kind === 'initial' ? 'initial' : 'spelling') : 'initial';
+    rest.splice(initial, 1);
+  }
+  if (unmatched.length === 0 && rest.length === 0) return { kind, differing: [] };
+  const differing = unmatched.map((w, i) => [w, rest[i] ?? ''] as [string, string]);
+  for (const x of rest.slice(unmatched.length)) differing.push(['', x]);
+  return { kind: 'different', differing };
+}

@@ -17,6 +17,7 @@ import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { t, type MsgKey } from '../i18n.js';
 import { csrfField, errorPage, page, sendHtml } from '../layout.js';
+import { adoptLoginLanguage, languageSwitch, rememberLang } from '../ui-language.js';
 
 const LoginBody = z.object({ email: z.string().max(200), password: z.string().max(1000), _csrf: z.string().optional(), next: z.string().max(2000).optional() });
 const PasswordBody = z.object({ current: z.string().max(1000).optional(), next: z.string().max(1000), confirm: z.string().max(1000) });
@@ -37,6 +38,7 @@ export function signIn(ctx: WebContext, req: FastifyRequest, reply: FastifyReply
   const now = ctx.clock();
   const { token: sessionToken } = startSession(ctx.repos, user, now, req.ip);
   setSessionCookie(reply, req, ctx.config, sessionToken, SESSION_TTL_MS);
+  adoptLoginLanguage(ctx, req, reply, user);
   setDeviceCookie(reply, req, ctx.config, user.id);
   reply.clearCookie(PRELOGIN_COOKIE, { path: '/login' });
   req.log.info({ userId: user.id }, 'login');
@@ -56,7 +58,8 @@ function loginPage(req: FastifyRequest, token: string, next: string, error?: str
   <label>${t(lang, 'email')}<input type="email" name="email" autocomplete="username" required autofocus></label>
   <label>${t(lang, 'password')}<input type="password" name="password" autocomplete="current-password" required></label>
   <button type="submit" class="primary">${t(lang, 'sign_in')}</button>
-</form>`,
+</form>
+${languageSwitch(req, `/login?next=${encodeURIComponent(next)}`)}`,
   });
 }
 
@@ -141,6 +144,7 @@ export function accountRoutes(ctx: WebContext) {
       const body = LanguageBody.safeParse(req.body);
       if (!body.success) return errorPage(reply, req, 400, t(req.lang, 'invalid'));
       updateUser(ctx.repos, req.auth!.user.id, { language: body.data.language }, { id: req.auth!.user.id, ip: req.ip }, ctx.clock());
+      rememberLang(reply, body.data.language);
       const back = req.headers.referer ? new URL(req.headers.referer, 'http://x').pathname + new URL(req.headers.referer, 'http://x').search : '/inbox';
       return reply.redirect(safeNext(back), 303);
     });

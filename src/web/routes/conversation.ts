@@ -33,7 +33,10 @@ const TextBody = z.object({ text: z.string().max(10_000) });
 const TransferBody = z.object({ to: z.coerce.number().int().positive() });
 const HandBackBody = z.object({ stepId: z.string().max(100).optional() });
 const ResolveBody = z.object({ outcome: z.enum(RESOLVE_OUTCOMES) });
-const AnswerBody = z.object({ key: z.string().min(1).max(100), value: z.string().max(2000) });
+// A multiple choice arrives as checked boxes (`values`), stored like a typed comma list.
+const AnswerBody = z
+  .object({ key: z.string().min(1).max(100), value: z.string().max(2000), values: z.union([z.string().max(200), z.array(z.string().max(200)).max(100)]).optional() })
+  .transform(({ key, value, values }) => ({ key, value: values === undefined ? value : [values].flat().join(',') }));
 const StepIdPattern = /^[a-z][a-z0-9_]*$/;
 
 function actor(req: FastifyRequest): InboxActor {
@@ -73,8 +76,9 @@ export function conversationRoutes(ctx: WebContext) {
     app.get('/inbox/c/:id', { preHandler: tracer }, async (req, reply) => {
       const p = IdParams.safeParse(req.params);
       if (!p.success) return errorPage(reply, req, 404, t(req.lang, 'not_found'));
-      const ok = z.object({ ok: z.string().optional() }).safeParse(req.query).data?.ok;
-      return show(req, reply, p.data.id, 200, ok && hasKey(ok) ? { kind: 'ok', text: t(req.lang, ok) } : null);
+      const { ok, err } = z.object({ ok: z.string().optional(), err: z.string().optional() }).safeParse(req.query).data ?? {};
+      const flash = ok && hasKey(ok) ? { kind: 'ok' as const, text: t(req.lang, ok) } : err && hasKey(err) ? { kind: 'error' as const, text: t(req.lang, err) } : null;
+      return show(req, reply, p.data.id, 200, flash);
     });
 
     app.get('/inbox/c/:id/part/:part', { preHandler: tracer }, async (req, reply) => {

@@ -5,6 +5,7 @@ import type { FakeDelivery, FakePlatform } from '../../channels/fake/index.js';
 import { parseAnswer } from '../../flow/answers/index.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
+import { chatMarkup } from '../chat-markup.js';
 import { t, type UiLang } from '../i18n.js';
 import { errorPage, formatTime, page, sendHtml } from '../layout.js';
 import { phonePlayRoutes, playPanel } from './phone-play.js';
@@ -82,7 +83,7 @@ function messagesPart(req: FastifyRequest, ctx: WebContext, platform: FakePlatfo
   const lines = thread(platform, log, userId);
   const lastBot = [...lines].reverse().find((l) => l.from === 'bot');
   return html`${lines.map(
-    (l) => html`<div class="bubble ${l.from}" data-seq="${l.seq}"><div class="text">${l.text}</div><time>${formatTime(req.lang, l.at, ctx.config.TIMEZONE)}</time></div>`,
+    (l) => html`<div class="bubble ${l.from}" data-seq="${l.seq}"><div class="text">${chatMarkup(l.text)}</div><time>${formatTime(req.lang, l.at, ctx.config.TIMEZONE)}</time></div>`,
   )}${
     lastBot?.choices.length
       ? html`<div class="phone-choices">${lastBot.choices.map(

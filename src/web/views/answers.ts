@@ -44,7 +44,8 @@ export function answerWords(lang: UiLang, value: unknown, info?: AnswerInfo): st
   return String(value);
 }
 
-const isItemList = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+/** True for a collected list (contacts, places): shown as a table of its own. */
+export const isItemList = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
 
 /** A saved answer for a page: a list of items (contacts, places) as a table with one column per question, else words. */
 export function answerValue(lang: UiLang, value: unknown, info?: AnswerInfo): Html {
@@ -59,4 +60,21 @@ export function answerValue(lang: UiLang, value: unknown, info?: AnswerInfo): Ht
 export function reasonDetail(lang: UiLang, detail: string): string {
   const k = `detail_${detail}`;
   return hasKey(k) ? t(lang, k) : /^[a-z0-9_]+$/.test(detail) ? detail.replace(/_/g, ' ') : detail;
+}
+
+/**
+ * The input a tracer edits a saved answer with: the flow's choices by their labels in the UI language (a select, or
+ * checkboxes named `values` for a multiple choice) so codes such as `household` never show; else the plain text input.
+ */
+export function answerEditControl(lang: UiLang, key: string, value: unknown, info: AnswerInfo | undefined, textInput: Html): Html {
+  if (!info || info.type !== 'choice' || info.choices.size === 0) return textInput;
+  const label = answerLabel(lang, key, info);
+  const options = [...info.choices.entries()];
+  if (Array.isArray(value)) {
+    const chosen = new Set(value.map(String));
+    return html`<input type="hidden" name="value" value=""><span class="choice-boxes" role="group" aria-label="${label}">${options.map(
+      ([v, text]) => html`<label class="inline-check"><input type="checkbox" name="values" value="${v}"${chosen.has(v) ? html` checked` : ''}> ${inLang(lang, text)}</label>`,
+    )}</span>`;
+  }
+  return html`<select name="value" aria-label="${label}"><option value="">—</option>${options.map(([v, text]) => html`<option value="${v}"${value === v ? html` selected` : ''}>${inLang(lang, text)}</option>`)}</select>`;
 }

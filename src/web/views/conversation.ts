@@ -4,10 +4,11 @@ import { hasRole, listActiveUsers } from '../../services/accounts/index.js';
 import { getConversationView, listMessages, RESOLVE_OUTCOMES, type ConversationView, type FlowStepOption, type TranscriptMessage } from '../../services/inbox/index.js';
 import type { WebContext } from '../context.js';
 import { html, trusted, type Html } from '../html.js';
+import { chatMarkup } from '../chat-markup.js';
 import { formatDuration, t, type UiLang } from '../i18n.js';
 import { csrfField, formatTime, tKey } from '../layout.js';
 import { answerGlossary } from '../../services/answer-glossary.js';
-import { answerLabel, answerValue, reasonDetail } from './answers.js';
+import { answerEditControl, answerLabel, answerValue, isItemList, reasonDetail } from './answers.js';
 import { monitoringHistory } from './monitoring-history.js';
 
 /** The live regions of the conversation page; each is fetched alone at `/inbox/c/:id/part/:name`. */
@@ -44,7 +45,7 @@ function messageBody(lang: UiLang, m: TranscriptMessage): Html {
     if (p) return html`<div class="text">📍 ${p.latitude.toFixed(5)}, ${p.longitude.toFixed(5)}</div>`;
   }
   const choices = m.direction === 'out' ? parsePayload(ChoicesPayload, m.payload)?.choices : undefined;
-  return html`<div class="text">${m.text ?? ''}</div>${choices?.length ? html`<div class="choices">${choices.map((c) => html`<span class="chip">${c.label}</span>`)}</div>` : ''}`;
+  return html`<div class="text">${chatMarkup(m.text ?? '')}</div>${choices?.length ? html`<div class="choices">${choices.map((c) => html`<span class="chip">${c.label}</span>`)}</div>` : ''}`;
 }
 
 /** The transcript: both directions, bot messages marked, tracers named, notes set apart, delivery status on replies. */
@@ -183,8 +184,8 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
   <dt>${t(lang, 'phone')}</dt><dd>${k.phone ?? '—'}</dd><dt>${t(lang, 'area')}</dt><dd>${k.area ?? '—'}</dd>
   <dt>${t(lang, 'test_date')}</dt><dd>${k.testDate ?? '—'}</dd><dt>${t(lang, 'case_status')}</dt><dd>${tKey(lang, `case_status_${k.status}`, k.status)}</dd>` : ''}
   <dt>${t(lang, 'flow')}</dt><dd>${c.flowId} v${c.flowVersion}</dd><dt>${t(lang, 'step')}</dt><dd>${c.stepId ?? '—'}</dd>
-  <dt>${t(lang, 'language')}</dt><dd>${c.lang}</dd>
-</dl></section>`;
+  <dt>${t(lang, 'language')}</dt><dd>${c.lang === 'en' ? 'English' : 'Bahasa Indonesia'}</dd>
+</dl>${k ? '' : html`<form method="post" action="/inbox/c/${c.id}/link-case" class="stack small" id="link-case-form">${csrfField(req)}<label>${t(lang, 'all_conv_link_title')}<input name="case" required placeholder="${t(lang, 'all_conv_case_number')}"></label><button type="submit">${t(lang, 'all_conv_link')}</button></form>`}</section>`;
   const glossary = answerGlossary([ctx.flows.get(c.flowId, c.flowVersion) ?? []].flat());
   const answers = html`<section class="card" id="answers"><h2>${t(lang, 'answers')}</h2>${
     v.answers.length === 0
@@ -194,11 +195,16 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
           .map(
             (a) => html`<tr><th data-key="${a.key}">${answerLabel(lang, a.key, glossary.get(a.key))}</th><td>${
               canEdit
-                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}"><input name="value" value="${answerText(lang, a.value)}" aria-label="${answerLabel(lang, a.key, glossary.get(a.key))}"><button type="submit">${t(lang, 'save')}</button></form>`
+                ? html`<form method="post" action="/inbox/c/${c.id}/answer" class="inline-edit">${csrfField(req)}<input type="hidden" name="key" value="${a.key}">${answerEditControl(lang, a.key, a.value, glossary.get(a.key), html`<input name="value" value="${answerText(lang, a.value)}" aria-label="${answerLabel(lang, a.key, glossary.get(a.key))}">`)}<button type="submit">${t(lang, 'save')}</button></form>`
                 : answerValue(lang, a.value, glossary.get(a.key))
             }${a.updatedByName ? html`<div class="muted small">${t(lang, 'edited_by', { name: a.updatedByName })}</div>` : ''}</td></tr>`,
           )}</table>`
   }</section>`;
+  // Without a case, collected lists reach no registry yet: show them here so a tracer sees them before linking the chat.
+  const unlinkedLists = k ? [] : v.answers.filter((a) => isItemList(a.value));
+  const lists = unlinkedLists.length
+    ? html`<section class="card" id="chat-lists">${unlinkedLists.map((a) => html`<h2>${answerLabel(lang, a.key, glossary.get(a.key))}</h2><div class="table-scroll">${answerValue(lang, a.value, glossary.get(a.key))}</div>`)}</section>`
+    : '';
   const yn = (b: boolean | null) => (b === null ? '' : b ? 'yes' : 'no');
   const contacts = html`<section class="card" id="contacts"><h2>${t(lang, 'contacts')} (${v.exposures.length})</h2>${
     v.exposures.length === 0
@@ -218,7 +224,7 @@ export function sidePart(req: FastifyRequest, ctx: WebContext, v: ConversationVi
             : html`<div class="contact">${x.name} · ${x.phone ?? '—'} · ${x.setting ? tKey(lang, `setting_${x.setting}`, x.setting) : ''} · ${x.lastContactDate ?? ''} · ${t(lang, 'symptoms')}: ${yn(x.hasSymptoms) ? t(lang, yn(x.hasSymptoms) as 'yes' | 'no') : t(lang, 'unknown')}</div>`,
         )
   }</section>`;
-  return html`${caseBlock}${monitoringHistory(req, ctx, c)}${answers}${contacts}`;
+  return html`${caseBlock}${monitoringHistory(req, ctx, c)}${answers}${lists}${contacts}`;
 }
 
 /** One live region of the page, or undefined when the conversation does not exist. */

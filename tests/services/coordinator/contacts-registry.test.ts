@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../../src/db/index.js';
 import { StructuredRecords } from '../../../src/services/structured-records.js';
 import { getContact, jaroWinkler, likelyDuplicates, listRegistry, mergeContacts, normaliseName } from '../../../src/services/coordinator/index.js';
+import { nameAgreement } from '../../../src/services/coordinator/name-match.js';
+import { duplicateWhy } from '../../../src/web/views/coordinator/duplicate-why.js';
 import { count, insertCase, insertContact, insertExposure, insertUser } from './support.js';
 import { tempDb } from '../../support/temp-db.js';
 
@@ -71,6 +73,23 @@ describe('contacts registry', () => {
     expect(pairs[0]!.similarity).toBe(1);
     expect(count(db, 'contacts')).toBe(6);
     expect(db.$client.prepare(`SELECT count(*) AS n FROM contacts WHERE merged_into_id IS NOT NULL`).get()).toEqual({ n: 0 });
+  });
+
+  it('does not pair different people whose names look alike as strings, and says why a pair is offered', () => {
+    const { db } = tempDb();
+    // 95 % alike as strings, same area, different phones: Dedi and Dewi are two people.
+    insertContact(db, { name: 'Dedi Halim', phone: '+6281666666666', area: 'Tebet' });
+    insertContact(db, { name: 'Dewi Halim', phone: '+6281777777777', area: 'Tebet' });
+    // Old spelling and a doubled letter, different phones, same area: one person with two numbers.
+    const a = insertContact(db, { name: 'Muhammad Djoko', phone: '+6281888888888', area: 'Koja' });
+    const b = insertContact(db, { name: 'Muhamad Joko', phone: '+6281999999999', area: 'Koja' });
+    const pairs = likelyDuplicates(createRepositories(db));
+    expect(pairs.map((p) => [p.a.id, p.b.id, p.names.kind])).toEqual([[a, b, 'spelling']]);
+    expect(jaroWinkler(normaliseName('Dedi Halim'), normaliseName('Dewi Halim'))).toBeGreaterThan(0.92);
+    expect(nameAgreement(normaliseName('Dedi Halim'), normaliseName('Dewi Halim'))).toEqual({ kind: 'different', differing: [['dedi', 'dewi']] });
+    expect(nameAgreement(normaliseName('Dewi L.'), normaliseName('Dewi Lestari')).kind).toBe('initial');
+    expect(duplicateWhy('en', pairs[0]!)).toBe(`${Math.round(pairs[0]!.similarity * 100)}% · same name, spelled differently · same area · different phones`);
+    expect(duplicateWhy('id', pairs[0]!)).toContain('nama sama, ejaan berbeda');
   });
 
   it('merges on request: exposures and case links move, the phone is kept, and the merge is audited', () => {

@@ -12,7 +12,7 @@ import { csrfField, formatTime, tKey } from '../../layout.js';
 import { t, type MsgKey } from '../../i18n.js';
 import { coordPage, fragmentOrPage, startLink } from './common.js';
 import { answerGlossary } from '../../../services/answer-glossary.js';
-import { answerLabel, answerValue } from '../../views/answers.js';
+import { answerLabel, answerValue, isItemList } from '../../views/answers.js';
 import { BODY_LIMIT } from './import.js';
 
 const CaseStatus = z.enum(['new', 'contacting', 'interviewing', 'completed', 'needs_call', 'unreachable', 'opted_out']);
@@ -55,6 +55,7 @@ ${rows.length === 0
       const link = fresh ? await startLink(ctx.deepLink, fresh.code) : undefined;
       const { contacts, conversations } = d;
       const answers = Object.entries(d.answers);
+      const lists = answers.filter(([, v]) => isItemList(v));
       // The words of the flow versions this case was interviewed on, newest first.
       const glossary = answerGlossary([...[...conversations].reverse().flatMap((c) => ctx.flows.get(c.flowId, c.flowVersion) ?? []), ...[ctx.flows.latest(ctx.config.DEFAULT_FLOW)?.flow ?? []].flat()]);
       const status = str(d.status);
@@ -65,7 +66,7 @@ ${fresh
   : ''}
 <div class="case-grid">
   <section class="card"><h2>${t(lang, 'case_record')}</h2><dl>
-    ${field('field_phone', str(d.phone) || '—')}${field('field_dateOfBirth', str(d.dateOfBirth) || '—')}${field('field_language', str(d.language))}${field('field_area', str(d.area) || '—')}
+    ${field('field_phone', str(d.phone) || '—')}${field('field_dateOfBirth', str(d.dateOfBirth) || '—')}${field('field_language', d.language === 'en' ? 'English' : 'Bahasa Indonesia')}${field('field_area', str(d.area) || '—')}
     ${field('field_testDate', str(d.testDate) || '—')}${field('col_confirmed', when(lang, d.confirmedAt))}${field('col_reached', when(lang, d.firstReachedAt))}${field('col_completed', when(lang, d.interviewCompletedAt))}
     ${d.sourceContactId ? field('was_contact', html`<a href="/coord/contacts/${str(d.sourceContactId)}">${t(lang, 'contact_n', { n: str(d.sourceContactId) })}</a>`) : ''}
   </dl>
@@ -76,11 +77,12 @@ ${fresh
     <a href="/coord/chains?case=${id}">${t(lang, 'show_chain')}</a>
   </div></section>
   ${consentCard(lang, d.consent, (at) => when(lang, at))}
-  <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.map(([k, v]) => html`<dt data-key="${k}">${answerLabel(lang, k, glossary.get(k))}</dt><dd>${answerValue(lang, v, glossary.get(k))}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
+  <section class="card"><h2>${t(lang, 'answers')}</h2>${answers.length ? html`<dl id="case-answers">${answers.filter(([, v]) => !isItemList(v)).map(([k, v]) => html`<dt data-key="${k}">${answerLabel(lang, k, glossary.get(k))}</dt><dd>${answerValue(lang, v, glossary.get(k))}</dd>`)}</dl>` : html`<p class="muted">${t(lang, 'case_no_answers')}</p>`}</section>
   <section class="card"><h2>${t(lang, 'conversations')}</h2>${conversations.length
     ? html`<ul class="plain">${conversations.map((c) => html`<li><a href="/inbox/c/${c.id}">${t(lang, 'transcript')} #${c.id}</a> · ${tKey(lang, `channel_${c.channel}`, c.channel)} · <code>${c.flowId}@v${c.flowVersion}</code> · ${c.owner === 'tracer' ? t(lang, 'owner_with_tracer') : tKey(lang, `owner_${c.owner}`, c.owner)}${c.closedReason ? ` (${tKey(lang, `closed_${c.closedReason}`, c.closedReason)})` : ''} · ${when(lang, c.createdAt)}</li>`)}</ul>`
     : html`<p class="muted">${t(lang, 'no_conversations')}</p>`}</section>
 </div>
+${lists.length ? html`<section class="card" id="case-answer-lists">${lists.map(([k, v]) => html`<h2 data-key="${k}">${answerLabel(lang, k, glossary.get(k))}</h2><div class="scroll-x">${answerValue(lang, v, glossary.get(k))}</div>`)}</section>` : ''}
 <section class="card"><h2>${t(lang, 'contacts_named', { n: contacts.length })}</h2>${contacts.length
   ? html`<table id="case-contacts"><thead><tr><th>${t(lang, 'col_name')}</th><th>${t(lang, 'field_phone')}</th><th>${t(lang, 'col_setting')}</th><th>${t(lang, 'col_last_contact')}</th><th>${t(lang, 'col_symptoms')}</th></tr></thead><tbody>${contacts.map(
       (c) => html`<tr><td><a href="/coord/contacts/${c.contactId}">${c.name}</a></td><td>${c.phone ?? '—'}</td><td>${c.setting ? tKey(lang, `setting_${c.setting}`, c.setting) : '—'}</td><td>${c.lastContactDate ?? '—'}</td><td>${c.hasSymptoms === null ? '—' : c.hasSymptoms ? t(lang, 'yes') : t(lang, 'no')}</td></tr>`,

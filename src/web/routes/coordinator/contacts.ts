@@ -8,6 +8,7 @@ import { csrfField, tKey } from '../../layout.js';
 import { chainSvg } from '../../views/coordinator/chain-graph.js';
 import { t } from '../../i18n.js';
 import { coordPage } from './common.js';
+import { duplicateWhy } from '../../views/coordinator/duplicate-why.js';
 
 const PAGE = 100;
 const ListQuery = z.object({ q: z.string().max(100).optional(), page: z.coerce.number().int().min(1).max(100_000).default(1) });
@@ -53,7 +54,7 @@ export function contactRoutes(ctx: WebContext) {
 ${dups.length
   ? html`<section class="card dups" id="duplicates"><h2>${t(lang, 'likely_duplicates', { n: dups.length })}</h2><p class="muted small">${t(lang, 'duplicates_note')}</p>
 <table><thead><tr><th>A</th><th>B</th><th>${t(lang, 'col_similarity')}</th><th></th></tr></thead><tbody>${dups.map(
-      (d) => html`<tr data-pair="${d.a.id}-${d.b.id}"><td>${person(d.a)}</td><td>${person(d.b)}</td><td>${Math.round(d.similarity * 100)}% · ${t(lang, `why_${d.why}`)}</td><td><div class="row-actions">${mergeForm(d.a.id, d.b.id, t(lang, 'merge_into', { name: d.a.name }))}${mergeForm(d.b.id, d.a.id, t(lang, 'merge_into', { name: d.b.name }))}</div></td></tr>`,
+      (d) => html`<tr data-pair="${d.a.id}-${d.b.id}"><td>${person(d.a)}</td><td>${person(d.b)}</td><td class="dup-why">${duplicateWhy(lang, d)}</td><td><div class="row-actions">${mergeForm(d.a.id, d.b.id, t(lang, 'merge_into', { name: d.a.name }))}${mergeForm(d.b.id, d.a.id, t(lang, 'merge_into', { name: d.b.name }))}</div></td></tr>`,
     )}</tbody></table></section>`
   : ''}
 <form method="get" action="/coord/contacts" class="grid-form">

@@ -23,6 +23,7 @@ import { flowDiagram } from '../../views/coordinator/flow-diagram.js';
 import { t } from '../../i18n.js';
 import { coordPage } from './common.js';
 import { conflictNotices, conflictsOf } from './flow-conflicts.js';
+import { flowProblemText } from '../../views/coordinator/flow-problem-text.js';
 
 export const FlowId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
 const Params = z.object({ id: FlowId });
@@ -70,7 +71,7 @@ export function problemList(lang: 'id' | 'en', problems: FlowProblem[], valid: b
   if (problems.length === 0) return html`<p class="check-ok" data-valid="true">${t(lang, 'flow_valid')}</p>`;
   return html`<p class="${valid ? 'check-ok' : 'check-bad'}" data-valid="${valid ? 'true' : 'false'}">${valid ? t(lang, 'flow_valid_with_warnings') : t(lang, 'flow_has_errors', { n: problems.filter((p) => p.severity === 'error').length })}</p>
 <ol class="problems">${problems.map(
-    (p) => html`<li class="problem ${p.severity}" data-line="${p.line}" data-col="${p.col}"><a href="#L${p.line}" class="goto" data-line="${p.line}" data-col="${p.col}">${t(lang, 'line_col', { line: p.line, col: p.col })}</a>${p.stepId ? html` <code>${p.stepId}</code>` : ''} <span class="sev">${t(lang, p.severity === 'error' ? 'sev_error' : 'sev_warning')}</span> <span class="pmsg">${p.message}</span></li>`,
+    (p) => html`<li class="problem ${p.severity}" data-line="${p.line}" data-col="${p.col}"><a href="#L${p.line}" class="goto" data-line="${p.line}" data-col="${p.col}">${t(lang, 'line_col', { line: p.line, col: p.col })}</a>${p.stepId ? html` <code>${p.stepId}</code>` : ''} <span class="sev">${t(lang, p.severity === 'error' ? 'sev_error' : 'sev_warning')}</span> <span class="pmsg">${flowProblemText(lang, p)}</span></li>`,
   )}</ol>`;
 }
 
@@ -218,7 +219,7 @@ ${flows.length === 0
       const r = flowOf(id, source);
       return reply.header('cache-control', 'no-store').send({
         valid: r.valid,
-        problems: r.problems.map((p) => ({ line: p.line, col: p.col, severity: p.severity, message: p.message, stepId: p.stepId ?? null })),
+        problems: r.problems.map((p) => ({ line: p.line, col: p.col, severity: p.severity, message: flowProblemText(req.lang, p), stepId: p.stepId ?? null })),
         problemsHtml: problemList(req.lang, r.problems, r.valid).value,
         diagram: r.flow ? flowDiagram(r.flow, req.lang).value : null,
       });

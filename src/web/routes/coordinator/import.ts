@@ -9,6 +9,7 @@ import { html, type Html } from '../../html.js';
 import { csrfField, sendHtml } from '../../layout.js';
 import { t } from '../../i18n.js';
 import { actor, coordPage, startLink } from './common.js';
+import { fileIssueText, importProblemText } from '../../views/coordinator/import-problems.js';
 
 /** The largest CSV accepted (characters of text; the browser reads the file and posts it as a form field). */
 export const MAX_CSV_CHARS = 10 * 1024 * 1024;
@@ -48,10 +49,10 @@ function previewView(req: FastifyRequest, p: ImportPreview, csv: string): Html {
   return html`<div class="preview" id="preview" data-valid="${good.length}" data-invalid="${bad.length}">
   <h2>${t(lang, 'preview_title')}</h2>
   <p class="summary"><strong id="count-valid">${good.length}</strong> ${t(lang, 'rows_valid')} · <strong id="count-invalid">${bad.length}</strong> ${t(lang, 'rows_invalid')} · ${t(lang, 'nothing_written')}</p>
-  ${p.fileProblems.length ? html`<ul class="file-problems">${p.fileProblems.map((x) => html`<li class="flash error">${x}</li>`)}</ul>` : ''}
+  ${p.fileIssues.length ? html`<ul class="file-problems">${p.fileIssues.map((x) => html`<li class="flash error" data-code="${x.code}">${fileIssueText(lang, x)}</li>`)}</ul>` : ''}
   ${bad.length
     ? html`<h3>${t(lang, 'rows_with_problems')}</h3><table class="import-problems" id="import-problems"><thead><tr><th>${t(lang, 'col_line')}</th><th>${t(lang, 'col_field')}</th><th>${t(lang, 'col_problem')}</th><th>${t(lang, 'col_case_id')}</th></tr></thead><tbody>${bad.flatMap((r) =>
-        r.problems.map((pr) => html`<tr data-line="${r.line}" data-field="${pr.field}" data-code="${pr.code}"><td>${r.line}</td><td>${pr.field === 'row' ? t(lang, 'whole_row') : fieldName(pr.field)}</td><td>${pr.message}</td><td>${r.values.externalId ?? ''}</td></tr>`),
+        r.problems.map((pr) => html`<tr data-line="${r.line}" data-field="${pr.field}" data-code="${pr.code}"><td>${r.line}</td><td>${pr.field === 'row' ? t(lang, 'whole_row') : fieldName(pr.field)}</td><td>${importProblemText(lang, pr, r)}</td><td>${r.values.externalId ?? ''}</td></tr>`),
       )}</tbody></table>${problemsButton(req)}`
     : ''}
   ${good.length
