@@ -104,8 +104,9 @@ describe('a person’s request: export and erasure', () => {
   it('a named contact’s follow-up is in their export, and erasure removes its chat address and symptom lists but keeps its dates', async () => {
     const db = demo();
     const stores = createRepositories(db);
-    const contact = all(db, `SELECT id, phone FROM contacts WHERE phone IS NOT NULL AND merged_into_id IS NULL ORDER BY id LIMIT 1`)[0]!;
-    const phone = contact.phone as string;
+    // A contact of their own (the demo's contacts are followed already), named by nobody else in the data.
+    const phone = '+6281399990001';
+    const contact = db.$client.prepare(`INSERT INTO contacts (name, phone) VALUES ('Rina Kusuma', ?) RETURNING id`).get(phone) as { id: number };
     const enrolment = db.$client
       .prepare(
         `INSERT INTO monitoring_enrolments (contact_id, elicited_at, last_exposure_date, quarantine_end, test_dates, last_checkin_date, status, notify_status, channel, channel_user_id)
