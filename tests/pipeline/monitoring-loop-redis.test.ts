@@ -12,7 +12,7 @@ type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
 /** The repository's contact flows and identity check, with a short case interview that names contacts (tests/fixtures/monitoring). */
 function flowsDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-loop-flows-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-contact-flows-'));
   for (const f of ['contact-notification.yaml', 'daily-checkin.yaml', 'verify-identity.yaml']) copyFileSync(path.join(repoRoot, 'flows', f), path.join(dir, f));
   copyFileSync(path.join(repoRoot, 'tests/fixtures/monitoring/case-interview.yaml'), path.join(dir, 'case-interview.yaml'));
   return dir;

@@ -1,6 +1,6 @@
 /**
  * Read-only figures over the monitoring tables for the coordinators' pages (issue 16): the dashboard's follow-up
- * indicators and what the monitoring page adds to loop-core's roster. Interface only; SQLite in src/db/repositories.
+ * indicators and what the monitoring page adds to the monitoring repository's roster. Interface only; SQLite in src/db/repositories.
  */
 
 /** A monitoring record named (elicited) in the range, as the indicators need it. */

@@ -7,7 +7,7 @@ export const MonitoringFlowIds = { notify: 'contact-notification', checkin: 'dai
 /** What a contact's run says at its start: `checkin` (daily), `release` (end of the period), `closed` (wrote after it). */
 export type RunStage = 'checkin' | 'release' | 'closed';
 
-/** Context values a run of the two contact flows reads (see /work/coord/loop-contract.md and the flows' headers). */
+/** Context values a run of the two contact flows reads (see the flows' headers and src/flow/context-vars.ts). */
 export interface RunContext {
   contact: Record<string, string | null>;
   monitoring: Record<string, string | number | boolean | string[] | null>;
