@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HEADER_ALIASES } from '../../src/services/coordinator/index.js';
 import { catalogue, hasKey, t, type MsgKey, type UiLang } from '../../src/web/i18n.js';
@@ -44,5 +45,21 @@ describe('the UI text catalogue', () => {
     expect(hasKey('case_status_needs_call')).toBe(true);
     expect(hasKey('sim_ev_opted_out')).toBe(true);
     expect(hasKey('no_such_key')).toBe(false);
+  });
+});
+
+describe('escalation details a tracer reads', () => {
+  // A flow's handoff or risky-answer `reason` is shown under the escalation (inbox queue and chat header): each needs words.
+  const flowsDir = new URL('../../flows/', import.meta.url);
+  const reasons = readdirSync(flowsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => [...readFileSync(new URL(f, flowsDir), 'utf8').matchAll(/^\s*reason:\s*([a-z0-9_]+)\s*$/gm)].map((m) => m[1]!));
+
+  it('finds the reasons the flows escalate with', () => {
+    expect(new Set(reasons)).toEqual(new Set(['breathing_difficulty', 'consent_declined_callback', 'identity_not_confirmed', 'quarantine_support', 'summary_correction', 'symptomatic_contact', 'unverified', 'wrong_number']));
+  });
+
+  it.each(LANGS)('has a %s text for every one of them, and for the invite match the service raises', (lang) => {
+    for (const r of [...reasons, 'invite_identified']) expect([r, hasKey(`detail_${r}`) ? t(lang, `detail_${r}` as MsgKey).length > 0 : false]).toEqual([r, true]);
   });
 });
