@@ -34,7 +34,7 @@ describe('the queue page', () => {
     expect(order).toEqual([...order].sort((x, y) => x - y));
     expect(res.body).toContain('Risky answer');
     expect(res.body).toContain('50 min');
-    expect(res.body).toContain('fake');
+    expect(res.body).toContain('Test phone (/phone)');
     const mine = await web.app.inject({ method: 'GET', url: '/inbox/list?view=mine', headers: { cookie: a.s.cookie } });
     expect(mine.body).not.toContain('New Urgent');
   });

@@ -48,7 +48,7 @@ export function queueList(req: FastifyRequest, ctx: WebContext, view: QueueView,
     <td class="who"><a href="/inbox/c/${i.conversationId}">${i.patientName ?? i.channelUserId}</a>${n > 0 ? html` <span class="badge new unread" data-unread="${n}" title="${t(lang, 'unread_title', { n })}">${n}</span>` : ''}${previewLine(lang, p)}</td>
     <td data-label="${t(lang, 'col_reason')}">${tKey(lang, `reason_${i.reason}`, i.reason.replace(/_/g, ' '))}${i.detail ? html`<div class="muted small">${reasonDetail(lang, i.detail)}</div>` : ''}</td>
     <td data-label="${t(lang, 'col_priority')}"><span class="badge prio-${i.priority}">${tKey(lang, `priority_${i.priority}`, i.priority)}</span></td>
-    <td data-label="${t(lang, 'col_channel')}">${i.channel}</td>
+    <td data-label="${t(lang, 'col_channel')}">${tKey(lang, `channel_${i.channel}`, i.channel)}</td>
     <td data-label="${t(lang, 'col_waiting')}" title="${formatTime(lang, i.waitingSince, ctx.config.TIMEZONE)}">${i.status === 'resolved' ? formatTime(lang, i.resolvedAt ?? i.waitingSince, ctx.config.TIMEZONE) : formatDuration(lang, now - i.waitingSince)}</td>
     <td data-label="${t(lang, 'col_assignee')}">${i.assigneeId === me.id ? t(lang, 'you') : (i.assigneeName ?? html`<span class="muted">${t(lang, 'nobody')}</span>`)}</td>
     <td data-label="${t(lang, 'col_status')}">${tKey(lang, `status_${i.status}`, i.status)}${i.outcome ? html`<div class="muted small">${tKey(lang, `outcome_${i.outcome}`, i.outcome)}</div>` : ''}</td>
