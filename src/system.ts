@@ -64,7 +64,7 @@ export interface SystemOverrides {
   /** WhatsApp adapter options laid over the config's (tests inject the fake socket, instant sleeps). */
   whatsapp?: Partial<WhatsAppChannelOptions>;
   /** Outreach timing (tests wait and retry in milliseconds). */
-  outreach?: Pick<OutreachOptions, 'waitMs' | 'maxWaitMs' | 'backoffMs'>;
+  outreach?: Pick<OutreachOptions, 'waitMs' | 'maxWaitMs' | 'backoffMs' | 'resumeEveryMs' | 'resumeAfterMs'>;
   /** How often the monitoring scheduler ticks (tests tick by hand with `system.monitoring.tick(at)` and set it long). */
   monitoringTickMs?: number;
   /**

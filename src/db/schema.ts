@@ -36,6 +36,8 @@ export const cases = sqliteTable(
     /** The contact record this person had before being confirmed: links transmission chains. */
     sourceContactId: integer('source_contact_id').references(() => contacts.id),
     interviewCompletedAt: integer('interview_completed_at'),
+    /** When outreach was last asked for (to the minute): SQLite's record of it, so a Redis that lost the job can be refilled. */
+    outreachRequestedAt: integer('outreach_requested_at'),
     firstReachedAt: integer('first_reached_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

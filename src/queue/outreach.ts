@@ -29,11 +29,17 @@ export interface OutreachOptions {
   waitMs?: number;
   /** After waiting this long for a connection, outreach gives up: the case needs a call. Default 24 h. */
   maxWaitMs?: number;
+  /** How often asks whose job was lost are looked for (default 60 s). */
+  resumeEveryMs?: number;
+  /** How old an ask must be before `resume` looks at it (default 60 s: a younger one still has its job on the way). */
+  resumeAfterMs?: number;
   /** First retry delay after a failed attempt (doubling; 6 attempts). Default 5 s. */
   backoffMs?: number;
 }
 
 const ATTEMPTS = 6;
+/** An ask younger than this still has its job on the way; older ones without progress are looked at by `resume`. */
+const RESUME_AFTER_MS = 60_000;
 /** The job name of a contact's notification (a case's outreach is `outreach`). */
 const CONTACT_JOB = 'notify-contact';
 
@@ -49,6 +55,7 @@ const CONTACT_JOB = 'notify-contact';
 export class Outreach {
   readonly queue: Queue;
   private worker: Worker | undefined;
+  private resumer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: OutreachOptions) {
     this.queue = new Queue('outreach', {
@@ -58,10 +65,28 @@ export class Outreach {
     });
   }
 
-  /** Ask for outreach to these cases (repeated asks within a minute are one job). */
+  /**
+   * Ask for outreach to these cases (repeated asks within a minute are one job). The ask is stored on the case first, so a
+   * job that Redis loses is added again by `resume` under the same id.
+   */
   async request(caseIds: number[]): Promise<void> {
     const minute = Math.floor(this.o.clock() / 60_000);
-    await this.queue.addBulk(caseIds.map((caseId) => ({ name: 'outreach', data: { caseId }, opts: { jobId: `outreach-${caseId}-${minute}` } })));
+    this.o.cases.markOutreachRequested(caseIds, minute * 60_000);
+    await this.addCaseJobs(caseIds.map((caseId) => ({ caseId, minute })));
+  }
+
+  /**
+   * Add again the job of every case whose outreach was asked for and which is still `new` (issue 12: Redis lost its data).
+   * The job id is the one the ask created, so where the job still exists (waiting, delayed, done) nothing is added.
+   */
+  async resume(): Promise<number> {
+    const pending = this.o.cases.pendingOutreach(this.o.clock() - (this.o.resumeAfterMs ?? RESUME_AFTER_MS), 1000);
+    await this.addCaseJobs(pending.map((p) => ({ caseId: p.id, minute: Math.floor(p.outreachRequestedAt / 60_000) })));
+    return pending.length;
+  }
+
+  private async addCaseJobs(jobs: { caseId: number; minute: number }[]): Promise<void> {
+    if (jobs.length) await this.queue.addBulk(jobs.map(({ caseId, minute }) => ({ name: 'outreach', data: { caseId }, opts: { jobId: `outreach-${caseId}-${minute}` } })));
   }
 
   /** Ask for the first message to these contacts under follow-up (a repeat within a minute is one job). */
@@ -89,6 +114,11 @@ export class Outreach {
     this.worker.on('failed', (job, error) =>
       logEvent(this.o.logger, 'warn', 'outreach attempt failed', { jobId: logId(job?.id ?? ''), attemptsMade: job?.attemptsMade, ...errorFields(error) }),
     );
+    // Where the worker runs, asks whose job Redis lost are added again: at start and then every `resumeEveryMs`.
+    const resume = () => void this.resume().catch((error: unknown) => logEvent(this.o.logger, 'warn', 'outreach resume failed', errorFields(error)));
+    resume();
+    this.resumer = setInterval(resume, this.o.resumeEveryMs ?? RESUME_AFTER_MS);
+    this.resumer.unref();
   }
 
   private async process(job: Job, token: string | undefined, channel: NumberChecker): Promise<string> {
@@ -189,6 +219,7 @@ export class Outreach {
 
   /** Stop the worker and close the queue. */
   async close(): Promise<void> {
+    if (this.resumer) clearInterval(this.resumer);
     await this.worker?.close();
     await this.queue.close();
   }

@@ -34,6 +34,11 @@ export function createCasesRepository(db: Db): CasesRepository {
   );
   const status = c.prepare(`UPDATE cases SET status = @status, updated_at = @now WHERE id = @id`);
   const unreachable = c.prepare(`UPDATE cases SET status = 'unreachable', updated_at = ? WHERE id = ? AND status NOT IN ('completed', 'opted_out')`);
+  const outreachAsked = c.prepare(`UPDATE cases SET outreach_requested_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
+  const outreachPending = c.prepare(
+    `SELECT id, outreach_requested_at AS outreachRequestedAt FROM cases
+     WHERE status = 'new' AND outreach_requested_at IS NOT NULL AND outreach_requested_at < ? AND phone IS NOT NULL ORDER BY id LIMIT ?`,
+  );
   const needsCall = c.prepare(`UPDATE cases SET status = 'needs_call', updated_at = ? WHERE id = ? AND status IN ('new', 'contacting')`);
   // The audit row of a given-up outreach (system actor; reason code and job id only), written with the status change.
   const auditGiveUp = c.prepare(
@@ -62,6 +67,10 @@ export function createCasesRepository(db: Db): CasesRepository {
     markUnreachable: (id, now) => {
       unreachable.run(now, id);
     },
+    markOutreachRequested: (ids, minute) => {
+      if (ids.length) outreachAsked.run(minute, JSON.stringify(ids));
+    },
+    pendingOutreach: (before, limit) => outreachPending.all(before, limit) as { id: number; outreachRequestedAt: number }[],
     markNeedsCall: (id, now, why) => (why ? giveUp(id, now, why) : needsCall.run(now, id).changes === 1),
     // --- data: case records, imports, case page and API reads ---
     idsByExternalId(externalIds) {

@@ -109,6 +109,10 @@ export interface CasesRepository {
    * Outreach could not reach the number: a tracer must call (only from new or contacting). With `why` (outreach gave up),
    * the same transaction records the reason code and job id in the audit log. True when the status changed.
    */
+  /** Record that outreach was asked for these cases at `minute` (epoch ms, whole minute). */
+  markOutreachRequested(ids: number[], minute: number): void;
+  /** Cases still `new` whose outreach was asked for before `before`: their jobs are re-added (a no-op where they exist). */
+  pendingOutreach(before: number, limit: number): { id: number; outreachRequestedAt: number }[];
   markNeedsCall(id: number, now: number, why?: { reason: 'outreach:failed' | 'outreach:channel_unavailable'; jobId: string }): boolean;
   // --- data: case records, imports, case page and API reads ---
   /** Ids of the cases with these external ids (any number: chunked below SQLite's variable limit). */

@@ -1,0 +1,1 @@
+ALTER TABLE `cases` ADD `outreach_requested_at` integer;
