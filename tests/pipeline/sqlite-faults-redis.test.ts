@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
-import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
+import { INTERVIEW_SCRIPT, expectedChat } from '../support/pipeline-script.js';
 import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -23,8 +24,15 @@ describe('SQLite that cannot write', () => {
   const users = Array.from({ length: 6 }, (_, i) => `fault-${i}`);
   const script = INTERVIEW_SCRIPT;
 
+  /** How often each patient message was handed to a turn (by channel message id). */
+  const tries = new Map<string, number>();
+
   async function start() {
-    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { ...SCRIPTED, deadLetterReplayAfterMs: 300 });
+    tries.clear();
+    const onItem = (phase: 'start' | 'end', _key: string, item: MailboxItem) => {
+      if (phase === 'start' && item.type === 'message') tries.set(item.message.channelMessageId, (tries.get(item.message.channelMessageId) ?? 0) + 1);
+    };
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { ...SCRIPTED, deadLetterReplayAfterMs: 300, onItem });
     const phone = sys.fakePlatform!;
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);
     const sent = new Map<string, string[]>(users.map((u) => [u, []]));
@@ -70,7 +78,9 @@ describe('SQLite that cannot write', () => {
     // The turns fail (SQLITE_FULL: a conversation's state grows with every answer) and nothing is half-written. A storage
     // outage is not a poison message: the items stay at the head of their chats (none dead-lettered) and are tried again.
     await s.pipeline.mailboxDrains.resume();
-    await sleep(1500);
+    // Tried more often than a poison item may be (3 failures), and still not set aside.
+    const held = users.flatMap((u) => sent.get(u)!.slice(3, 5));
+    await eventually(() => (held.some((id) => (tries.get(id) ?? 0) > 3) ? true : undefined), 'a waiting message tried past the poison limit', 60_000);
     expect(await s.pipeline.mailboxes.deadLetters()).toEqual([]);
     let waiting = 0;
     for (const u of users) {
@@ -84,7 +94,7 @@ describe('SQLite that cannot write', () => {
     // A new patient's long first message cannot be recorded now: it is not acknowledged (no row) and the phone keeps it.
     const late = 'fault-late';
     const refused = phone.patientSends(late, { kind: 'text', text: 'halo '.repeat(1000) });
-    await sleep(300);
+    expect(await eventually(() => phone.answerTo(refused), 'the service answered the platform')).toBe('refused');
     expect(count(s.db, `SELECT count(*) AS n FROM inbound_pending WHERE channel_message_id = ?`, refused)).toBe(0);
     expect(await s.pipeline.mailboxes.length(chatKey('fake', late))).toBe(0);
 

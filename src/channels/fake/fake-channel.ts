@@ -66,7 +66,9 @@ export class FakeChannel implements Channel {
     if (!this.handler) return;
     try {
       await this.handler({ channel: 'fake', channelMessageId: m.id, channelUserId: m.userId, sentAt: m.at, content: m.content });
+      this.platform.answered(m.id, 'accepted');
     } catch {
+      this.platform.answered(m.id, 'refused');
       // The handler (enqueue) failed: the platform keeps the message and the caller may redeliver it, as a real platform would.
     }
   }

@@ -35,6 +35,8 @@ export class FakePlatform extends EventEmitter {
   private readonly phones = new Map<string, FakeDelivery[]>();
   private readonly sent = new Map<string, FakeSent[]>();
   private readonly unreachable = new Set<string>();
+  /** What the service answered to each message handed to it: accepted (stored) or refused (the platform keeps it). */
+  private readonly answers = new Map<string, 'accepted' | 'refused'>();
 
   /** Mark a user as one the platform refuses to deliver to. */
   block(userId: string): void {
@@ -60,6 +62,16 @@ export class FakePlatform extends EventEmitter {
   redeliverLast(userId: string): void {
     const last = this.sent.get(userId)?.at(-1);
     if (last) this.emit('patient-message', { userId, id: last.id, content: last.content, at: last.at });
+  }
+
+  /** The service's answer to a patient message, once it gave one (like a platform's 2xx or error for a webhook call). */
+  answerTo(id: string): 'accepted' | 'refused' | undefined {
+    return this.answers.get(id);
+  }
+
+  /** Record the service's answer to a patient message (called by the fake channel's hand-over). */
+  answered(id: string, answer: 'accepted' | 'refused'): void {
+    this.answers.set(id, answer);
   }
 
   /** Deliver one earlier message of the patient again, with its id (a platform retrying what was not acknowledged). */
