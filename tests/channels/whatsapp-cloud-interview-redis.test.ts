@@ -49,8 +49,12 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(created.status).toBe(201);
     const invite = await eventually(() => api.sentTo(WA)[0], 'template');
     expect(invite).toMatchObject({ type: 'template', template: { name: 'tracebot_checkin', language: 'id', params: ['Dinas Kesehatan DKI Jakarta'] } });
-    // Outside the 24-hour window the first message is held, not sent, until the person answers the template.
-    await new Promise((r) => setTimeout(r, 300));
+    // Outside the 24-hour window the first message is held, not sent, until the person answers the template: its delivery
+    // is over (the row is no longer queued: the channel took it, under the template's id) and only the template went out.
+    await eventually(() => {
+      const out = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
+      return out.length > 0 && out.every((m) => m.status !== 'queued') ? true : undefined;
+    }, 'the first message handed to the channel');
     expect(api.sentTo(WA)).toHaveLength(1);
 
     const seen = { n: 1 };
@@ -128,7 +132,9 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     // Meta delivers the last webhook again: still one transcript line for it.
     const before = q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n;
     expect((await api.redeliverLast(WA)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // The 200 comes after intake: the repeat was recognised there (one pending row, nothing put in the chat's mailbox).
+    expect(q<{ n: number }>(`SELECT count(*) AS n FROM inbound_pending WHERE channel = 'whatsapp' AND channel_user_id = ? GROUP BY channel_message_id HAVING n > 1`, WA)).toEqual([]);
+    expect(await sys.pipeline.mailboxes.length(`whatsapp:${WA}`)).toBe(0);
     expect(q<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)[0]!.n).toBe(before);
   });
 
