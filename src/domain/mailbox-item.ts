@@ -39,3 +39,13 @@ export const MailboxItem = z.discriminatedUnion('type', [
   }),
 ]);
 export type MailboxItem = z.infer<typeof MailboxItem>;
+
+/** A stored mailbox payload as an item, or undefined when it is not JSON or not an item (kept aside, never thrown). */
+export function parseMailboxItem(text: string): MailboxItem | undefined {
+  try {
+    const r = MailboxItem.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { logEvent } from '../domain/log-event.js';
-import { MailboxItem } from '../domain/mailbox-item.js';
+import { parseMailboxItem, type MailboxItem } from '../domain/mailbox-item.js';
 import type { InboundRepository } from '../domain/repositories/inbound.js';
 
 /**
@@ -28,15 +28,7 @@ export async function buryItem(redis: Redis, mailboxPrefix: string, key: string,
 /** Read the dead-letter list; an entry that does not parse (written by an older version) is kept as a bare item. */
 export async function readDead(redis: Redis, mailboxPrefix: string): Promise<DeadEntry[]> {
   const raw = await redis.lrange(deadKeys(mailboxPrefix).list, 0, -1);
-  return raw.map((text) => {
-    try {
-      const r = DeadEntry.safeParse(JSON.parse(text));
-      if (r.success) return r.data;
-    } catch {
-      // fall through: not JSON
-    }
-    return { key: '', item: text, at: 0, replays: Number.MAX_SAFE_INTEGER };
-  });
+  return raw.map((text) => parseEntry(text) ?? { key: '', item: text, at: 0, replays: Number.MAX_SAFE_INTEGER });
 }
 
 export interface DeadLetterReplayOptions {
@@ -88,7 +80,7 @@ export class DeadLetterReplay {
     for (const text of raw) {
       const entry = parseEntry(text);
       if (!entry || entry.at > now - this.replayAfterMs || entry.replays >= this.maxReplays) continue;
-      const item = parseItem(entry.item);
+      const item = parseMailboxItem(entry.item);
       if (!item) continue;
       if (item.type === 'message') {
         const state = o.inbound.orderState(item.message.channel, item.message.channelMessageId);
@@ -116,15 +108,6 @@ export class DeadLetterReplay {
 function parseEntry(text: string): DeadEntry | undefined {
   try {
     const r = DeadEntry.safeParse(JSON.parse(text));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseItem(text: string): MailboxItem | undefined {
-  try {
-    const r = MailboxItem.safeParse(JSON.parse(text));
     return r.success ? r.data : undefined;
   } catch {
     return undefined;

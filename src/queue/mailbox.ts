@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import { isStorageOutage } from '../domain/errors.js';
-import { MailboxItem } from '../domain/mailbox-item.js';
+import { parseMailboxItem, type MailboxItem } from '../domain/mailbox-item.js';
 import { buryItem, readDead } from './dead-letters.js';
 
 /**
@@ -190,7 +190,7 @@ export class Mailboxes {
         let done = 0;
         let failure: { error: unknown } | undefined;
         for (const text of raw) {
-          const parsed = safeParse(text);
+          const parsed = parseMailboxItem(text);
           if (parsed) {
             try {
               await handle(parsed);
@@ -264,13 +264,4 @@ function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: str
   redis.defineCommand(name, { numberOfKeys, lua });
   const command = (redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[name]!;
   return (...args) => command.apply(redis, args);
-}
-
-function safeParse(text: string): MailboxItem | undefined {
-  try {
-    const r = MailboxItem.safeParse(JSON.parse(text));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
