@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel, InboundMessage } from '../../src/domain/channel.js';
+import { eventually } from '../support/eventually.js';
 
 /** What the patient's phone shows for one bot message. */
 export interface Delivered {
@@ -33,15 +34,7 @@ export interface ChannelHarness {
   close(): Promise<void>;
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = <T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000) => eventually(probe, what, timeoutMs, 10);
 
 /** The behaviour every Channel must show. */
 export function describeChannelContract(name: string, makeHarness: () => Promise<ChannelHarness>): void {
@@ -61,7 +54,7 @@ export function describeChannelContract(name: string, makeHarness: () => Promise
       await h.close();
     });
 
-    const next = (n: number) => until(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound message(s)`);
+    const next = (n: number) => waitFor(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound message(s)`);
 
     it('normalises a patient text message', async () => {
       const user = h.userId(1);
@@ -99,7 +92,7 @@ export function describeChannelContract(name: string, makeHarness: () => Promise
       const result = await h.channel.send({ id: 'out-1', channelUserId: user, text });
       expect(result.ok).toBe(true);
       if (result.ok) expect(result.channelMessageIds.length).toBeGreaterThan(0);
-      const shown = await until(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
+      const shown = await waitFor(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
       expect(shown[0]!.text).toBe(text);
     });
 
@@ -114,7 +107,7 @@ export function describeChannelContract(name: string, makeHarness: () => Promise
           { value: 'hospital', label: 'Rumah sakit' },
         ],
       });
-      const shown = await until(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
+      const shown = await waitFor(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
       expect(shown[0]!.choices).toEqual(['Rumah', 'Rumah sakit']);
       await h.patient.pressChoice(user, 'Rumah sakit');
       const m = await next(1);
@@ -129,7 +122,7 @@ export function describeChannelContract(name: string, makeHarness: () => Promise
       const text = paragraph.repeat(110).trim(); // ~10,500 characters
       const result = await h.channel.send({ id: 'out-3', channelUserId: user, text });
       expect(result.ok).toBe(true);
-      const shown = await until(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
+      const shown = await waitFor(async () => ((await h.delivered(user)).length ? await h.delivered(user) : undefined), 'delivery');
       expect(shown.length).toBeGreaterThan(1);
       expect(shown.map((d) => d.text).join(' ').replace(/\s+/g, ' ')).toBe(text.replace(/\s+/g, ' '));
     });

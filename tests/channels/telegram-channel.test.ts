@@ -10,6 +10,7 @@ import {
   type TelegramLogger,
 } from '../../src/channels/telegram/index.js';
 import { FakeTelegramApi, type MediaField } from '../support/fake-telegram-api.js';
+import { eventually } from '../support/eventually.js';
 
 interface LogLine {
   level: string;
@@ -23,15 +24,7 @@ function captureLogger(): TelegramLogger & { lines: LogLine[] } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = <T>(probe: () => T | undefined, what: string, timeoutMs = 5000) => eventually(probe, what, timeoutMs, 10);
 
 const PATIENT = 100_001;
 
@@ -80,7 +73,7 @@ async function rig(
     channel,
     inbox,
     log,
-    next: (n) => until(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound message(s)`),
+    next: (n) => waitFor(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound message(s)`),
   };
 }
 
@@ -246,7 +239,7 @@ describe('telegram inbound (polling)', () => {
     r.api.sendText(PATIENT, 'rahasia saya demam');
     r.api.sendContact(PATIENT, { firstName: 'Budi', phone: '+6281299998888', own: true });
     r.api.sendUnknown();
-    await until(() => (r.api.pendingUpdates().length === 0 && r.log.lines.length >= 4 ? true : undefined), 'updates handled');
+    await waitFor(() => (r.api.pendingUpdates().length === 0 && r.log.lines.length >= 4 ? true : undefined), 'updates handled');
     const logged = JSON.stringify(r.log.lines);
     expect(logged).not.toMatch(/rahasia|demam|6281299998888|Budi/);
   });
@@ -260,7 +253,7 @@ describe('telegram inbound (polling)', () => {
     const inbox2: InboundMessage[] = [];
     await r.channel.start(async (m) => void inbox2.push(m));
     r.api.sendText(PATIENT, 'lagi');
-    await until(() => (inbox2.length ? true : undefined), 'second start');
+    await waitFor(() => (inbox2.length ? true : undefined), 'second start');
     expect(inbox2.map((m) => m.content)).toEqual([{ kind: 'text', text: 'lagi' }]);
   });
 });
@@ -271,7 +264,7 @@ describe('telegram reconnect', () => {
     r.api.sendText(PATIENT, 'sebelum');
     await r.next(1);
     await r.api.stop();
-    await until(() => (r.log.lines.some((l) => l.msg === 'telegram polling failed, retrying') ? true : undefined), 'a failed poll');
+    await waitFor(() => (r.log.lines.some((l) => l.msg === 'telegram polling failed, retrying') ? true : undefined), 'a failed poll');
     r.api.sendText(PATIENT, 'selama gangguan'); // queued on Telegram's side while we cannot reach it
     await new Promise((res) => setTimeout(res, 150));
     await r.api.restart();

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../../src/domain/channel.js';
 import { CHOICE_HINT, type LinkState } from '../../src/channels/whatsapp/index.js';
 import { createTestWhatsApp, FakeWaNetwork, waError, waMessage, type TestWhatsApp } from '../support/fake-wa-socket.js';
 import { describeChannelContract, type Delivered } from './channel-contract.js';
+import { eventually } from '../support/eventually.js';
 
 const redisUrl = inject('redisUrl');
 const patient = (n: number) => `6281200000${String(n).padStart(3, '0')}@s.whatsapp.net`;
@@ -45,15 +46,7 @@ describeChannelContract('whatsapp', async () => {
   };
 });
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 3000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitFor = <T>(probe: () => T | undefined, what: string, timeoutMs = 3000) => eventually(probe, what, timeoutMs, 5);
 
 describe('whatsapp channel', () => {
   let t: TestWhatsApp;
@@ -65,7 +58,7 @@ describe('whatsapp channel', () => {
     await t.channel.start(async (m) => void inbox.push(m));
     return t;
   }
-  const nextInbound = (n: number) => until(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound`);
+  const nextInbound = (n: number) => waitFor(() => (inbox.length >= n ? inbox[n - 1] : undefined), `${n} inbound`);
 
   afterEach(async () => {
     await t?.close();
@@ -355,13 +348,13 @@ describe('whatsapp channel', () => {
       t.channel.on('link', (s) => seen.push(s));
       expect(t.channel.linkState().status).toBe('connecting');
       t.net.current.showQr('2@abc,def,ghi');
-      const qr = await until(() => (t.channel.linkState().status === 'qr' ? t.channel.linkState() : undefined), 'qr state');
+      const qr = await waitFor(() => (t.channel.linkState().status === 'qr' ? t.channel.linkState() : undefined), 'qr state');
       expect(qr.qr).toBe('2@abc,def,ghi');
       expect(qr.qrDataUrl).toMatch(/^data:image\/png;base64,/);
       expect(t.printed).toHaveLength(1);
       expect(t.printed[0]!.length).toBeGreaterThan(100);
       t.net.current.open('6281100000000:5@s.whatsapp.net');
-      await until(() => (t.channel.linkState().status === 'open' ? true : undefined), 'open');
+      await waitFor(() => (t.channel.linkState().status === 'open' ? true : undefined), 'open');
       expect(t.channel.linkState().me).toBe('6281100000000:5@s.whatsapp.net');
       expect(seen.map((s) => s.status)).toEqual(['qr', 'open']);
     });
@@ -380,17 +373,17 @@ describe('whatsapp channel', () => {
       first.updateCreds();
       await first.input.auth.keys.set({ session: { '6281@s.whatsapp.net.0': new Uint8Array([1, 2, 3]) } });
       const rows = () => t.db.$client.prepare('SELECT key FROM whatsapp_auth WHERE session = ?').all('test').length;
-      await until(() => (rows() === 2 ? true : undefined), 'creds and key saved');
+      await waitFor(() => (rows() === 2 ? true : undefined), 'creds and key saved');
       first.open();
-      await until(() => (t.channel.linkState().status === 'open' ? true : undefined), 'open');
+      await waitFor(() => (t.channel.linkState().status === 'open' ? true : undefined), 'open');
 
       first.close(401);
-      await until(() => (t.net.sockets.length === 2 ? true : undefined), 'a new socket');
+      await waitFor(() => (t.net.sockets.length === 2 ? true : undefined), 'a new socket');
       expect(rows()).toBe(0);
       const second = t.net.current;
       expect(second.input.auth.creds.registrationId).not.toBe(4242);
       second.showQr('2@new-qr');
-      await until(() => (t.channel.linkState().qr === '2@new-qr' ? true : undefined), 'new qr');
+      await waitFor(() => (t.channel.linkState().qr === '2@new-qr' ? true : undefined), 'new qr');
     });
 
     it('reconnects after a close with growing delays, keeping the session', async () => {
@@ -399,10 +392,10 @@ describe('whatsapp channel', () => {
       t.net.current.updateCreds();
       const times: number[] = [Date.now()];
       t.net.current.close(428);
-      await until(() => (t.net.sockets.length === 2 ? true : undefined), 'second socket');
+      await waitFor(() => (t.net.sockets.length === 2 ? true : undefined), 'second socket');
       times.push(Date.now());
       t.net.current.close(408);
-      await until(() => (t.net.sockets.length === 3 ? true : undefined), 'third socket');
+      await waitFor(() => (t.net.sockets.length === 3 ? true : undefined), 'third socket');
       times.push(Date.now());
       expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(35);
       expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(75);

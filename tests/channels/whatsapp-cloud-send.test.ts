@@ -2,19 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundMessage, OutboundMessage } from '../../src/domain/channel.js';
 import { CHOICE_HINT, LIST_BUTTON } from '../../src/channels/whatsapp-cloud/index.js';
 import { chat, cloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const WA = '6281322223333';
 const CHAT = chat(WA);
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 3000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitFor = <T>(probe: () => T | undefined, what: string, timeoutMs = 3000) => eventually(probe, what, timeoutMs, 5);
 
 const msg = (id: string, text: string, choices?: OutboundMessage['choices']): OutboundMessage => ({ id, channelUserId: CHAT, text, ...(choices ? { choices } : {}) });
 const opts = (labels: string[]) => labels.map((label, i) => ({ value: `v${i + 1}`, label }));
@@ -96,12 +89,12 @@ describe('whatsapp cloud sending', () => {
         { type: 'template', template: { name: 'tracebot_checkin', language: 'id', params: ['Dinas Kesehatan Kota'], payloads: ['tracebot:continue'] } },
       ]);
       await h.api.pressChoice(WA, 'Lanjut');
-      const shown = await until(() => (h.api.sentTo(WA).length === 3 ? h.api.sentTo(WA) : undefined), 'held replies');
+      const shown = await waitFor(() => (h.api.sentTo(WA).length === 3 ? h.api.sentTo(WA) : undefined), 'held replies');
       expect(shown.map((s) => s.text)).toEqual([expect.stringContaining('[template'), 'Halo, kami dari Dinas Kesehatan.', 'Bersedia menjawab?']);
       // The tap only opened the conversation: it is no answer to the question.
       expect(inbox).toEqual([]);
       // Each held reply reports its own wamid once it went out, so its receipts reach the right transcript line.
-      const released = await until(() => h.statuses.find((s) => s.outboxId === 'm2'), 'sent event of the held reply');
+      const released = await waitFor(() => h.statuses.find((s) => s.outboxId === 'm2'), 'sent event of the held reply');
       expect(released).toMatchObject({ status: 'sent', channelMessageId: shown[2]!.wamid });
     });
 
@@ -121,9 +114,9 @@ describe('whatsapp cloud sending', () => {
       await h.channel.send(msg('h2', 'Pertanyaan dua'));
       h.api.failNext(131009, { title: '(#131009) Parameter value is not valid' });
       await h.api.pressChoice(WA, 'Lanjut');
-      await until(() => (h.api.sentTo(WA).length === 2 ? true : undefined), 'the other held reply');
+      await waitFor(() => (h.api.sentTo(WA).length === 2 ? true : undefined), 'the other held reply');
       expect(h.api.sentTo(WA).map((s) => s.text)).toEqual([expect.stringContaining('[template'), 'Pertanyaan dua']);
-      const failed = await until(() => h.statuses.find((s) => s.status === 'failed'), 'failure of the held reply');
+      const failed = await waitFor(() => h.statuses.find((s) => s.status === 'failed'), 'failure of the held reply');
       expect(failed).toMatchObject({ outboxId: 'h1', error: { code: 131009 } });
     });
 
@@ -142,7 +135,7 @@ describe('whatsapp cloud sending', () => {
       for (const id of ['b1', 'b2', 'b3']) expect(await h.channel.send(msg(id, `Pesan ${id}`))).toMatchObject({ ok: true });
       expect(h.api.sentTo(WA).map((s) => s.type)).toEqual(['template']);
       await h.api.pressChoice(WA, 'Lanjut');
-      await until(() => (h.api.sentTo(WA).length === 4 ? true : undefined), 'held replies');
+      await waitFor(() => (h.api.sentTo(WA).length === 4 ? true : undefined), 'held replies');
       expect(h.api.sentTo(WA).slice(1).map((s) => s.text)).toEqual(['Pesan b1', 'Pesan b2', 'Pesan b3']);
       // The answer opened the window: the next reply goes straight out.
       await h.channel.send(msg('b4', 'Pesan b4'));
@@ -153,7 +146,7 @@ describe('whatsapp cloud sending', () => {
       await started({ fake: { windowFailure: 'async' } }, false);
       await h.store.noteInbound(CHAT, Date.now() - 23 * 3600_000);
       expect(await h.channel.send(msg('m1', 'Bagaimana kabar Anda hari ini?'))).toMatchObject({ ok: true });
-      await until(() => h.api.sentTo(WA).find((s) => s.type === 'template'), 'template');
+      await waitFor(() => h.api.sentTo(WA).find((s) => s.type === 'template'), 'template');
       await h.api.settle();
       expect(h.statuses.filter((s) => s.status === 'failed')).toEqual([]);
       expect(await h.store.hasHeld(CHAT)).toBe(true);
@@ -171,7 +164,7 @@ describe('whatsapp cloud sending', () => {
       await started();
       h.api.failNext(131026, { async: true, title: 'Message undeliverable' });
       await h.channel.send(msg('m7', 'Halo'));
-      const failed = await until(() => h.statuses.find((s) => s.status === 'failed'), 'failed status');
+      const failed = await waitFor(() => h.statuses.find((s) => s.status === 'failed'), 'failed status');
       expect(failed).toMatchObject({ outboxId: 'm7', error: { code: 131026, title: 'Message undeliverable' } });
     });
 
@@ -179,9 +172,9 @@ describe('whatsapp cloud sending', () => {
       await started();
       h.api.failNext(130429, { async: true, title: 'Rate limit hit' });
       await h.channel.send(msg('r1', 'Jangan lupa minum obat'));
-      const shown = await until(() => h.api.sentTo(WA).find((s) => s.text === 'Jangan lupa minum obat'), 're-sent reply');
+      const shown = await waitFor(() => h.api.sentTo(WA).find((s) => s.text === 'Jangan lupa minum obat'), 're-sent reply');
       expect(shown).toBeDefined();
-      await until(() => h.statuses.find((s) => s.outboxId === 'r1' && s.released), 'sent event under the new id');
+      await waitFor(() => h.statuses.find((s) => s.outboxId === 'r1' && s.released), 'sent event under the new id');
       expect(h.statuses.filter((s) => s.status === 'failed')).toEqual([]);
     });
 

@@ -4,16 +4,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { RedisLease } from '../../src/queue/index.js';
 import { openDb } from '../../src/db/index.js';
 import { createTestWhatsApp, FakeWaNetwork, type TestWhatsApp } from '../support/fake-wa-socket.js';
+import { until } from '../support/eventually.js';
 
 const redisUrl = inject('redisUrl');
 
-async function until(probe: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = (probe: () => boolean, what: string, timeoutMs = 5000) => until(probe, what, timeoutMs);
 
 describe('whatsapp socket lease (redis)', () => {
   const open: TestWhatsApp[] = [];
@@ -48,12 +43,12 @@ describe('whatsapp socket lease (redis)', () => {
       detail: 'not the socket holder',
     });
     // The non-holder shows the holder's link state (for the web page), read from Redis.
-    await until(() => b.channel.linkState().status === 'open', 'mirrored link state');
+    await waitFor(() => b.channel.linkState().status === 'open', 'mirrored link state');
 
     await a.channel.stop();
     expect(net.sockets[0]!.ended).toBe(true);
-    await until(() => b.channel.isHolder() && net.sockets.length === 2, 'takeover');
-    await until(() => b.channel.linkState().status === 'open', 'second socket open');
+    await waitFor(() => b.channel.isHolder() && net.sockets.length === 2, 'takeover');
+    await waitFor(() => b.channel.linkState().status === 'open', 'second socket open');
     expect(await b.channel.send({ id: 'o2', channelUserId: '6281200000001@s.whatsapp.net', text: 'x' })).toMatchObject({ ok: true });
   });
 
@@ -65,13 +60,13 @@ describe('whatsapp socket lease (redis)', () => {
     const died = Date.now();
     // "Death": A can no longer reach Redis, so it neither renews nor releases.
     a.redis.disconnect();
-    await until(() => b.channel.isHolder(), 'takeover', 3_000);
+    await waitFor(() => b.channel.isHolder(), 'takeover', 3_000);
     const tookOver = Date.now();
     expect(tookOver - died).toBeGreaterThanOrEqual(150);
     // A noticed it could not renew and closed its socket before B's socket exists: never two at once.
     expect(a.channel.isHolder()).toBe(false);
     expect(net.sockets[0]!.ended).toBe(true);
-    await until(() => net.sockets.length === 2, 'second socket');
+    await waitFor(() => net.sockets.length === 2, 'second socket');
   });
 
   it('the socket lease: only the token holder renews or releases', async () => {

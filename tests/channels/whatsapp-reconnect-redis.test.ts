@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { LinkState } from '../../src/channels/whatsapp/index.js';
 import { createTestWhatsApp, type TestWhatsApp } from '../support/fake-wa-socket.js';
 import { startRefusingWaServer, type RefusingWaServer } from '../support/refusing-wa-server.js';
+import { until } from '../support/eventually.js';
 
 const redisUrl = inject('redisUrl');
 
@@ -13,13 +14,7 @@ function capturingLogger() {
   return { logger, lines };
 }
 
-async function until(ok: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = (ok: () => boolean, what: string, ms = 15_000) => until(ok, what, ms);
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 
@@ -56,7 +51,7 @@ describe('the WhatsApp holder keeps trying when the server refuses or never answ
   it('after an HTTP 503 to the upgrade, tries again and again with doubling gaps, logging one line per failed attempt', async () => {
     server = await startRefusingWaServer('refuse503');
     const { lines, links } = await startChannel(server, { initialMs: 200, maxMs: 800, attemptTimeoutMs: 10_000 });
-    await until(() => server!.attempts.length >= 6, '6 connection attempts');
+    await waitFor(() => server!.attempts.length >= 6, '6 connection attempts');
 
     // Backoff 200, 400, 800, 800, 800 ms: growing, then capped. The first gap also holds the first socket's slower build
     // (module warm-up), so the checks start at the second attempt. The server runs in this process, so a busy machine can
@@ -85,7 +80,7 @@ describe('the WhatsApp holder keeps trying when the server refuses or never answ
   it('gives up an attempt the server accepts but never answers, and tries again with doubling gaps', async () => {
     server = await startRefusingWaServer('hang');
     const { lines, links } = await startChannel(server, { initialMs: 100, maxMs: 400, attemptTimeoutMs: 300 });
-    await until(() => server!.attempts.length >= 5, '5 connection attempts');
+    await waitFor(() => server!.attempts.length >= 5, '5 connection attempts');
 
     // Each gap is the watchdog (300 ms) plus the backoff (100, 200, 400, 400 ms); checked from the second attempt on (see above).
     expectGaps(gaps(server.attempts.slice(1, 5)), [500, 700, 700]);

@@ -43,21 +43,7 @@ export async function startTestSystem(
   return Object.assign(system, { dataDir });
 }
 
-/** Poll until `probe` returns a value (not undefined), or fail after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { eventually } from './eventually.js';
 
 /**
  * Overrides for suites about queue mechanics (ordering, recovery, reminders): the default interview is played as a plain
