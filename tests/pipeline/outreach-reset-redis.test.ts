@@ -1,25 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { count } from '../support/pipeline-queries.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startTestSystem } from '../support/system.js';
-
-type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+import { ownRedisSystems } from '../support/own-redis-system.js';
+import { eventually } from '../support/system.js';
 
 // Issue 12: an outreach ask is stored on the case (SQLite) before its job goes to Redis, so a Redis that comes back EMPTY
 // before the job ran does not leave the case `new` for ever: the ask's job is added again, under the same id.
 describe('outreach asked for just before Redis comes back empty', () => {
-  let redis: TestRedis | undefined;
-  let sys: Sys | undefined;
-  afterEach(async () => {
-    await sys?.stop();
-    await redis?.stop();
-    sys = undefined;
-    redis = undefined;
-  });
+  const start = ownRedisSystems();
 
   it('still writes first to every case, once', async () => {
-    redis = await startRedis({ persist: false });
-    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels', OUTREACH_CHANNEL: 'fake' }, { outreach: { resumeEveryMs: 200, resumeAfterMs: 0 } });
+    const { redis, sys } = await start(false, { ROLES: 'worker,channels', OUTREACH_CHANNEL: 'fake' }, { outreach: { resumeEveryMs: 200, resumeAfterMs: 0 } });
     const s = sys;
     const phones = ['+6281200000001', '+6281200000002', '+6281200000003'];
     const ids = phones.map(

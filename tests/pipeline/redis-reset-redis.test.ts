@@ -1,28 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, expectedChat, sleep } from '../support/pipeline-script.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
-
-type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+import { ownRedisSystems } from '../support/own-redis-system.js';
+import { SCRIPTED, eventually } from '../support/system.js';
 
 // Issue 12: a Redis without persistence (the common default; managed Redis on failover) comes back EMPTY. SQLite is the
 // source of truth, so every accepted message, timer and undelivered reply must come back from it.
 describe('Redis restarting EMPTY under a running system (no persistence)', () => {
-  let redis: TestRedis | undefined;
-  let sys: Sys | undefined;
-  afterEach(async () => {
-    await sys?.stop();
-    await redis?.stop();
-    sys = undefined;
-    redis = undefined;
-  });
+  const start = ownRedisSystems();
 
   it('handles every accepted message once and in order, re-arms every running chat\'s timers and doubles no reply (20 chats x 10 messages)', async () => {
-    redis = await startRedis({ persist: false });
-    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' }, SCRIPTED);
+    const { redis, sys } = await start(false, { ROLES: 'worker,channels' }, SCRIPTED);
     const phone = sys.fakePlatform!;
     const script = INTERVIEW_SCRIPT;
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);

@@ -1,26 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord } from '../support/pipeline-queries.js';
 import { INTERVIEW_SCRIPT, converse, expectedChat, sleep } from '../support/pipeline-script.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { SCRIPTED, eventually, startTestSystem } from '../support/system.js';
-
-type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+import { ownRedisSystems } from '../support/own-redis-system.js';
+import { SCRIPTED, eventually } from '../support/system.js';
 
 describe('Redis restarting under a running system (append-only, fsync always)', () => {
-  let redis: TestRedis | undefined;
-  let sys: Sys | undefined;
-  afterEach(async () => {
-    await sys?.stop();
-    await redis?.stop();
-    sys = undefined;
-    redis = undefined;
-  });
+  const start = ownRedisSystems();
 
   it('processes what was queued before a crash of Redis, and recovers without restarting the process', async () => {
-    redis = await startRedis({ persist: true });
-    sys = await startTestSystem(redis.url, { ROLES: 'worker,channels' }, SCRIPTED);
+    const { redis, sys } = await start(true, { ROLES: 'worker,channels' }, SCRIPTED);
     const phone = sys.fakePlatform!;
     const script = INTERVIEW_SCRIPT.slice(0, 6);
     const expected = expectedChat(sys.flows.latest('case-interview')!.flow, script);
