@@ -168,7 +168,13 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
       return json.status === 'degraded' ? { code: r.status, json } : undefined;
     }, 'degraded readiness');
     expect(ready).toEqual({ code: 200, json: { status: 'degraded', checks: { sqlite: 'ok', redis: 'ok', whatsapp_cloud: 'degraded' } } });
-    await new Promise((r) => setTimeout(r, 300));
+    // Judged once the refused attempt is over (no send job running): its message still queued, nobody escalated.
+    const outbound = sys.pipeline.outbound('whatsapp');
+    await eventually(async () => {
+      const jobs = await outbound.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+      const active = (await outbound.getJobCounts('active')).active;
+      return active === 0 && jobs.some((j) => j.attemptsStarted > 0) ? true : undefined;
+    }, 'the refused send attempt over');
     const queued = q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`);
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.every((m) => m.status === 'queued')).toBe(true);
