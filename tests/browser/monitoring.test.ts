@@ -8,6 +8,7 @@ import { getMonitoringPolicy, recordTestResult } from '../../src/services/monito
 import { insertContact } from '../services/coordinator/support.js';
 import { FOLLOW_UP_NOW, followUpFixture, insertCheckin, insertEnrolment } from '../services/coordinator/follow-up-fixture.js';
 import { launchBrowser, logIn } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
 import { buildTestWeb, seedUser, testConfig, type TestWeb } from '../support/seed.js';
 
 // Contact follow-up in a real browser, server clock fixed at 9 March 2026 19:00 Jakarta: a coordinator reads today's roster,
@@ -158,7 +159,9 @@ describe('contact follow-up in a browser', () => {
     expect(esc.ok).toBe(true);
     // The page re-fetches its live regions once its stream connects: let that land before filling in the side panel.
     await Promise.all([page.waitForResponse((r) => r.url().includes(`/inbox/c/${conv.id}/part/side`)), page.goto(`${base}/inbox/c/${conv.id}`)]);
-    await page.waitForFunction("!['htmx-request', 'htmx-swapping', 'htmx-settling'].some((c) => document.getElementById('conv-side').classList.contains(c))");
+    // Polled with page.evaluate: waitForFunction runs a string through eval, which the page's CSP (no 'unsafe-eval') refuses.
+    const settling = "['htmx-request', 'htmx-swapping', 'htmx-settling'].some((c) => document.getElementById('conv-side').classList.contains(c))";
+    await eventually(async () => ((await page.evaluate(settling)) ? undefined : true), 'the side panel settled');
     const history = page.locator('#monitoring-history');
     expect(await history.locator('.mon-contact').textContent()).toBe('Dewi Saputra · +6281200000003 · Cakung, Jakarta Timur');
     expect(await history.locator('.mon-stage').textContent()).toBe('Now: Symptoms');
