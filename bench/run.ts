@@ -69,7 +69,8 @@ async function quiet(system: System, timeoutMs: number): Promise<number> {
 function instrument(system: System, timers: StageTimers): void {
   const p = system.pipeline;
   timers.wrap('enqueue_inbound', p, 'enqueueInbound');
-  timers.wrap('drain_job', p.mailboxes, 'drain');
+  timers.wrap('drain_lock_read', p.mailboxes, 'lockRead');
+  timers.wrap('drain_commit', p.mailboxes, 'commit');
   timers.wrap('turn_sqlite_tx', p.conversations, 'handle');
   timers.wrap('outbox_dispatch', p.dispatcher, 'dispatch');
   // The delivery service is private to the pipeline; reaching it is acceptable for a measurement, not for production code.

@@ -132,6 +132,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const live = await createLiveBus({
       redisUrl: redisHandle.url,
       prefix: config.REDIS_PREFIX,
+      // Only the web role feeds browsers; workers and channel processes publish and never parse anybody's events.
+      listen: config.roles.has('web'),
       onError: (error) => logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'live bus redis error'),
     });
     stops.push(() => live.close());

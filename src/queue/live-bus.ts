@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -32,37 +33,55 @@ export interface LiveBusOptions {
   onInvalid?: (error: unknown) => void;
   /** Redis connection trouble (both connections reconnect by themselves); defaults to ignoring it. */
   onError?: (error: unknown) => void;
+  /**
+   * Whether this process listens (the web role, which feeds browsers). Default true. A worker or channels process only
+   * publishes: it keeps no subscriber connection and parses nobody's events.
+   */
+  listen?: boolean;
 }
+
+/** What goes over the channel: the sender's id, so a process does not handle its own events twice. */
+const Envelope = z.object({ from: z.string(), events: z.array(z.unknown()) });
 
 /** A live bus over Redis pub/sub with its own publisher and a dedicated subscriber connection. Resolves once subscribed. */
 export async function createLiveBus(opts: LiveBusOptions): Promise<LiveBus> {
   const channel = `${opts.prefix}:live`;
   const pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: 3 });
-  const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const listen = opts.listen ?? true;
+  const sub = listen ? new Redis(opts.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   // Without listeners ioredis prints connection errors (Redis restarting) to the console; both reconnect by themselves.
-  for (const conn of [pub, sub]) conn.on('error', (err: unknown) => opts.onError?.(err));
+  for (const conn of [pub, sub]) conn?.on('error', (err: unknown) => opts.onError?.(err));
   const { emitter, subscribe } = fanOut();
-  sub.on('message', (ch: string, text: string) => {
-    if (ch !== channel) return;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      for (const e of Array.isArray(parsed) ? parsed : [parsed]) emitter.emit('event', LiveEventSchema.parse(e));
-    } catch (err) {
-      opts.onInvalid?.(err);
-    }
-  });
-  await sub.subscribe(channel);
+  const self = randomUUID();
+  if (sub) {
+    sub.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return;
+      try {
+        const envelope = Envelope.parse(JSON.parse(text));
+        if (envelope.from === self) return;
+        for (const e of envelope.events) emitter.emit('event', LiveEventSchema.parse(e));
+      } catch (err) {
+        opts.onInvalid?.(err);
+      }
+    });
+    await sub.subscribe(channel);
+  }
+  const send = async (events: LiveEvent[]) => {
+    // This process's own listeners get the events as they are, without the Redis round trip and its parse.
+    if (listen) for (const e of events) emitter.emit('event', e);
+    await pub.publish(channel, JSON.stringify({ from: self, events }));
+  };
   return {
     async publish(event) {
-      await pub.publish(channel, JSON.stringify(event));
+      await send([event]);
     },
     async publishMany(events) {
-      if (events.length) await pub.publish(channel, JSON.stringify(events));
+      if (events.length) await send(events);
     },
     subscribe,
     async close() {
       emitter.removeAllListeners();
-      await Promise.allSettled([sub.quit(), pub.quit()]);
+      await Promise.allSettled([sub?.quit(), pub.quit()]);
     },
   };
 }

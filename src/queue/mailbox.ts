@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DelayedError, type Job, type Queue } from 'bullmq';
-import { isStorageOutage } from '../domain/errors.js';
-import { parseMailboxItem, type MailboxItem } from '../domain/mailbox-item.js';
+import type { Queue } from 'bullmq';
+import type { MailboxItem } from '../domain/mailbox-item.js';
 import { buryItem, readDead } from './dead-letters.js';
 
 /**
@@ -75,9 +74,6 @@ export interface MailboxOptions {
 }
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
-
-/** Handles one mailbox item; must be idempotent (an item can be handled again after a crash). */
-export type ItemHandler = (item: MailboxItem) => Promise<void>;
 
 /** Per-chat ordered mailboxes over Redis lists plus BullMQ drain jobs. */
 export class Mailboxes {
@@ -169,85 +165,70 @@ export class Mailboxes {
   }
 
   /**
-   * The drain job's processor: hold the chat's lock and handle items in order. `afterBatch` runs after each batch is handled
-   * and before it is removed from the list (e.g. dispatch the outbox), so a crash in between repeats, never skips.
+   * Take the locks of several chats under one token and read each one's first items, in one round trip. Null where another
+   * drain holds the chat. The keys must be distinct: the token is shared, and a lock is re-entrant for its own token.
    */
-  async drain(job: Job, token: string | undefined, handle: ItemHandler, afterBatch?: () => Promise<void>): Promise<number> {
-    const key = String((job.data as { key: string }).key);
+  async lockRead(keys: readonly string[], token: string): Promise<(string[] | null)[]> {
+    const p = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (const key of keys) {
+      const k = this.keys(key);
+      p.tracebotMailboxLockRead(k.lock, k.list, token, String(this.opts.lockMs), String(this.opts.batch));
+    }
+    return (await execAll(p)) as (string[] | null)[];
+  }
+
+  /** The next items of chats whose locks this drain holds (the lock was renewed by the last commit). */
+  async read(keys: readonly string[]): Promise<string[][]> {
+    const p = this.redis.pipeline();
+    for (const key of keys) p.lrange(this.keys(key).list, 0, this.opts.batch - 1);
+    return (await execAll(p as unknown as ScriptPipeline)) as string[][];
+  }
+
+  /**
+   * Remove each chat's handled head items, in one round trip: per chat `finished` (the drain is over, lock released),
+   * `more` (items left, lock renewed) or `lost` (the lock expired and may be someone else's: nothing was touched).
+   */
+  async commit(entries: readonly { key: string; handled: readonly string[] }[], token: string): Promise<('finished' | 'more' | 'lost')[]> {
+    if (!entries.length) return [];
+    const p = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (const { key, handled } of entries) {
+      const k = this.keys(key);
+      const last = handled.at(-1) ?? '';
+      p.tracebotMailboxCommit(k.list, k.sched, k.lock, k.fail, String(handled.length), key, token, String(this.opts.lockMs), last);
+    }
+    const r = (await execAll(p)) as number[];
+    return r.map((n) => (n === -1 ? 'lost' : n === 1 ? 'finished' : 'more'));
+  }
+
+  /** Count one more failure of a chat's head item; returns the count (it resets when the chat commits). */
+  async countFailure(key: string): Promise<number> {
     const k = this.keys(key);
-    const lockToken = randomUUID();
-    let first = (await this.scripts.lockRead(k.lock, k.list, lockToken, String(this.opts.lockMs), String(this.opts.batch))) as string[] | null;
-    if (first === null) {
-      // Another worker is draining this chat: look again shortly (it may be just finishing).
-      await job.moveToDelayed(Date.now() + 50, token);
-      throw new DelayedError();
-    }
-    let handled = 0;
-    try {
-      for (;;) {
-        const raw = first ?? (await this.redis.lrange(k.list, 0, this.opts.batch - 1));
-        first = null;
-        let done = 0;
-        let failure: { error: unknown } | undefined;
-        for (const text of raw) {
-          const parsed = parseMailboxItem(text);
-          if (parsed) {
-            try {
-              await handle(parsed);
-            } catch (error) {
-              failure = { error };
-              break;
-            }
-          } else {
-            // Unparseable payload: keep it for inspection, never block the chat on it.
-            await buryItem(this.redis, this.p, key, text, Date.now());
-          }
-          done++;
-          handled++;
-        }
-        // Effects of what was handled go out before those items leave the list, so a crash in between repeats, never skips
-        // (also when a later item of the batch failed: its predecessors are committed work).
-        if (afterBatch && done > 0) await afterBatch();
-        if (failure) {
-          if (done > 0) await this.commit(key, raw.slice(0, done), lockToken);
-          // The database cannot write at all (disk full, locked): not this item's fault. It stays at the head of its chat
-          // and the drain is retried with backoff, so the chat's order holds once the outage ends.
-          if (isStorageOutage(failure.error)) throw failure.error;
-          // Counted after the commit above (which resets the counter), so the head item gets exactly `maxItemFailures` tries.
-          const failures = await this.redis.incr(k.fail);
-          await this.redis.expire(k.fail, 3600);
-          if (failures < this.opts.maxItemFailures) throw failure.error;
-          await buryItem(this.redis, this.p, key, raw[done]!, Date.now());
-          if (await this.commit(key, [raw[done]!], lockToken)) return handled;
-          continue;
-        }
-        const finished = await this.commit(key, raw.slice(0, done), lockToken);
-        if (finished) return handled;
-        if (handled >= this.opts.maxPerJob) {
-          // Yield: let other chats run, then continue this one with a fresh job.
-          await this.scripts.unlock(k.lock, lockToken);
-          await this.addDrain(key);
-          return handled;
-        }
-      }
-    } catch (error) {
-      await this.scripts.unlock(k.lock, lockToken);
-      throw error;
-    }
+    const failures = await this.redis.incr(k.fail);
+    await this.redis.expire(k.fail, 3600);
+    return failures;
+  }
+
+  /** Move an item aside (unparseable, or failed `maxItemFailures` times) so it never blocks its chat for good. */
+  async bury(key: string, text: string): Promise<void> {
+    await buryItem(this.redis, this.p, key, text, Date.now());
+  }
+
+  /** Release chats' locks if this token still holds them. */
+  async unlock(keys: readonly string[], token: string): Promise<void> {
+    if (!keys.length) return;
+    const p = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (const key of keys) p.tracebotMailboxUnlock(this.keys(key).lock, token);
+    await execAll(p);
+  }
+
+  /** Limits of one drain: items read per chat per round, items per chat per job, failures before an item is buried. */
+  get limits(): { batch: number; maxPerJob: number; maxItemFailures: number } {
+    return { batch: this.opts.batch, maxPerJob: this.opts.maxPerJob, maxItemFailures: this.opts.maxItemFailures };
   }
 
   /** One drain job for a chat; nothing to keep once it completed (the mailbox, not the job, holds the work). */
-  private async addDrain(key: string): Promise<void> {
+  async addDrain(key: string): Promise<void> {
     await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true });
-  }
-
-  /** Remove `handled` (the head items, in order) from the list; true when the chat's drain is finished. */
-  private async commit(key: string, handled: string[], lockToken: string): Promise<boolean> {
-    const k = this.keys(key);
-    const last = handled.at(-1) ?? '';
-    const r = (await this.scripts.commit(k.list, k.sched, k.lock, k.fail, String(handled.length), key, lockToken, String(this.opts.lockMs), last)) as number;
-    if (r === -1) throw new MailboxLockLostError(key);
-    return r === 1;
   }
 }
 
@@ -264,4 +245,21 @@ function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: str
   redis.defineCommand(name, { numberOfKeys, lua });
   const command = (redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[name]!;
   return (...args) => command.apply(redis, args);
+}
+
+/** A pipeline carrying the mailbox scripts (defined on the connection, so pipelines have them too). */
+interface ScriptPipeline {
+  tracebotMailboxLockRead(...args: string[]): void;
+  tracebotMailboxCommit(...args: string[]): void;
+  tracebotMailboxUnlock(...args: string[]): void;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** Run a pipeline; the first command error is thrown (a pipeline reports errors per command). */
+async function execAll(p: ScriptPipeline): Promise<unknown[]> {
+  const results = (await p.exec()) ?? [];
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }

@@ -16,6 +16,7 @@ import { handleEventJob, handleWebhookJob } from './event-jobs.js';
 import { DrainJob, SendJob, TimerJob, chatKey } from './jobs.js';
 import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
+import { BatchDrain } from './batch-drain.js';
 import { DeadLetterReplay } from './dead-letters.js';
 import { RedisRecovery } from './recovery.js';
 import { KEEP, PRUNE_EVERY_MS, STALL, errorName } from './worker-defaults.js';
@@ -146,30 +147,24 @@ export class Pipeline implements PipelinePort {
   startWorkers(): void {
     const { o } = this;
     const opts = { connection: o.redis, prefix: o.prefix };
+    const drains = new BatchDrain<TurnOutcome>({
+      mailboxes: this.mailboxes,
+      transaction: (fn) => o.stores.transactions.transaction(fn),
+      savepoint: (fn) => o.stores.transactions.savepoint(fn),
+      handle: (_key, item) => {
+        const outcome = this.conversations.handle(item, o.clock());
+        if (outcome.errors.length) o.logger.warn({ conversationId: outcome.conversationId, codes: outcome.errors }, 'flow problems during a turn');
+        return outcome;
+      },
+      afterCommit: (batch) => this.afterCommit(batch),
+      onItem: o.onItem,
+    });
     this.track(
-      new Worker(
-        QueueNames.mailboxDrains,
-        async (job: Job, token?: string) => {
-          const { key } = DrainJob.parse(job.data);
-          const pending: TurnOutcome[] = [];
-          return this.mailboxes.drain(
-            Object.assign(job, { data: { key } }),
-            token,
-            async (item) => {
-              if (o.onItem) await o.onItem('start', key, item);
-              const outcome = this.conversations.handle(item, o.clock());
-              if (outcome.errors.length) o.logger.warn({ conversationId: outcome.conversationId, codes: outcome.errors }, 'flow problems during a turn');
-              pending.push(outcome);
-              if (o.onItem) await o.onItem('end', key, item);
-            },
-            async () => {
-              const batch = pending.splice(0);
-              await this.afterCommit(batch);
-            },
-          );
-        },
-        { ...opts, ...STALL, concurrency: o.concurrency },
-      ),
+      new Worker(QueueNames.mailboxDrains, async (job: Job, token?: string) => drains.run(job, token, DrainJob.parse(job.data).key), {
+        ...opts,
+        ...STALL,
+        concurrency: o.concurrency,
+      }),
     );
     this.track(
       new Worker(

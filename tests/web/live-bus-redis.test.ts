@@ -59,11 +59,39 @@ describe('live bus over Redis pub/sub', () => {
     try {
       const got = nextEvent(web.subscribe);
       await raw.publish(`${prefix}:live`, '{"type":"nonsense"}');
-      await raw.publish(`${prefix}:live`, JSON.stringify({ type: 'escalation.created', conversationId: 1, escalationId: 2, at: 3 }));
+      await raw.publish(`${prefix}:live`, JSON.stringify({ from: 'another-process', events: [{ type: 'escalation.created', conversationId: 1, escalationId: 2, at: 3 }] }));
       expect(await got).toMatchObject({ type: 'escalation.created', escalationId: 2 });
       expect(invalid).toHaveLength(1);
     } finally {
       await web.close();
+      raw.disconnect();
+    }
+  });
+
+  it('gives a process its own events once, straight away, and a publish-only process (a worker) no subscriber', async () => {
+    const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, listen: false });
+    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const raw = new Redis(inject('redisUrl'));
+    const seen: LiveEvent[] = [];
+    web.subscribe((e) => seen.push(e));
+    const workerSaw: LiveEvent[] = [];
+    worker.subscribe((e) => workerSaw.push(e));
+    try {
+      const own: LiveEvent = { type: 'conversation.updated', conversationId: 1, at: 1 };
+      await web.publish(own);
+      // Emitted before the publish resolved: no Redis round trip for the process's own events.
+      expect(seen).toEqual([own]);
+      const theirs: LiveEvent = { type: 'conversation.updated', conversationId: 2, at: 2 };
+      await worker.publish(theirs);
+      for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual([own, theirs]);
+      expect(workerSaw).toEqual([]);
+      const channels = (await raw.pubsub('NUMSUB', `${prefix}:live`)) as [string, number];
+      expect(channels[1]).toBe(1);
+    } finally {
+      await Promise.all([worker.close(), web.close()]);
       raw.disconnect();
     }
   });

@@ -34,6 +34,8 @@ import { createFollowUpReportRepository } from './follow-up-reports-repository.j
 export function createTransactionRunner(db: Db): TransactionRunner {
   return {
     transaction: (fn) => (db.$client.inTransaction ? fn() : tx(db, fn)),
+    // better-sqlite3 nests a transaction function as a SAVEPOINT when one is open.
+    savepoint: (fn) => (db.$client.inTransaction ? db.$client.transaction(fn)() : tx(db, fn)),
   };
 }
 

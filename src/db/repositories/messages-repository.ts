@@ -9,11 +9,16 @@ export function createMessagesRepository(db: Db): MessagesRepository {
     `INSERT INTO messages (conversation_id, direction, sender, author_id, kind, text, payload, channel, channel_message_id, step_id, status, sent_at, created_at)
      VALUES (@conversationId, @direction, @sender, @authorId, @kind, @text, @payload, @channel, @channelMessageId, @stepId, @status, @sentAt, @now) RETURNING id`,
   );
+  // Ids travel as one JSON array / object: one prepared statement whatever the number of lines.
   const outbound = c.prepare(
     `SELECT m.id, m.conversation_id AS conversationId, m.text, m.payload, m.status, c.channel_user_id AS channelUserId
-     FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`,
+     FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`,
   );
-  const sent = c.prepare(`UPDATE messages SET status = 'sent', channel_message_id = ?, sent_at = ?, error = NULL WHERE id = ?`);
+  const sent = c.prepare(
+    `UPDATE messages SET status = 'sent', sent_at = ?2, error = NULL,
+       channel_message_id = (SELECT value FROM json_each(?1) WHERE key = CAST(messages.id AS TEXT))
+     WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`,
+  );
   const failed = c.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status NOT IN ('sent', 'delivered', 'read')`);
   const earlier = c.prepare(
     `SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'out' AND status = 'queued' AND id < ? AND created_at > ? LIMIT 1`,
@@ -28,9 +33,9 @@ export function createMessagesRepository(db: Db): MessagesRepository {
   return {
     inboundExists: (channel, id) => dup.get(channel, id) !== undefined,
     insert: (m) => (insert.get({ authorId: null, ...m }) as { id: number }).id,
-    outbound: (id) => outbound.get(id) as OutboundMessageRecord | undefined,
-    markSent: (id, channelMessageId, at) => {
-      sent.run(channelMessageId, at, id);
+    outboundMany: (ids) => (ids.length ? (outbound.all(JSON.stringify(ids)) as OutboundMessageRecord[]) : []),
+    markSentMany: (lines, at) => {
+      if (lines.length) sent.run(JSON.stringify(Object.fromEntries(lines.map((l) => [l.id, l.channelMessageId]))), at);
     },
     markFailed: (id, error) => {
       failed.run(error, id);

@@ -34,6 +34,8 @@ import type { FollowUpReportRepository } from './follow-up-reports.js';
 export interface TransactionRunner {
   /** Run `fn` in one write transaction; a throw rolls everything back. Nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
+  /** Inside a transaction: run `fn` in a savepoint, so a throw undoes only its own writes. Outside: like `transaction`. */
+  savepoint<T>(fn: () => T): T;
 }
 
 // --- core: the message pipeline's repositories ---

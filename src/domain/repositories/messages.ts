@@ -45,8 +45,10 @@ export interface MessagesRepository {
   inboundExists(channel: ChannelName, channelMessageId: string): boolean;
   /** Store a line; returns its id. */
   insert(m: NewMessage): number;
-  outbound(id: number): OutboundMessageRecord | undefined;
-  markSent(id: number, channelMessageId: string | null, at: number): void;
+  /** These outbound lines with their chats, in id order (missing ids are left out). */
+  outboundMany(ids: readonly number[]): OutboundMessageRecord[];
+  /** Mark lines sent, each with the id the platform gave it, in one statement. */
+  markSentMany(sent: readonly { id: number; channelMessageId: string | null }[], at: number): void;
   /** Mark failed unless it was sent meanwhile (sent, delivered or read). */
   markFailed(id: number, error: string): void;
   /** Our outbound line `id` on `channel` (what a receipt carrying our outbox id names). */
