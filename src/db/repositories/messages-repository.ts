@@ -15,9 +15,9 @@ export function createMessagesRepository(db: Db): MessagesRepository {
      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`,
   );
   const sent = c.prepare(
-    `UPDATE messages SET status = 'sent', sent_at = ?2, error = NULL,
-       channel_message_id = (SELECT value FROM json_each(?1) WHERE key = CAST(messages.id AS TEXT))
-     WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`,
+    `UPDATE messages SET status = 'sent', sent_at = @at, error = NULL,
+       channel_message_id = (SELECT value FROM json_each(@ids) WHERE key = CAST(messages.id AS TEXT))
+     WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(@ids))`,
   );
   const failed = c.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status NOT IN ('sent', 'delivered', 'read')`);
   const earlier = c.prepare(
@@ -35,7 +35,7 @@ export function createMessagesRepository(db: Db): MessagesRepository {
     insert: (m) => (insert.get({ authorId: null, ...m }) as { id: number }).id,
     outboundMany: (ids) => (ids.length ? (outbound.all(JSON.stringify(ids)) as OutboundMessageRecord[]) : []),
     markSentMany: (lines, at) => {
-      if (lines.length) sent.run(JSON.stringify(Object.fromEntries(lines.map((l) => [l.id, l.channelMessageId]))), at);
+      if (lines.length) sent.run({ ids: JSON.stringify(Object.fromEntries(lines.map((l) => [l.id, l.channelMessageId]))), at });
     },
     markFailed: (id, error) => {
       failed.run(error, id);
