@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { LiveBus, LiveEvent } from '../domain/live-events.js';
+import type { LiveBus, LiveEvent, LivePublisher } from '../domain/live-events.js';
 
 const LiveEventSchema = z.object({
   type: z.enum(['message.created', 'message.updated', 'escalation.created', 'escalation.updated', 'conversation.updated']),
@@ -101,4 +101,27 @@ export function createMemoryLiveBus(): LiveBus {
       emitter.removeAllListeners();
     },
   };
+}
+
+/**
+ * A publisher that sends what is published in the same tick of the event loop as one message: the many small publishes
+ * of a busy process (a batch of turns, each delivered reply) become one PUBLISH. Order is kept.
+ */
+export function coalescingPublisher(live: LivePublisher): LivePublisher {
+  let buffered: LiveEvent[] = [];
+  let flushing: Promise<void> | undefined;
+  const publishMany = (events: LiveEvent[]): Promise<void> => {
+    if (!events.length) return Promise.resolve();
+    buffered.push(...events);
+    flushing ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const batch = buffered;
+        buffered = [];
+        flushing = undefined;
+        live.publishMany(batch).then(resolve, reject);
+      }),
+    );
+    return flushing;
+  };
+  return { publish: (event) => publishMany([event]), publishMany };
 }

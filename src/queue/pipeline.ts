@@ -10,6 +10,7 @@ import { DeliveryService } from '../services/delivery.js';
 import type { FlowRegistry } from '../services/flow-registry.js';
 import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
+import { GroupCommit } from '../services/group-commit.js';
 import { StructuredRecords } from '../services/structured-records.js';
 import { ConversationService, type ContactInviteDeps, type MonitoringTurns, type TurnOutcome } from '../services/turn/index.js';
 import { handleEventJob, handleWebhookJob } from './event-jobs.js';
@@ -18,6 +19,7 @@ import { Mailboxes, type EnqueueOutcome } from './mailbox.js';
 import { QueueNames, outboundQueueName } from './names.js';
 import { BatchDrain } from './batch-drain.js';
 import { DeadLetterReplay } from './dead-letters.js';
+import { coalescingPublisher } from './live-bus.js';
 import { RedisRecovery } from './recovery.js';
 import { KEEP, PRUNE_EVERY_MS, STALL, errorName } from './worker-defaults.js';
 
@@ -81,8 +83,10 @@ export class Pipeline implements PipelinePort {
   private readonly workers: Worker[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private lastPrune = 0;
+  private readonly live: LivePublisher;
 
   constructor(private readonly o: PipelineOptions) {
+    this.live = coalescingPublisher(o.live);
     const q = (name: string, defaults: JobsOptions = {}) =>
       this.watch(new Queue(name, { connection: o.redis, prefix: o.prefix, defaultJobOptions: { ...KEEP, ...defaults } }));
     this.mailboxDrains = q(QueueNames.mailboxDrains);
@@ -98,6 +102,7 @@ export class Pipeline implements PipelinePort {
       verifyFlow: o.verifyFlow,
       contactInvites: o.contactInvites, monitoring: o.monitoring?.turns, // issue 16
     });
+    const groupCommit = new GroupCommit(o.stores.transactions);
     const add = async (queue: Queue, jobs: DispatchJob[]) => {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId, ...(j.delayMs ? { delay: j.delayMs } : {}) } })));
     };
@@ -106,7 +111,7 @@ export class Pipeline implements PipelinePort {
     this.records = new StructuredRecords(o.stores);
     const { inbound, timers } = o.stores;
     const resendUndelivered = (delayMs: number) => this.dispatcher.resendUndelivered(delayMs);
-    this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, resendUndelivered, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock });
+    this.recovery = new RedisRecovery({ redis: o.redis, prefix: o.prefix, inbound, timers, resendUndelivered, mailboxes: this.mailboxes, timerQueue: this.timers, logger: o.logger, clock: o.clock, groupCommit });
     const enqueue = (key: string, item: MailboxItem) => this.mailboxes.enqueue(key, item);
     const replayAfterMs = o.deadLetterReplayAfterMs;
     this.deadLetters = new DeadLetterReplay({ redis: o.redis, mailboxPrefix: this.mailboxes.keyPrefix, inbound, enqueue, logger: o.logger, clock: o.clock, replayAfterMs });
@@ -301,7 +306,7 @@ export class Pipeline implements PipelinePort {
   private async publish(events: LiveEvent[]): Promise<void> {
     // Live updates are a convenience (browsers re-fetch on reconnect): a failed publish must not fail the committed work.
     if (!events.length) return;
-    await this.o.live.publishMany(events).catch((error: unknown) => this.o.logger.warn({ err: errorName(error) }, 'live publish failed'));
+    await this.live.publishMany(events).catch((error: unknown) => this.o.logger.warn({ err: errorName(error) }, 'live publish failed'));
   }
 
   private watch(queue: Queue): Queue {

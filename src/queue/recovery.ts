@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ChannelName, InboundMessage } from '../domain/channel.js';
 import { MailboxItem } from '../domain/mailbox-item.js';
 import type { InboundRepository, TimerRecord, TimersRepository } from '../domain/repositories/index.js';
+import type { GroupCommit } from '../services/group-commit.js';
 import { chatKey } from './jobs.js';
 import type { EnqueueOutcome, Mailboxes } from './mailbox.js';
 
@@ -34,6 +35,8 @@ export interface RecoveryOptions {
   timerQueue: Queue;
   logger: Logger;
   clock: () => number;
+  /** Messages accepted in the same tick are recorded in one commit (absent: each on its own). */
+  groupCommit?: GroupCommit;
 }
 
 /** What one recovery put back. */
@@ -59,7 +62,9 @@ export class RedisRecovery {
   async accept(message: InboundMessage, enqueuedAt: number): Promise<EnqueueOutcome> {
     const { o } = this;
     const item: MailboxItem = { type: 'message', message, enqueuedAt };
-    o.inbound.record({ channel: message.channel, channelUserId: message.channelUserId, channelMessageId: message.channelMessageId, item: JSON.stringify(item), now: enqueuedAt });
+    const row = { channel: message.channel, channelUserId: message.channelUserId, channelMessageId: message.channelMessageId, item: JSON.stringify(item), now: enqueuedAt };
+    if (o.groupCommit) await o.groupCommit.run(() => o.inbound.record(row));
+    else o.inbound.record(row);
     // Older unhandled messages of the chat are normally in its mailbox. If Redis no longer remembers the newest of them, it
     // lost its data since: they go back first, in order (older ones always enter before newer, so checking one suffices).
     const older = o.inbound.unhandledForChat(message.channel, message.channelUserId, CHAT_BACKLOG).filter((r) => r.channelMessageId !== message.channelMessageId);

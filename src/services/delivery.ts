@@ -50,14 +50,10 @@ export class DeliveryService {
     const live: LiveEvent[] = [];
     // Only recent predecessors hold a job back, so one reply stuck for whatever reason never silences a chat for good.
     if (messages.hasEarlierQueued(job.conversationId, Math.min(...job.messageIds), this.clock() - ORDER_WAIT_LIMIT_MS)) return { kind: 'wait', ms: 50, live };
-    // One read of the job's lines and one write marking what went out, however many bubbles the turn had.
+    // One read of the job's lines. Each bubble is marked sent as soon as it went out, not once per job: a platform's
+    // receipt (WhatsApp reports "delivered" within milliseconds) must find the line sent, under its platform id.
     const lines = new Map(messages.outboundMany(job.messageIds).map((m) => [m.id, m]));
-    const sent: { id: number; channelMessageId: string | null }[] = [];
-    const markSent = () => {
-      const now = this.clock();
-      messages.markSentMany(sent, now);
-      for (const s of sent) live.push({ type: 'message.updated', conversationId: job.conversationId, messageId: s.id, at: now });
-    };
+    let sent = 0;
     for (const id of job.messageIds) {
       const m = lines.get(id);
       // Delivered and read are later states of sent (platform receipts): never send those again either.
@@ -77,18 +73,18 @@ export class DeliveryService {
         result = { ok: false, kind: 'transient', detail: error instanceof Error ? error.name : 'error' };
       }
       if (result.ok) {
-        sent.push({ id: m.id, channelMessageId: result.channelMessageIds[0] ?? null });
+        const now = this.clock();
+        messages.markSentMany([{ id: m.id, channelMessageId: result.channelMessageIds[0] ?? null }], now);
+        live.push({ type: 'message.updated', conversationId: m.conversationId, messageId: m.id, at: now });
+        sent++;
         continue;
       }
-      // What went out before the failure is marked first, so a retry never sends it again.
-      markSent();
       if (result.kind === 'retry_after') return { kind: 'retry_after', ms: result.retryAfterMs, live };
       if (result.kind === 'transient') return { kind: 'transient', detail: result.detail, live };
       const r = this.markUnreachable(job, `${result.reason}: ${result.detail}`);
       return { kind: 'unreachable', live: [...live, ...r.live], outboxIds: r.outboxIds };
     }
-    markSent();
-    return { kind: 'done', sent: sent.length, live, outboxIds: [] };
+    return { kind: 'done', sent, live, outboxIds: [] };
   }
 
   /** Give up on a job (permanent failure, or retries exhausted): mark its messages failed and escalate the conversation. */

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
-import { createLiveBus } from '../../src/queue/live-bus.js';
+import { coalescingPublisher, createLiveBus } from '../../src/queue/live-bus.js';
 import type { LiveEvent } from '../../src/domain/live-events.js';
 
 function nextEvent(subscribe: (fn: (e: LiveEvent) => void) => () => void): Promise<LiveEvent> {
@@ -90,6 +90,29 @@ describe('live bus over Redis pub/sub', () => {
       expect(workerSaw).toEqual([]);
       const channels = (await raw.pubsub('NUMSUB', `${prefix}:live`)) as [string, number];
       expect(channels[1]).toBe(1);
+    } finally {
+      await Promise.all([worker.close(), web.close()]);
+      raw.disconnect();
+    }
+  });
+
+  it('sends what a process publishes in one tick as one message, in order', async () => {
+    const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, listen: false });
+    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const raw = new Redis(inject('redisUrl'));
+    const messages: string[] = [];
+    raw.on('message', (_ch: string, text: string) => messages.push(text));
+    await raw.subscribe(`${prefix}:live`);
+    const seen: LiveEvent[] = [];
+    web.subscribe((e) => seen.push(e));
+    try {
+      const pub = coalescingPublisher(worker);
+      const events: LiveEvent[] = [1, 2, 3].map((n) => ({ type: 'message.updated', conversationId: 9, messageId: n, at: n }));
+      await Promise.all([pub.publish(events[0]!), pub.publishMany([events[1]!, events[2]!])]);
+      for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen).toEqual(events);
+      expect(messages).toHaveLength(1);
     } finally {
       await Promise.all([worker.close(), web.close()]);
       raw.disconnect();
