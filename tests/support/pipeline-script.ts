@@ -93,3 +93,45 @@ export function expectedVerifiedChat(verify: FlowDefinition, interview: FlowDefi
   });
   return { textsAfter, state };
 }
+
+/**
+ * The reference for an unknown chat that may stumble while proving who it is, as the conversation service runs it: a case
+ * number and date of birth that match no case make the check run again (saying so, `attempts` counted), a language chosen
+ * while verifying carries over to the interview, which then runs for VERIFIABLE_CASE. Throws on a script that would reach
+ * a tracer (a handoff, too many invalid answers, an opt-out): the bot then goes silent, which this replay does not model.
+ */
+export function replayVerifiedChat(verify: FlowDefinition, interview: FlowDefinition, messages: readonly string[], now = Date.now()): ExpectedChat {
+  const unlinked = (code_status: string, attempts: number) => ({ mode: 'unlinked', code_status, attempts });
+  let flow = verify;
+  let state = initialState(verify, { lang: verify.default_language, case: unlinked('none', 0) });
+  const texts: string[] = [];
+  const textsAfter: string[][] = [];
+  messages.forEach((text, i) => {
+    let turn = step(flow, state, i === 0 ? { kind: 'start' } : { kind: 'text', text }, { now }, { defaultCountry: 'ID' });
+    if (flow === verify && turn.events.some((e) => e.type === 'completed')) {
+      const before = turn.events.filter((e) => e.type === 'message');
+      const { case_number: number, date_of_birth: dob } = turn.state.answers;
+      const matched = typeof number === 'string' && number.trim().toLowerCase() === VERIFIABLE_CASE.externalId.toLowerCase() && dob === VERIFIABLE_CASE.dateOfBirth;
+      const lang = turn.state.lang;
+      if (matched) {
+        flow = interview;
+        const fields = { id: VERIFIABLE_CASE.externalId, name: VERIFIABLE_CASE.name, first_name: 'Sri', area: null, test_date: null };
+        // The case's language, unless the patient chose one while verifying.
+        const fresh = initialState(interview, { lang: lang !== verify.default_language ? lang : 'id', case: fields });
+        turn = step(interview, fresh, { kind: 'start' }, { now }, { defaultCountry: 'ID' });
+      } else {
+        const fresh = initialState(verify, { lang, case: unlinked('not_found', Number(turn.state.case.attempts ?? 0) + 1) });
+        turn = step(verify, fresh, { kind: 'start' }, { now }, { defaultCountry: 'ID' });
+      }
+      turn = { ...turn, events: [...before, ...turn.events] };
+    }
+    const silencing = turn.events.find((e) => e.type === 'escalated' || e.type === 'opted_out');
+    if (silencing || turn.state.status === 'handed_off' || turn.state.status === 'stopped') {
+      throw new Error(`message ${i + 1} (${JSON.stringify(text)}) would leave the bot silent (${silencing?.type ?? turn.state.status}): the replay does not model that`);
+    }
+    state = turn.state;
+    for (const e of turn.events) if (e.type === 'message') texts.push(e.text);
+    textsAfter.push([...texts]);
+  });
+  return { textsAfter, state };
+}
