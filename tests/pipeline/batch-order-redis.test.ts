@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { localDate } from '../../src/flow/answers/index.js';
+import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { replayVerifiedChat, seedVerifiableCase, sleep, VERIFIABLE_CASE, type ExpectedChat } from '../support/pipeline-script.js';
@@ -123,32 +124,50 @@ describe('batched turns under concurrency (2 worker processes, real Redis and SQ
     const total = CHATS * MESSAGES_PER_CHAT;
     const botTotal = patients.reduce((n, p) => n + want(p).length, 0);
 
+    // How much was waiting while the chats sent: the figure that shows drains had many chats and several items per chat.
+    const backlog = { chats: 0, items: 0, sampling: true };
+    const sampler = (async () => {
+      while (backlog.sampling) {
+        const lengths = await Promise.all(patients.map((p) => sys!.pipeline.mailboxes.length(chatKey('fake', p.user))));
+        backlog.chats = Math.max(backlog.chats, lengths.filter((n) => n > 0).length);
+        backlog.items = Math.max(backlog.items, ...lengths);
+        await sleep(100);
+      }
+      // Only a figure: a failed sample must not fail the run (the assertions below catch a sampler that saw nothing).
+    })().catch(() => undefined);
+
     const started = Date.now();
-    // Every chat starts at a random moment within ~400 ms and sends its messages in bursts a few ms apart, never waiting
-    // for a reply: drains find many chats ready, several messages per chat, and new ones landing while they run.
-    await Promise.all(
-      patients.map(async (p) => {
-        await sleep(Math.random() * 400);
-        for (const burst of bursts(p.messages)) {
-          for (const text of burst) p.sent.push(phone.patientSends(p.user, { kind: 'text', text }));
-          await sleep(Math.random() * 40);
-        }
-      }),
-    );
-    // Done when every message's turn committed (its inbound row is written in the turn) and every reply left the outbox
-    // and the send queue; waiting for an expected reply count instead would turn a wrong transcript into a timeout.
-    const outbound = sys.pipeline.outbound('fake');
-    await eventually(
-      async () => {
-        if (count(sys!.db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`) < total) return undefined;
-        if (count(sys!.db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`) > 0) return undefined;
-        const pending = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        return Object.values(pending).some((n) => n > 0) ? undefined : true;
-      },
-      `${total} messages handled and their replies sent`,
-      90_000,
-    );
-    const elapsed = Date.now() - started;
+    let elapsed: number;
+    try {
+      // Every chat starts at a random moment within a second and sends its messages in bursts up to 0.8 s apart, never
+      // waiting for a reply: drains find many chats ready, several messages per chat, and new ones landing while they run.
+      await Promise.all(
+        patients.map(async (p) => {
+          await sleep(Math.random() * 1000);
+          for (const burst of bursts(p.messages)) {
+            for (const text of burst) p.sent.push(phone.patientSends(p.user, { kind: 'text', text }));
+            await sleep(Math.random() * 800);
+          }
+        }),
+      );
+      // Done when every message's turn committed (its inbound row is written in the turn) and every reply left the outbox
+      // and the send queue; waiting for an expected reply count instead would turn a wrong transcript into a timeout.
+      const outbound = sys.pipeline.outbound('fake');
+      await eventually(
+        async () => {
+          if (count(sys!.db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`) < total) return undefined;
+          if (count(sys!.db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`) > 0) return undefined;
+          const pending = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          return Object.values(pending).some((n) => n > 0) ? undefined : true;
+        },
+        `${total} messages handled and their replies sent`,
+        90_000,
+      );
+      elapsed = Date.now() - started;
+    } finally {
+      backlog.sampling = false;
+      await sampler;
+    }
     // Judged from each chat's committed and queued state, so a late or doubled reply cannot hide.
     for (const p of patients) await chatIdle(sys, p.user);
 
@@ -169,9 +188,12 @@ describe('batched turns under concurrency (2 worker processes, real Redis and SQ
     expect(count(sys.db, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)).toBe(botTotal);
     expect(count(sys.db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`)).toBe(0);
     expect(await sys.pipeline.mailboxes.deadLetters()).toEqual([]);
+    // Not a sequential run in disguise: at some moment many chats, and some chat with several messages, were waiting.
+    expect(backlog.chats).toBeGreaterThan(10);
+    expect(backlog.items).toBeGreaterThan(1);
     const completed = patients.filter((p) => p.expected.state.status === 'completed').length;
     console.info(
-      `batch order: ${total} inbound messages from ${CHATS} chats (${distinct} distinct transcripts, ${completed} interviews completed) through 2 worker processes; ${botTotal} replies sent in ${(elapsed / 1000).toFixed(1)} s`,
+      `batch order: ${total} inbound messages from ${CHATS} chats (${distinct} distinct transcripts, ${completed} interviews completed) through 2 worker processes; ${botTotal} replies sent in ${(elapsed / 1000).toFixed(1)} s; at most ${backlog.chats} chats waiting at once, ${backlog.items} messages in one chat`,
     );
   }, 150_000);
 });
