@@ -155,10 +155,12 @@ describe('batched turns under concurrency (2 worker processes, real Redis and SQ
       const outbound = sys.pipeline.outbound('fake');
       await eventually(
         async () => {
-          if (count(sys!.db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`) < total) return undefined;
-          if (count(sys!.db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`) > 0) return undefined;
-          const pending = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-          return Object.values(pending).some((n) => n > 0) ? undefined : true;
+          const handled = count(sys!.db, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`);
+          const undispatched = count(sys!.db, `SELECT count(*) AS n FROM outbox WHERE dispatched_at IS NULL`);
+          const sends = Object.values(await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+          if (handled === total && undispatched === 0 && sends === 0) return true;
+          // Thrown, not returned: the last progress is in the failure message.
+          throw new Error(`${handled} handled, ${undispatched} outbox rows undispatched, ${sends} send jobs pending`);
         },
         `${total} messages handled and their replies sent`,
         90_000,
