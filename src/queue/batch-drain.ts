@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { isStorageOutage } from '../domain/errors.js';
 import { parseMailboxItem, type MailboxItem } from '../domain/mailbox-item.js';
-import { MailboxLockLostError, type Mailboxes } from './mailbox.js';
+import type { Mailboxes } from './mailbox.js';
 
-/** One drain job waiting to be run in a batch. */
+/** One drain job waiting to be run in a batch: for ready chats, or for the chat it names. */
 interface Entry {
-  key: string;
+  key: string | undefined;
   job: Job;
-  token: string | undefined;
   resolve(handled: number): void;
   reject(error: unknown): void;
+  /** Chats of this job not settled yet, and items handled for it. */
+  open: number;
+  handled: number;
+  settled: boolean;
 }
 
 /** A chat whose lock this batch holds, and where its drain stands. */
 interface Chat {
-  entry: Entry;
+  key: string;
+  owner: Entry;
   raw: string[];
   parsed: (MailboxItem | undefined)[];
   /** Head items of `raw` handled (or buried) this round. */
@@ -34,163 +38,152 @@ export interface BatchDrainOptions<R> {
   handle(key: string, item: MailboxItem): R;
   /** Effects of committed turns (dispatch, timers, live events), run before their items leave the mailboxes. */
   afterCommit(outcomes: R[]): Promise<void>;
+  /** A chat's head item failed; `retry` says whether it will be tried again (else it was moved to the dead letters). */
+  onFailure?: (error: unknown, retry: boolean) => void;
   /** Test instrumentation around each item (see PipelineOptions.onItem). */
   onItem?: (phase: 'start' | 'end', key: string, item: MailboxItem) => void | Promise<void>;
-  /** Chats per batch (the drain worker's concurrency bounds it too). */
-  maxBatch?: number;
 }
 
+/** How long a chat whose database could not write waits before it is tried again. */
+const OUTAGE_RETRY_MS = 1000;
+
 /**
- * Runs drain jobs in batches across chats. Each drain job still names one chat and holds its lock, so per-chat order and the
- * crash, restart and poison guarantees are those of one drain; what is shared is the cost: the jobs that are active together
- * take their locks in one round trip, run all their turns in ONE SQLite transaction, dispatch their effects with one
- * `addBulk` per queue and one publish, and commit their mailboxes in one round trip.
+ * Runs drain jobs in batches. A drain job takes many ready chats (Mailboxes.take), and the jobs active in the same tick of
+ * the event loop are run together: their turns in ONE SQLite transaction (a savepoint per item), their effects dispatched
+ * with one `addBulk` per queue and one publish, their mailboxes committed in one round trip. Per chat everything is as
+ * with a lone drain: items in order, one drain per chat, removed only after their effects went out; a failing head item
+ * stops its chat only (tried again later, buried after `maxItemFailures`).
  */
 export class BatchDrain<R> {
   private waiting: Entry[] = [];
   private scheduled = false;
-  private readonly maxBatch: number;
 
-  constructor(private readonly o: BatchDrainOptions<R>) {
-    this.maxBatch = o.maxBatch ?? 64;
-  }
+  constructor(private readonly o: BatchDrainOptions<R>) {}
 
-  /** The drain job's processor: resolves with the chat's handled count once its batch is done. */
-  run(job: Job, token: string | undefined, key: string): Promise<number> {
+  /** The drain job's processor: resolves with the number of items handled for it once its chats are done. */
+  run(job: Job, key: string | undefined): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.waiting.push({ key, job, token, resolve, reject });
+      this.waiting.push({ key, job, resolve, reject, open: 0, handled: 0, settled: false });
       // Jobs that become active in the same turn of the event loop share a batch.
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.runBatch(this.waiting.splice(0));
+        });
       }
     });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    while (this.waiting.length) {
-      const batch = this.waiting.splice(0, this.maxBatch);
-      void this.runBatch(batch);
-    }
   }
 
   private async runBatch(entries: Entry[]): Promise<void> {
     const { mailboxes } = this.o;
     const token = randomUUID();
-    // Two drain jobs of one chat (a sweeper re-add) must not share the token: the second waits as if the chat were locked.
-    const byKey = new Map<string, Entry>();
-    const again: Entry[] = [];
-    for (const e of entries) {
-      if (byKey.has(e.key)) again.push(e);
-      else byKey.set(e.key, e);
-    }
+    const byKey = new Map<string, Chat>();
     let chats: Chat[] = [];
     try {
-      const keys = [...byKey.keys()];
-      const firsts = await mailboxes.lockRead(keys, token);
-      keys.forEach((key, i) => {
-        const raw = firsts[i];
-        if (raw === null || raw === undefined) again.push(byKey.get(key)!);
-        else chats.push(this.chat(byKey.get(key)!, raw));
-      });
-    } catch (error) {
-      for (const e of byKey.values()) e.reject(error);
-      for (const e of again) e.reject(error);
-      return;
-    }
-    await Promise.all(again.map((e) => this.later(e)));
-    try {
+      const claim = (owner: Entry, key: string, raw: string[]) => {
+        if (byKey.has(key)) return;
+        owner.open++;
+        byKey.set(key, this.chat(key, owner, raw));
+      };
+      const takes = entries.filter((e) => e.key === undefined);
+      const taken = await Promise.all(takes.map(() => mailboxes.take(token)));
+      takes.forEach((e, i) => taken[i]!.forEach((c) => claim(e, c.key, c.items)));
+      // A job naming a chat another drain holds has nothing to do: a holder lets go only once the chat is empty, or it
+      // schedules a retry, or it dies and the sweeper finds the chat.
+      const named = entries.filter((e) => e.key !== undefined && !byKey.has(e.key));
+      const firsts = await mailboxes.lockRead(named.map((e) => e.key!), token);
+      named.forEach((e, i) => firsts[i] && claim(e, e.key!, firsts[i]));
+      chats = [...byKey.values()];
+      for (const e of entries) if (e.open === 0) this.finish(e);
       while (chats.length) chats = await this.round(chats, token);
     } catch (error) {
-      await mailboxes.unlock(chats.map((c) => c.entry.key), token).catch(() => undefined);
-      for (const c of chats) c.entry.reject(error);
+      // Redis or the dispatch failed: let go of every chat this batch holds (their locks would expire anyway) and fail the
+      // jobs still open, which BullMQ retries; a chat taken off the ready list meanwhile is found again by the sweeper.
+      await mailboxes.unlock([...byKey.keys()], token).catch(() => undefined);
+      for (const e of entries.filter((x) => !x.settled)) {
+        e.settled = true;
+        e.reject(error);
+      }
     }
   }
 
-  private chat(entry: Entry, raw: string[]): Chat {
-    return { entry, raw, parsed: raw.map((text) => parseMailboxItem(text)), done: 0, handled: 0 };
+  private finish(e: Entry): void {
+    if (e.settled) return;
+    e.settled = true;
+    e.resolve(e.handled);
   }
 
-  /** Another drain holds the chat: look again shortly (it may be just finishing). */
-  private async later(e: Entry): Promise<void> {
-    try {
-      await e.job.moveToDelayed(Date.now() + 50, e.token);
-      e.reject(new DelayedError());
-    } catch (error) {
-      e.reject(error);
-    }
+  private chat(key: string, owner: Entry, raw: string[]): Chat {
+    return { key, owner, raw, parsed: raw.map((text) => parseMailboxItem(text)), done: 0, handled: 0 };
+  }
+
+  /** A chat is done with for this batch. */
+  private settle(c: Chat): void {
+    c.owner.handled += c.handled;
+    if (--c.owner.open === 0) this.finish(c.owner);
   }
 
   /** Handle what the chats hold now, dispatch, commit; returns the chats that go on to another round. */
   private async round(chats: Chat[], token: string): Promise<Chat[]> {
     const { mailboxes } = this.o;
     const outcomes = await this.turns(chats);
-    const handledAny = chats.some((c) => c.done > 0);
     // Effects of what was handled go out before those items leave their mailboxes: a crash in between repeats, never skips
     // (also when a later item of a chat failed: its predecessors are committed work).
-    if (handledAny) await this.o.afterCommit(outcomes);
+    if (outcomes.length) await this.o.afterCommit(outcomes);
     // Unparseable payloads are kept for inspection, never retried.
-    for (const c of chats) for (let i = 0; i < c.done; i++) if (!c.parsed[i]) await mailboxes.bury(c.entry.key, c.raw[i]!);
+    for (const c of chats) for (let i = 0; i < c.done; i++) if (!c.parsed[i]) await mailboxes.bury(c.key, c.raw[i]!);
     // A chat with nothing left commits too: that ends its drain (unschedules and unlocks it).
     const committing = chats.filter((c) => c.done > 0 || !c.failure);
-    const states = await mailboxes.commit(committing.map((c) => ({ key: c.entry.key, handled: c.raw.slice(0, c.done) })), token);
+    const states = await mailboxes.commit(committing.map((c) => ({ key: c.key, handled: c.raw.slice(0, c.done) })), token);
     const state = new Map(committing.map((c, i) => [c, states[i]!]));
     const next: Chat[] = [];
     const { maxItemFailures, maxPerJob } = mailboxes.limits;
     for (const c of chats) {
       const s = state.get(c);
       c.handled += c.done;
-      if (s === 'lost') {
-        c.entry.reject(new MailboxLockLostError(c.entry.key));
+      // Lost: the lock expired (Redis was away) and the chat may be someone else's now; the sweeper finds it otherwise.
+      if (s === 'finished' || s === 'lost') {
+        this.settle(c);
         continue;
       }
       if (c.failure) {
-        // The database cannot write at all (disk full, locked): not this item's fault. It stays at the head of its chat
-        // and the drain is retried with backoff, so the chat's order holds once the outage ends.
         const { error } = c.failure;
-        const give = async () => {
-          await mailboxes.unlock([c.entry.key], token);
-          c.entry.reject(error);
-        };
-        if (s === 'finished') {
-          // Cannot happen with a failed item at the head; kept safe: nothing is left to retry.
-          c.entry.resolve(c.handled);
-          continue;
-        }
+        // The database cannot write at all (disk full, locked): not this item's fault. It stays at the head of its chat
+        // and is tried again shortly, so the chat's order holds once the outage ends.
         if (isStorageOutage(error)) {
-          await give();
+          this.o.onFailure?.(error, true);
+          await mailboxes.retryLater(c.key, token, OUTAGE_RETRY_MS);
+          this.settle(c);
           continue;
         }
         // Counted after the commit above (which resets the counter), so the head item gets exactly `maxItemFailures` tries.
-        if ((await mailboxes.countFailure(c.entry.key)) < maxItemFailures) {
-          await give();
+        const failures = await mailboxes.countFailure(c.key);
+        if (failures < maxItemFailures) {
+          this.o.onFailure?.(error, true);
+          await mailboxes.retryLater(c.key, token, 200 * 2 ** (failures - 1));
+          this.settle(c);
           continue;
         }
+        this.o.onFailure?.(error, false);
         const poison = c.raw[c.done]!;
-        await mailboxes.bury(c.entry.key, poison);
-        const [after] = await mailboxes.commit([{ key: c.entry.key, handled: [poison] }], token);
-        if (after === 'lost') c.entry.reject(new MailboxLockLostError(c.entry.key));
-        else if (after === 'finished') c.entry.resolve(c.handled);
-        else next.push(c);
-        continue;
-      }
-      if (s === 'finished') {
-        c.entry.resolve(c.handled);
+        await mailboxes.bury(c.key, poison);
+        const [after] = await mailboxes.commit([{ key: c.key, handled: [poison] }], token);
+        if (after === 'more') next.push(c);
+        else this.settle(c);
         continue;
       }
       if (c.handled >= maxPerJob) {
-        // Yield: let other chats run, then continue this one with a fresh job.
-        await mailboxes.unlock([c.entry.key], token);
-        await mailboxes.addDrain(c.entry.key);
-        c.entry.resolve(c.handled);
+        // Yield: let other chats run, then continue this one in a later drain.
+        await mailboxes.requeue(c.key, token);
+        this.settle(c);
         continue;
       }
       next.push(c);
     }
     if (!next.length) return next;
-    const raws = await mailboxes.read(next.map((c) => c.entry.key));
-    return next.map((c, i) => ({ ...this.chat(c.entry, raws[i]!), handled: c.handled }));
+    const raws = await mailboxes.read(next.map((c) => c.key));
+    return next.map((c, i) => ({ ...this.chat(c.key, c.owner, raws[i]!), handled: c.handled }));
   }
 
   /**
@@ -208,8 +201,11 @@ export class BatchDrain<R> {
       const item = c.parsed[i];
       if (item) {
         try {
-          out.push(this.o.savepoint(() => this.o.handle(c.entry.key, item)));
+          out.push(this.o.savepoint(() => this.o.handle(c.key, item)));
         } catch (error) {
+          // SQLite may have rolled back the whole transaction on such an error (a full disk, I/O): going on would write
+          // the next items outside any transaction. The whole batch is abandoned instead and tried again.
+          if (isStorageOutage(error)) throw error;
           c.failure = { error };
           return false;
         }
@@ -246,7 +242,7 @@ export class BatchDrain<R> {
           const item = c.parsed[i];
           if (!item) return true;
           try {
-            await hooks('start', c.entry.key, item);
+            await hooks('start', c.key, item);
             return true;
           } catch (error) {
             c.failure = { error };
@@ -259,7 +255,7 @@ export class BatchDrain<R> {
       inTransaction(run, (out) => {
         for (const c of run) runItem(c, i, out);
       });
-      await Promise.all(run.map(async (c) => (c.parsed[i] && !c.failure ? hooks('end', c.entry.key, c.parsed[i]!) : undefined)));
+      await Promise.all(run.map(async (c) => (c.parsed[i] && !c.failure ? hooks('end', c.key, c.parsed[i]!) : undefined)));
     }
     return outcomes;
   }

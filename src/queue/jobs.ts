@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { OutboxRepository } from '../domain/repositories/index.js';
 
-export const DrainJob = z.object({ key: z.string().min(1) });
+/** A drain job takes ready chats; one naming a chat (a retry, a sweep) drains that chat. */
+export const DrainJob = z.object({ key: z.string().min(1).optional() });
 export const SendJob = z.object({
   outboxId: z.number().int(),
   conversationId: z.number().int(),

@@ -3,59 +3,19 @@ import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { MailboxItem } from '../domain/mailbox-item.js';
 import { buryItem, readDead } from './dead-letters.js';
+import { COMMIT, ENQUEUE, LOCK_READ, REQUEUE, TAKE, UNLOCK } from './mailbox-scripts.js';
 
 /**
  * Per-conversation ordering on open-source BullMQ (which has no groups).
  *
- * Each chat has a Redis list (its mailbox). Enqueueing appends to the list and, only when the chat has no drain scheduled,
- * adds one `drain` job. A drain takes the chat's lock, handles items from the head in order and removes them after they are
- * committed, and clears the "scheduled" mark atomically when the list is empty. So one chat is handled by one worker at a time,
- * in arrival order, while different chats drain in parallel. A crash mid-drain leaves the item at the head (handled again,
- * idempotently, by the next drain); a lost drain job is re-added by `sweep`.
+ * Each chat has a Redis list (its mailbox). Enqueueing appends to the list and, when the chat has no drain scheduled, puts
+ * the chat on the `ready` list; a drain job is added only while few are waiting to start. A drain job takes many ready chats
+ * at once (`take`), locks them, handles their items from the head in order and removes them after they are committed, and
+ * clears a chat's "scheduled" mark atomically when its list is empty. So one chat is handled by one drain at a time, in
+ * arrival order, while many chats share one job, one SQLite transaction and one round trip per step. A crash mid-drain
+ * leaves the items at the head (handled again, idempotently); a chat whose drain died is found by `sweep`. Retries and
+ * sweeps name their chat (`lockRead`).
  */
-
-// The seen-key holds a token unique to this call: if ioredis re-sends the script after Redis went away (the first run
-// succeeded, its reply was lost), the re-run recognises its own token and answers 2 ("queued; make sure a drain runs")
-// instead of "duplicate", which would leave the item without a drain job until the sweeper noticed.
-const ENQUEUE = `
-if ARGV[5] == '1' then
-  if not redis.call('SET', KEYS[3], ARGV[6], 'NX', 'EX', ARGV[4]) then
-    if redis.call('GET', KEYS[3]) == ARGV[6] then return 2 end
-    return -1
-  end
-end
-redis.call('RPUSH', KEYS[1], ARGV[1])
-if redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[2]) == 1 then return 1 end
-return 0`;
-
-// Remove the handled items and, if nothing is left, finish the drain (unschedule + unlock) in one step, so an item
-// enqueued concurrently either is seen now or schedules a new drain. Fenced by the lock token: a drain whose lock expired
-// (and may now be held by another drain) must not trim, or it would drop items the new holder has not handled yet.
-// Idempotent: ioredis re-sends a command whose reply was lost when Redis went away (autoResendUnfulfilledCommands), so
-// the trim only happens while the last handled item (ARGV[5]) is still where this drain saw it.
-const COMMIT = `
-if redis.call('GET', KEYS[3]) ~= ARGV[3] then return -1 end
-local n = tonumber(ARGV[1])
-if n > 0 and redis.call('LINDEX', KEYS[1], n - 1) == ARGV[5] then redis.call('LTRIM', KEYS[1], n, -1) end
-redis.call('DEL', KEYS[4])
-if redis.call('LLEN', KEYS[1]) == 0 then
-  redis.call('ZREM', KEYS[2], ARGV[2])
-  redis.call('DEL', KEYS[3])
-  return 1
-end
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
-return 0`;
-
-// Take a chat's lock and read the first batch in one round trip (nil when another drain holds the lock). Idempotent for its
-// holder: when Redis goes away after the SET but before the reply, ioredis re-sends it, and a plain SET NX would then find
-// "someone else's" lock (ours) and stall the chat until it expires.
-const LOCK_READ = `
-local cur = redis.call('GET', KEYS[1])
-if cur and cur ~= ARGV[1] then return false end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[3]) - 1)`;
-
-const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export interface MailboxOptions {
   redis: Redis;
@@ -71,6 +31,16 @@ export interface MailboxOptions {
   lockMs?: number;
   /** Failures of one item before it is moved to the dead-letter list, so a poison message never blocks its chat for good. */
   maxItemFailures?: number;
+  /** Ready chats one drain job takes. */
+  chatsPerJob?: number;
+  /** Drain jobs waiting to start before enqueueing adds no more (each takes many chats; a starting one adds the next). */
+  waitingJobs?: number;
+}
+
+/** A chat a drain took: its key and its first items. */
+export interface TakenChat {
+  key: string;
+  items: string[];
 }
 
 export type EnqueueOutcome = 'queued' | 'duplicate';
@@ -80,17 +50,20 @@ export class Mailboxes {
   private readonly redis: Redis;
   private readonly p: string;
   private readonly opts: Required<Omit<MailboxOptions, 'redis' | 'prefix' | 'queue'>>;
-  private readonly scripts: Record<'enqueue' | 'commit' | 'lockRead' | 'unlock', (...args: string[]) => Promise<unknown>>;
+  private readonly scripts: Record<'enqueue' | 'take' | 'requeue', (...args: string[]) => Promise<unknown>>;
 
   constructor(private readonly options: MailboxOptions) {
     this.redis = options.redis;
     // Defined once per connection and sent as EVALSHA (ioredis re-loads them after a Redis restart on NOSCRIPT).
     this.scripts = {
-      enqueue: defineScript(this.redis, 'tracebotMailboxEnqueue', 3, ENQUEUE),
-      commit: defineScript(this.redis, 'tracebotMailboxCommit', 4, COMMIT),
-      lockRead: defineScript(this.redis, 'tracebotMailboxLockRead', 2, LOCK_READ),
-      unlock: defineScript(this.redis, 'tracebotMailboxUnlock', 1, UNLOCK),
+      enqueue: defineScript(this.redis, 'tracebotMailboxEnqueue', 5, ENQUEUE),
+      take: defineScript(this.redis, 'tracebotMailboxTake', 2, TAKE),
+      requeue: defineScript(this.redis, 'tracebotMailboxRequeue', 2, REQUEUE),
     };
+    // Used in pipelines only (one round trip for many chats).
+    defineScript(this.redis, 'tracebotMailboxCommit', 4, COMMIT);
+    defineScript(this.redis, 'tracebotMailboxLockRead', 2, LOCK_READ);
+    defineScript(this.redis, 'tracebotMailboxUnlock', 1, UNLOCK);
     this.p = `${options.prefix}:mb`;
     this.opts = {
       dedupTtlSeconds: options.dedupTtlSeconds ?? 7 * 24 * 3600,
@@ -99,7 +72,13 @@ export class Mailboxes {
       // Short, because a worker killed mid-drain keeps its chat's lock until expiry; renewed by every batch commit.
       lockMs: options.lockMs ?? 10_000,
       maxItemFailures: options.maxItemFailures ?? 3,
+      chatsPerJob: options.chatsPerJob ?? 32,
+      waitingJobs: options.waitingJobs ?? 4,
     };
+  }
+
+  private get shared() {
+    return { ready: `${this.p}:ready`, tickets: `${this.p}:tickets` };
   }
 
   private keys(key: string) {
@@ -110,27 +89,32 @@ export class Mailboxes {
   async enqueue(key: string, item: MailboxItem, dedupId?: string): Promise<EnqueueOutcome> {
     const k = this.keys(key);
     const seen = `${this.p}:seen:${dedupId ?? ''}`;
+    const { ready, tickets } = this.shared;
     const r = (await this.scripts.enqueue(
       k.list,
       k.sched,
       seen,
+      ready,
+      tickets,
       JSON.stringify(item),
       key,
       String(Date.now()),
       String(this.opts.dedupTtlSeconds),
       dedupId ? '1' : '0',
       randomUUID(),
+      String(this.opts.waitingJobs),
     )) as number;
     if (r === -1) return 'duplicate';
-    // 2: a re-sent call whose first run we cannot see; an extra drain job only finds the lock taken or the list empty.
-    if (r === 1 || r === 2) await this.addDrain(key);
+    // 2: a re-sent call whose first run we cannot see; an extra drain job at worst finds nothing ready.
+    if (r === 1 || r === 2) await this.addDrain();
     return 'queued';
   }
 
   /**
    * Re-add drain jobs for chats scheduled long ago whose drain is not running: a job lost between two Redis calls, or the
    * drain of a worker that was killed (its lock expires after `lockMs`). A re-added job that turns out to be a duplicate
-   * only finds the lock taken or the list empty.
+   * only finds the lock taken or the list empty. Ready chats get one more drain job, whatever the count of waiting ones
+   * says (a job removed by hand never starts and never gives its place back).
    */
   async sweep(olderThanMs = 10_000): Promise<number> {
     const stale = await this.redis.zrangebyscore(`${this.p}:scheduled`, '-inf', Date.now() - olderThanMs, 'LIMIT', 0, 200);
@@ -141,7 +125,40 @@ export class Mailboxes {
       await this.addDrain(key);
       n++;
     }
+    if ((await this.redis.llen(this.shared.ready)) > 0) {
+      await this.redis.incr(this.shared.tickets);
+      await this.addDrain();
+    }
     return n;
+  }
+
+  /**
+   * A drain job starts: take up to `chatsPerJob` ready chats, locked under `token`, with their first items (each chat once).
+   * Adds the next drain job when ready chats are left over.
+   */
+  async take(token: string): Promise<TakenChat[]> {
+    const { ready, tickets } = this.shared;
+    const o = this.opts;
+    const [more, flat] = (await this.scripts.take(ready, tickets, token, String(o.lockMs), String(o.batch), String(o.chatsPerJob), String(o.waitingJobs), `${this.p}:`)) as [
+      number,
+      (string | string[])[],
+    ];
+    if (more === 1) await this.addDrain();
+    const chats = new Map<string, string[]>();
+    for (let i = 0; i + 1 < flat.length; i += 2) chats.set(String(flat[i]), flat[i + 1] as string[]);
+    return [...chats].map(([key, items]) => ({ key, items }));
+  }
+
+  /** Put a chat this drain yields (it had its share) back among the ready ones, then release it. */
+  async requeue(key: string, token: string): Promise<void> {
+    await this.unlock([key], token);
+    if ((await this.scripts.requeue(this.shared.ready, this.shared.tickets, key, String(this.opts.waitingJobs))) === 1) await this.addDrain();
+  }
+
+  /** Try a chat again in `delayMs` (its head item failed, or the database could not write): a job naming the chat. */
+  async retryLater(key: string, token: string, delayMs: number): Promise<void> {
+    await this.unlock([key], token);
+    await this.addDrain(key, delayMs);
   }
 
   /** Whether an item with this de-duplication id was enqueued and Redis still remembers it (it did not lose its data since). */
@@ -221,14 +238,17 @@ export class Mailboxes {
     await execAll(p);
   }
 
-  /** Limits of one drain: items read per chat per round, items per chat per job, failures before an item is buried. */
-  get limits(): { batch: number; maxPerJob: number; maxItemFailures: number } {
-    return { batch: this.opts.batch, maxPerJob: this.opts.maxPerJob, maxItemFailures: this.opts.maxItemFailures };
+  /** Limits of one drain: items per chat per job, failures before an item is buried. */
+  get limits(): { maxPerJob: number; maxItemFailures: number } {
+    return { maxPerJob: this.opts.maxPerJob, maxItemFailures: this.opts.maxItemFailures };
   }
 
-  /** One drain job for a chat; nothing to keep once it completed (the mailbox, not the job, holds the work). */
-  async addDrain(key: string): Promise<void> {
-    await this.options.queue.add('drain', { key }, { attempts: 20, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true });
+  /**
+   * One drain job: for the ready chats, or naming one chat (a retry, a sweep). Nothing to keep once it completed (the
+   * mailboxes, not the jobs, hold the work).
+   */
+  async addDrain(key?: string, delayMs = 0): Promise<void> {
+    await this.options.queue.add('drain', key ? { key } : {}, { attempts: 20, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });
   }
 }
 

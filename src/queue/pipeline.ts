@@ -162,10 +162,15 @@ export class Pipeline implements PipelinePort {
         return outcome;
       },
       afterCommit: (batch) => this.afterCommit(batch),
+      // The drain job itself succeeds (it carries many chats); the failing chat is tried again by a job of its own.
+      onFailure: (error, retry) => {
+        o.metrics.jobsFailed.inc({ queue: QueueNames.mailboxDrains });
+        o.logger.warn({ err: errorName(error), retry }, retry ? 'a turn failed; its chat is tried again shortly' : 'a turn failed too often; the item went to the dead letters');
+      },
       onItem: o.onItem,
     });
     this.track(
-      new Worker(QueueNames.mailboxDrains, async (job: Job, token?: string) => drains.run(job, token, DrainJob.parse(job.data).key), {
+      new Worker(QueueNames.mailboxDrains, async (job: Job) => drains.run(job, DrainJob.parse(job.data).key), {
         ...opts,
         ...STALL,
         concurrency: o.concurrency,

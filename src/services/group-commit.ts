@@ -1,3 +1,4 @@
+import { isStorageOutage } from '../domain/errors.js';
 import type { TransactionRunner } from '../domain/repositories/index.js';
 
 interface Waiting {
@@ -33,6 +34,8 @@ export class GroupCommit {
           try {
             results.push({ ok: true, value: this.tx.savepoint(w.fn) });
           } catch (error) {
+            // SQLite may have rolled the whole transaction back (a full disk, I/O): the rest must not run outside it.
+            if (isStorageOutage(error)) throw error;
             results.push({ ok: false, error });
           }
         }
