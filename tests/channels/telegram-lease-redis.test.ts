@@ -69,7 +69,8 @@ async function rig() {
   const allConfirmed = () => until(() => api.pendingUpdates().length === 0 && api.polls.some((p) => p.offset > lastUpdateId), 'every update confirmed', 5_000);
 
   /** A channels process in this test process: its own Redis connection and lease token. */
-  const proc = (name: string, extra: { webhook?: { url: string; secret: string } } = {}) => {
+  const proc = (name: string, extra: { webhook?: { url: string; secret: string }; handlerMs?: number } = {}) => {
+    const { handlerMs = 0, ...options } = extra;
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const log = captureLogger();
     const channel: TelegramChannel = createTelegramChannel({
@@ -79,13 +80,17 @@ async function rig() {
       pollingRetry: { minMs: 20, maxMs: 150 },
       pollTimeoutSec: 1,
       pollLock: { coordination: createRedisCoordination(redis, prefix), ttlMs: TTL, retryMs: RETRY },
-      ...extra,
+      ...options,
     });
     cleanups.push(async () => {
       await channel.stop();
       if (redis.status !== 'end') await redis.quit().catch(() => undefined);
     });
-    const start = () => channel.start(async (m) => void handled.push({ by: name, id: m.channelMessageId }));
+    const start = () =>
+      channel.start(async (m) => {
+        if (handlerMs) await sleep(handlerMs);
+        handled.push({ by: name, id: m.channelMessageId });
+      });
     return { channel, redis, log, start };
   };
 
@@ -153,6 +158,23 @@ describe('telegram polling from several channels processes (redis lease)', () =>
     expect(overlaps(r.api.polls)).toEqual([]);
     const secret = r.api.token.split(':')[1]!;
     for (const log of [a.log, b.log]) expect(JSON.stringify(log.lines)).not.toContain(secret);
+  });
+
+  it('a holder stopped in the middle of a batch finishes the update in hand and leaves the rest to the next one', async () => {
+    const r = await rig();
+    const a = r.proc('a', { handlerMs: 40 });
+    const b = r.proc('b');
+    await a.start();
+    await b.start();
+    for (let i = 0; i < 10; i++) r.send(`antre ${i}`);
+    await until(() => r.handled.length >= 2, 'the holder in the middle of the batch');
+    await a.channel.stop();
+    await r.allConfirmed();
+    expect(r.handled.map((h) => h.id)).toEqual(r.pushed);
+    const byA = r.handled.filter((h) => h.by === 'a').length;
+    expect(byA).toBeLessThan(6);
+    expect(r.handled.slice(byA).every((h) => h.by === 'b')).toBe(true);
+    expect(overlaps(r.api.polls)).toEqual([]);
   });
 
   it('replaces a holder killed without releasing (SIGKILL) once its lease expires, and loses no update', async () => {

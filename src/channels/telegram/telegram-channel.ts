@@ -86,7 +86,10 @@ function sameSecret(expected: string, given: string | string[] | undefined): boo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Build the Telegram channel. Nothing touches the network until `start`, `send` or `botUsername` is called. */
+/**
+ * Build the Telegram channel. Nothing touches the network until `start`, `send` or `botUsername` is called. Throws when
+ * `pollLock` is given for a token not shaped like `123456:ABC-def` (the config rejects those anyway).
+ */
 export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
   // telegraf builds URLs with new URL('./bot<token>/<method>', apiRoot): without the trailing '/', a path would be dropped.
   const apiRoot = options.apiRoot.endsWith('/') ? options.apiRoot : `${options.apiRoot}/`;
@@ -94,6 +97,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const log = options.logger;
   const now = options.now ?? Date.now;
   const retry = options.pollingRetry ?? { minMs: 1000, maxMs: 60_000 };
+  const leaseName = options.pollLock && !options.webhook ? pollLeaseName(options.token) : undefined;
 
   let handler: InboundHandler | undefined;
   let poller: UpdatePoller | undefined;
@@ -187,7 +191,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     logEvent(log, 'info', 'telegram polling started', { mode: 'polling' });
   }
 
-  /** Stop polling: waits for the updates in hand and confirms the offset with Telegram. */
+  /** Stop polling: waits for the update in hand and confirms the offset of those handled with Telegram. */
   async function stopPolling(): Promise<void> {
     const p = poller;
     poller = undefined;
@@ -244,10 +248,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         logEvent(log, 'info', 'telegram webhook set', { mode: 'webhook' });
         return;
       }
-      if (!options.pollLock) return startPolling();
+      if (!options.pollLock || !leaseName) return startPolling();
       const { coordination, ttlMs = POLL_LEASE_TTL_MS, retryMs = POLL_LEASE_RETRY_MS } = options.pollLock;
-      const name = pollLeaseName(options.token);
-      pollHolder = new LeaseHolder({ lease: coordination.lease(name, ttlMs), name, ttlMs, retryMs, logger: log, onHold: startPolling, onLose: stopPolling });
+      pollHolder = new LeaseHolder({ lease: coordination.lease(leaseName, ttlMs), name: leaseName, ttlMs, retryMs, logger: log, onHold: startPolling, onLose: stopPolling });
       await pollHolder.start();
     },
 
