@@ -32,7 +32,7 @@ export interface MadeChannel {
 export interface ChannelContext {
   config: Config;
   logger: Logger;
-  /** Leases and shared values across processes (the WhatsApp socket lease and link state). */
+  /** Leases and shared values across processes (the WhatsApp socket lease and link state, the Telegram poll lease). */
   coordination: Coordination;
   messages: MessagesRepository;
   whatsappAuth: WhatsAppAuthRepository;
@@ -72,8 +72,11 @@ export function buildChannels(ctx: ChannelContext): {
   };
 }
 
-/** The Telegram channel, when a bot token is configured. */
-function telegramFromConfig({ config, logger }: ChannelContext): (MadeChannel & { channel: TelegramChannel }) | undefined {
+/**
+ * The Telegram channel, when a bot token is configured. Several channels processes may run it: one polls at a time (the
+ * bot's Redis lease), and in webhook mode every one accepts the updates POSTed to it.
+ */
+function telegramFromConfig({ config, logger, coordination }: ChannelContext): (MadeChannel & { channel: TelegramChannel }) | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
   const channel = createTelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN,
@@ -82,7 +85,10 @@ function telegramFromConfig({ config, logger }: ChannelContext): (MadeChannel & 
       ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } }
       : {}),
     logger: logger.child({ channel: 'telegram' }),
+    pollLock: { coordination },
   });
+  // No deferSending: the Bot API takes sends from any process, so every channels process runs the outbound worker, and
+  // BullMQ's limiter (kept in Redis) holds them together to the rate below.
   // Telegram allows ~30 messages/s per bot overall; the per-chat 1/s is kept by sending a turn's replies in sequence.
   return { channel, limits: { max: config.TELEGRAM_RATE_PER_SECOND, durationMs: 1000 } };
 }

@@ -29,6 +29,15 @@ export interface ScriptedError {
 
 export type MediaField = 'sticker' | 'photo' | 'voice' | 'audio' | 'video' | 'video_note' | 'document' | 'animation';
 
+/** One getUpdates request: who asked (the path, whose prefix tells processes apart), from which offset, and when. */
+export interface FakePoll {
+  path: string;
+  offset: number;
+  startedAt: number;
+  /** When it was answered, or its connection closed (the poller aborted it, or died); unset while held. */
+  endedAt?: number;
+}
+
 interface Waiter {
   wake: () => void;
 }
@@ -79,6 +88,8 @@ export class FakeTelegramApi {
   webhook: { url: string; secret?: string } | undefined;
   readonly answeredCallbacks: { callbackQueryId: string; text?: string }[] = [];
   readonly leftChats: number[] = [];
+  /** Every getUpdates request with its timing, oldest first (to check that two pollers never overlap). */
+  readonly polls: FakePoll[] = [];
 
   private server: Server;
   private portNumber = 0;
@@ -418,7 +429,7 @@ export class FakeTelegramApi {
         this.webhook = undefined;
         return ok(true);
       case 'getUpdates':
-        return this.getUpdates(normalised, res, ok, bad);
+        return this.getUpdates(normalised, res, ok, bad, url.pathname);
       case 'sendMessage':
         return this.sendMessage(normalised, ok, bad);
       case 'answerCallbackQuery': {
@@ -436,9 +447,12 @@ export class FakeTelegramApi {
     }
   }
 
-  private async getUpdates(p: Json, res: ServerResponse, ok: (r: unknown) => void, bad: (c: number, d: string) => void): Promise<void> {
+  private async getUpdates(p: Json, res: ServerResponse, ok: (r: unknown) => void, bad: (c: number, d: string) => void, path: string): Promise<void> {
     if (this.webhook) return bad(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
     const offset = typeof p.offset === 'number' ? p.offset : 0;
+    const poll: FakePoll = { path, offset, startedAt: Date.now() };
+    this.polls.push(poll);
+    res.once('close', () => (poll.endedAt ??= Date.now()));
     const limit = typeof p.limit === 'number' && p.limit > 0 ? Math.min(p.limit, 100) : 100;
     const timeoutMs = Math.min((typeof p.timeout === 'number' ? p.timeout : 0) * 1000, this.maxHoldMs);
     // An offset confirms every update below it, for good.
@@ -459,6 +473,7 @@ export class FakeTelegramApi {
         res.once('close', waiter.wake);
       });
     }
+    poll.endedAt ??= Date.now();
     return ok(this.queue.slice(0, limit));
   }
 

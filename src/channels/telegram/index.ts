@@ -1,4 +1,4 @@
-export { createTelegramChannel, type TelegramChannel, type TelegramChannelOptions } from './telegram-channel.js';
+export { createTelegramChannel, pollLeaseName, type TelegramChannel, type TelegramChannelOptions } from './telegram-channel.js';
 export { TelegramApiError } from './errors.js';
 export type { TelegramLogger } from './logger.js';
 export { START_CODE } from './normalise.js';

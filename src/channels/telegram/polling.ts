@@ -74,6 +74,8 @@ export class UpdatePoller {
         const updates = z.array(z.unknown()).safeParse(raw);
         if (!updates.success) throw new TelegramApiError(method, undefined, 'result is not an array', undefined);
         for (const update of updates.data) {
+          // Stopped (or fenced off by a lost lease): the rest of the batch stays unconfirmed, for whoever polls next.
+          if (signal.aborted) return;
           await this.deliver(update, signal);
         }
       } catch (err) {

@@ -2,10 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { Telegram } from 'telegraf';
 import type { Channel, InboundHandler, OutboundMessage, SendResult } from '../../domain/channel.js';
 import { InboundMessage } from '../../domain/channel.js';
+import type { Coordination } from '../../domain/coordination.js';
 import { isAbort, sendFailure, TelegramApiError } from './errors.js';
 import { logEvent, logId } from '../../domain/log-event.js';
 import type { TelegramLogger } from './logger.js';
 import { normaliseUpdate, START_CODE } from './normalise.js';
+import { LeaseHolder } from './lease-holder.js';
 import { keyboardAfter, oversizedChoice, planSend } from './outbound.js';
 import { UpdatePoller } from './polling.js';
 import { TgUpdate, updateType } from './update-schema.js';
@@ -28,6 +30,12 @@ export interface TelegramChannelOptions {
   leaveGroups?: boolean;
   /** Clock for button presses, which carry no timestamp. Default Date.now. */
   now?: () => number;
+  /**
+   * Polling from several processes: only the holder of this bot's lease polls (Telegram answers a second poller with 409
+   * Conflict), the others stand by and take over when it stops or dies. Without it this process polls alone. Webhook mode
+   * takes no lease: every process accepts the updates Telegram POSTs to it. Defaults: ttl 10 s, retry every 1 s.
+   */
+  pollLock?: { coordination: Coordination; ttlMs?: number; retryMs?: number };
 }
 
 /** The Telegram adapter: a Channel plus the hooks the web server and case linking need. */
@@ -43,10 +51,26 @@ export interface TelegramChannel extends Channel {
    * 503 before start(), 500 when the handler failed (Telegram delivers the update again), else 200.
    */
   handleWebhook(headers: Record<string, string | string[] | undefined>, body: unknown): Promise<{ status: number }>;
+  /** Whether this process is polling getUpdates now (with `pollLock`: whether it holds the bot's lease). */
+  isPoller(): boolean;
+}
+
+/** A killed holder is replaced once its lease expires (~ttl + retry); a stopped one gives the lease back at once. */
+const POLL_LEASE_TTL_MS = 10_000;
+const POLL_LEASE_RETRY_MS = 1_000;
+
+/** The lease naming the process that polls for this bot: by the bot's id (the token before ':'), never the token itself. */
+export function pollLeaseName(token: string): string {
+  const botId = /^(\d+):/.exec(token)?.[1];
+  if (!botId) throw new Error('telegram bot token must look like 123456:ABC-def');
+  return `telegram:${botId}:poller`;
 }
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-/** Bounded memories: a restart forgets them, which costs at most one duplicate part or one stale keyboard. */
+/**
+ * Bounded memories, per process: a restart, or a retry taken by another channels process (every one of them sends), misses
+ * them, which costs at most one duplicate part or one stale keyboard.
+ */
 const MEMORY = 1000;
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -62,7 +86,10 @@ function sameSecret(expected: string, given: string | string[] | undefined): boo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Build the Telegram channel. Nothing touches the network until `start`, `send` or `botUsername` is called. */
+/**
+ * Build the Telegram channel. Nothing touches the network until `start`, `send` or `botUsername` is called. Throws when
+ * `pollLock` is given for a token not shaped like `123456:ABC-def` (the config rejects those anyway).
+ */
 export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
   // telegraf builds URLs with new URL('./bot<token>/<method>', apiRoot): without the trailing '/', a path would be dropped.
   const apiRoot = options.apiRoot.endsWith('/') ? options.apiRoot : `${options.apiRoot}/`;
@@ -70,9 +97,11 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const log = options.logger;
   const now = options.now ?? Date.now;
   const retry = options.pollingRetry ?? { minMs: 1000, maxMs: 60_000 };
+  const leaseName = options.pollLock && !options.webhook ? pollLeaseName(options.token) : undefined;
 
   let handler: InboundHandler | undefined;
   let poller: UpdatePoller | undefined;
+  let pollHolder: LeaseHolder | undefined;
   let username: Promise<string> | undefined;
   /** Chats with our share-phone reply keyboard on screen, so the next message can take it away. */
   const keyboards = new Map<string, true>();
@@ -147,6 +176,29 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     await processUpdate(parsed.data);
   }
 
+  /** Not `bot.launch()`: see UpdatePoller for why. Runs in the background; does not wait for the API. */
+  function startPolling(): void {
+    if (poller) return;
+    poller = new UpdatePoller({
+      telegram,
+      logger: log,
+      timeoutSec: options.pollTimeoutSec ?? 50,
+      retry,
+      handlerAttempts: options.handlerAttempts ?? 5,
+      onUpdate: processRaw,
+    });
+    poller.start();
+    logEvent(log, 'info', 'telegram polling started', { mode: 'polling' });
+  }
+
+  /** Stop polling: waits for the update in hand and confirms the offset of those handled with Telegram. */
+  async function stopPolling(): Promise<void> {
+    const p = poller;
+    poller = undefined;
+    await p?.stop();
+    if (p) logEvent(log, 'info', 'telegram polling stopped', { mode: 'polling' });
+  }
+
   async function sendParts(message: OutboundMessage): Promise<SendResult> {
     const chat = message.channelUserId;
     const tooLong = oversizedChoice(message);
@@ -196,24 +248,23 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         logEvent(log, 'info', 'telegram webhook set', { mode: 'webhook' });
         return;
       }
-      // Not `bot.launch()`: see UpdatePoller for why. Runs in the background; start() does not wait for the API.
-      poller = new UpdatePoller({
-        telegram,
-        logger: log,
-        timeoutSec: options.pollTimeoutSec ?? 50,
-        retry,
-        handlerAttempts: options.handlerAttempts ?? 5,
-        onUpdate: processRaw,
-      });
-      poller.start();
-      logEvent(log, 'info', 'telegram polling started', { mode: 'polling' });
+      if (!options.pollLock || !leaseName) return startPolling();
+      const { coordination, ttlMs = POLL_LEASE_TTL_MS, retryMs = POLL_LEASE_RETRY_MS } = options.pollLock;
+      pollHolder = new LeaseHolder({ lease: coordination.lease(leaseName, ttlMs), name: leaseName, ttlMs, retryMs, logger: log, onHold: startPolling, onLose: stopPolling });
+      await pollHolder.start();
     },
 
     async stop() {
-      const p = poller;
-      poller = undefined;
-      await p?.stop();
+      const h = pollHolder;
+      pollHolder = undefined;
+      // The holder stops polling (confirming the offset of what was handled) before it gives the lease to the next one.
+      if (h) await h.stop();
+      else await stopPolling();
       handler = undefined;
+    },
+
+    isPoller() {
+      return poller !== undefined;
     },
 
     async send(message) {
