@@ -67,9 +67,10 @@ export class RedisRecovery {
     else o.inbound.record(row);
     // Older unhandled messages of the chat are normally in its mailbox. If Redis no longer remembers the newest of them, it
     // lost its data since: they go back first, in order (older ones always enter before newer, so checking one suffices).
-    const older = o.inbound.unhandledForChat(message.channel, message.channelUserId, CHAT_BACKLOG).filter((r) => r.channelMessageId !== message.channelMessageId);
-    const newest = older.at(-1);
-    if (newest && !(await o.mailboxes.remembers(`${newest.channel}:${newest.channelMessageId}`))) {
+    // Usually there is none: only the id of the newest is read, the backlog itself only when Redis forgot it.
+    const newest = o.inbound.newestUnhandledOther(message.channel, message.channelUserId, message.channelMessageId);
+    if (newest !== undefined && !(await o.mailboxes.remembers(`${message.channel}:${newest}`))) {
+      const older = o.inbound.unhandledForChat(message.channel, message.channelUserId, CHAT_BACKLOG).filter((r) => r.channelMessageId !== message.channelMessageId);
       for (const row of older) await this.put(row.channel, row.channelUserId, row.channelMessageId, row.item);
     }
     // A redelivery of a handled message, too: the mailbox and the turn de-duplicate it.

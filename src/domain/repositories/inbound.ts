@@ -16,6 +16,8 @@ export interface InboundRepository {
   record(row: { channel: ChannelName; channelUserId: string; channelMessageId: string; item: string; now: number }): void;
   /** Mark a message handled; called in the turn's transaction. */
   markHandled(channel: ChannelName, channelMessageId: string, now: number): void;
+  /** The channel message id of the newest unhandled message of a chat other than `except`, if any (a cheap check). */
+  newestUnhandledOther(channel: ChannelName, channelUserId: string, except: string): string | undefined;
   /** Unhandled messages of one chat, oldest first, at most `limit`. */
   unhandledForChat(channel: ChannelName, channelUserId: string, limit: number): PendingInbound[];
   /** Unhandled messages after id `afterId`, oldest first, at most `limit`. */
