@@ -44,6 +44,9 @@ export interface BatchDrainOptions<R> {
   onItem?: (phase: 'start' | 'end', key: string, item: MailboxItem) => void | Promise<void>;
 }
 
+/** Chats in one batch at most: its turns are one synchronous transaction, which holds up everything else in the process. */
+const MAX_CHATS_PER_BATCH = 64;
+
 /** How long a chat whose database could not write waits before it is tried again. */
 const OUTAGE_RETRY_MS = 1000;
 
@@ -87,7 +90,9 @@ export class BatchDrain<R> {
         byKey.set(key, this.chat(key, owner, raw));
       };
       const takes = entries.filter((e) => e.key === undefined);
-      const taken = await Promise.all(takes.map(() => mailboxes.take(token)));
+      // Jobs of one tick share the batch's chats, so a batch stays one short transaction however many jobs started.
+      const share = Math.max(4, Math.ceil(MAX_CHATS_PER_BATCH / Math.max(1, takes.length)));
+      const taken = await Promise.all(takes.map(() => mailboxes.take(token, share)));
       takes.forEach((e, i) => taken[i]!.forEach((c) => claim(e, c.key, c.items)));
       // A job naming a chat another drain holds has nothing to do: a holder lets go only once the chat is empty, or it
       // schedules a retry, or it dies and the sweeper finds the chat.

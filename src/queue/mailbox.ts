@@ -133,13 +133,13 @@ export class Mailboxes {
   }
 
   /**
-   * A drain job starts: take up to `chatsPerJob` ready chats, locked under `token`, with their first items (each chat once).
-   * Adds the next drain job when ready chats are left over.
+   * A drain job starts: take up to `count` (default `chatsPerJob`) ready chats, locked under `token`, with their first items
+   * (each chat once). Adds the next drain job when ready chats are left over.
    */
-  async take(token: string): Promise<TakenChat[]> {
+  async take(token: string, count = this.opts.chatsPerJob): Promise<TakenChat[]> {
     const { ready, tickets } = this.shared;
     const o = this.opts;
-    const [more, flat] = (await this.scripts.take(ready, tickets, token, String(o.lockMs), String(o.batch), String(o.chatsPerJob), String(o.waitingJobs), `${this.p}:`)) as [
+    const [more, flat] = (await this.scripts.take(ready, tickets, token, String(o.lockMs), String(o.batch), String(Math.min(count, o.chatsPerJob)), String(o.waitingJobs), `${this.p}:`)) as [
       number,
       (string | string[])[],
     ];

@@ -11,8 +11,11 @@ export function createInboundRepository(db: Db): InboundRepository {
   const handled = c.prepare(`UPDATE inbound_pending SET handled_at = ? WHERE channel = ? AND channel_message_id = ? AND handled_at IS NULL`);
   const cols = `id, channel, channel_user_id AS channelUserId, channel_message_id AS channelMessageId, item`;
   const forChat = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE channel = ? AND channel_user_id = ? AND handled_at IS NULL ORDER BY id LIMIT ?`);
-  const newestOther = c.prepare(
-    `SELECT channel_message_id AS id FROM inbound_pending WHERE channel = ? AND channel_user_id = ? AND handled_at IS NULL AND channel_message_id <> ? ORDER BY id DESC LIMIT 1`,
+  // The two newest (one may be the message just accepted). Filtering `<> ?` in SQL made the planner walk the unique index
+  // of every message of the channel instead of the chat's unhandled ones.
+  const newestTwo = c.prepare(
+    `SELECT channel_message_id AS id FROM inbound_pending INDEXED BY inbound_pending_unhandled
+     WHERE channel = ? AND channel_user_id = ? AND handled_at IS NULL ORDER BY id DESC LIMIT 2`,
   );
   const all = c.prepare(`SELECT ${cols} FROM inbound_pending WHERE handled_at IS NULL AND id > ? ORDER BY id LIMIT ?`);
   const one = c.prepare(`SELECT id, channel_user_id AS channelUserId, handled_at AS handledAt FROM inbound_pending WHERE channel = ? AND channel_message_id = ?`);
@@ -21,7 +24,7 @@ export function createInboundRepository(db: Db): InboundRepository {
   return {
     record: (row) => void record.run(row),
     markHandled: (channel, channelMessageId, now) => void handled.run(now, channel, channelMessageId),
-    newestUnhandledOther: (channel, channelUserId, except) => (newestOther.get(channel, channelUserId, except) as { id: string } | undefined)?.id,
+    newestUnhandledOther: (channel, channelUserId, except) => (newestTwo.all(channel, channelUserId) as { id: string }[]).find((r) => r.id !== except)?.id,
     unhandledForChat: (channel, channelUserId, limit) => forChat.all(channel, channelUserId, limit) as PendingInbound[],
     unhandled: (afterId, limit) => all.all(afterId, limit) as PendingInbound[],
     orderState: (channel, channelMessageId) => {
