@@ -2,10 +2,17 @@ import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { childEnvironment, ConfigError, loadConfig, type Config, type Role } from './config/index.js';
 import { createRepositories } from './db/index.js';
-import { PortInUseError, persistedSessionSecret, startBanner } from './runtime/index.js';
-import { createLogger } from './runtime/logger.js';
-import { ensureRedis, RedisUnavailableError, type RedisHandle } from './runtime/redis-bootstrap.js';
-import { Supervisor, WorkerStartError } from './runtime/supervisor.js';
+import {
+  createLogger,
+  ensureRedis,
+  PortInUseError,
+  persistedSessionSecret,
+  RedisUnavailableError,
+  startBanner,
+  Supervisor,
+  WorkerStartError,
+  type RedisHandle,
+} from './runtime/index.js';
 import { startSystem, type System } from './system.js';
 
 // `--supervised`: forked by a supervisor (main or the bench) with an IPC channel; say when running, and stop when the
