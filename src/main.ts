@@ -24,15 +24,11 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-/** Start this process's own roles, turning the start-up failures a person can fix into a message and an exit code. */
-async function startOwn(config: Config): Promise<System> {
-  try {
-    return await startSystem(config);
-  } catch (error) {
-    if (error instanceof RedisUnavailableError) fail(3, error.message);
-    if (error instanceof PortInUseError) fail(4, error.message);
-    throw error;
-  }
+/** The start-up failures a person can fix become a message and an exit code; anything else is a bug and is thrown. */
+function startFailed(error: unknown): never {
+  if (error instanceof RedisUnavailableError) fail(3, error.message);
+  if (error instanceof PortInUseError) fail(4, error.message);
+  throw error;
 }
 
 /**
@@ -46,13 +42,17 @@ async function startSupervised(config: Config): Promise<{ system?: System; super
   try {
     redis = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, logger });
   } catch (error) {
-    if (error instanceof RedisUnavailableError) fail(3, error.message);
-    throw error;
+    startFailed(error);
   }
   const own = config.ROLES.filter((r): r is Exclude<Role, 'worker'> => r !== 'worker');
   const ownConfig: Config = Object.freeze({ ...config, REDIS_URL: redis.url, ROLES: own, roles: new Set<Role>(own) });
   // Own roles first: a busy HTTP port stops us before any worker starts, and the database is migrated once.
-  const system = own.length ? await startOwn(ownConfig) : undefined;
+  const system = own.length
+    ? await startSystem(ownConfig).catch(async (error: unknown) => {
+        await redis.stop();
+        return startFailed(error);
+      })
+    : undefined;
   // The children read the same environment (and .env); only what this process decided is laid over it.
   const env = childEnvironment({ ROLES: 'worker', WORKERS: '1', REDIS_URL: redis.url, ...(config.SESSION_SECRET ? { SESSION_SECRET: config.SESSION_SECRET } : {}) });
   const supervisor = new Supervisor({
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   // Development without SESSION_SECRET: keep one in the data folder so a restart does not log everyone out.
   if (!config.SESSION_SECRET) config = Object.freeze({ ...config, SESSION_SECRET: persistedSessionSecret(config.DATA_DIR) });
   const fleet = config.roles.has('worker') && config.workers > 1 && !supervisedChild ? await startSupervised(config) : undefined;
-  const system = fleet ? fleet.system : await startOwn(config);
+  const system = fleet ? fleet.system : await startSystem(config).catch(startFailed);
   const logger = system?.logger ?? createLogger(config.LOG_LEVEL);
   const roleList = fleet?.roles ?? [...config.roles].join(', ');
   logger.info({ roles: roleList, database: config.databaseFile }, 'tracebot is running');
