@@ -11,6 +11,7 @@ import { measured, quiet } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { LeanPlatform, PatientDriver } from './patients.js';
 import type { ProcessCountRun } from './report.js';
+import { RssSampler } from './rss.js';
 import { startFleet, type WorkerFleet } from './worker-fleet.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +38,8 @@ export interface WorkerProcessesInput {
  */
 export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promise<ProcessCountRun> {
   const { o, workers: n, redisUrl, control, counter, tag, warmup, log } = input;
+  // This process's peak over this run only (the 1-process run before it peaked higher: it held the whole system).
+  const rss = new RssSampler().start();
   log(`echo x${n}: first hop in ${n} processes, ${o.patients} in flight, ${o.seconds}s ...`);
   const echoPrefix = `${tag}-echo`;
   const echoFleet = await startFleet({ count: n, module: new URL('./echo-worker.ts', import.meta.url), args: [redisUrl, echoPrefix, String(o.concurrency)] });
@@ -119,7 +122,7 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
       max_ms: l.max,
       achieved_offered_msgs_per_s: lat.result.achievedOffered,
       redis_cmds_per_msg: tp.profile.redis.commands_per_msg,
-      // Filled in by the caller, who knows this process's peak.
+      // Set below, once the worker processes' peaks are read.
       rss_mb: 0,
       worker_processes_peak_rss_mb: f.stats().peakRssMb,
       conversations: one(`SELECT count(*) AS n FROM conversations`),
@@ -138,9 +141,13 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
     };
     // Read the peaks before the processes go.
     await fleet.stop();
+    rss.stop();
     run.worker_processes_peak_rss_mb = fleet.stats().peakRssMb;
+    // Honest memory for N processes: this process's peak plus each worker process's own peak.
+    run.rss_mb = Math.round((rss.sampledPeakMb() + (run.worker_processes_peak_rss_mb ?? 0)) * 10) / 10;
     return run;
   } finally {
+    rss.stop();
     counter.restore();
     await fleet?.stop();
     await bench.stop();

@@ -173,8 +173,6 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     };
     if (o.workers === 1) return withScaling(single, undefined);
     const multi = await runWithWorkerProcesses({ o, workers: o.workers, redisUrl, control, counter, tag: `${tag}-w${o.workers}`, warmup, log });
-    // Honest memory for N processes: this process's peak (the whole run's) plus each worker process's own peak.
-    multi.rss_mb = Math.round((rss.peakMb() + (multi.worker_processes_peak_rss_mb ?? 0)) * 10) / 10;
     return withScaling({ ...single, duration_s: Math.round((performance.now() - started) / 100) / 10 }, multi);
   } finally {
     timers.restore();

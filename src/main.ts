@@ -55,11 +55,12 @@ async function startSupervised(config: Config): Promise<{ system?: System; super
     : undefined;
   // The children read the same environment (and .env); only what this process decided is laid over it.
   const env = childEnvironment({ ROLES: 'worker', WORKERS: '1', REDIS_URL: redis.url, ...(config.SESSION_SECRET ? { SESSION_SECRET: config.SESSION_SECRET } : {}) });
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
   const supervisor = new Supervisor({
     count: config.workers,
     logger,
-    // The same entry and loader flags (tsx) as this process.
-    spawn: () => fork(process.argv[1]!, ['--role', 'worker', '--supervised'], { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    // The same entry and loader flags (tsx) as this process; not its debugger port, which only one process can hold.
+    spawn: () => fork(process.argv[1]!, ['--role', 'worker', '--supervised'], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     onEvent: (e) => {
       if (e.type === 'started') process.stdout.write(`worker ${e.slot} started (pid ${e.pid})\n`);
       else if (e.restartInMs !== null) process.stdout.write(`worker ${e.slot} exited (${e.code ?? e.signal}), restarting in ${e.restartInMs} ms\n`);
