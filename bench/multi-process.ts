@@ -81,7 +81,7 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
         DATA_DIR: bench.dataDir,
         DATABASE_FILE: bench.databaseFile,
         FLOWS_DIR: path.join(repoRoot, 'flows'),
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'silent',
         FAKE_CHANNEL: 'off',
         WORKER_CONCURRENCY: String(o.concurrency),
         // Set, so N processes do not race to create the data folder's session secret (no web role runs anyway).

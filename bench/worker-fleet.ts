@@ -24,7 +24,7 @@ const sum = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math
  * does with `--supervised`; so does bench/echo-worker.ts). Stdout is dropped (the bench owns it); stderr is kept.
  */
 export async function startFleet(o: { count: number; module: URL; args: string[]; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; graceMs?: number }): Promise<WorkerFleet> {
-  const children: ChildProcess[] = Array.from({ length: o.count }, () => forkTs(o.module, o.args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...(o.env ? { env: o.env } : {}) }));
+  const children: ChildProcess[] = Array.from({ length: o.count }, () => forkTs(o.module, o.args, { stdio: ['ignore', process.env.BENCH_WORKER_LOG ? 'inherit' : 'ignore', 'inherit', 'ipc'], ...(o.env ? { env: o.env } : {}) }));
   const exits = children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()))));
   let last: FleetStats | undefined;
   const read = (): FleetStats => ({
