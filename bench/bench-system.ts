@@ -17,18 +17,22 @@ export interface BenchSystemOptions {
   concurrency: number;
   /** The platform the fake channel talks to (the bench's patients live there). */
   platform: FakePlatform;
+  /** `channels` when separate processes run the worker role (default: both here). */
+  roles?: 'worker,channels' | 'channels';
 }
 
 /** A running system for the bench, with the temp dir of its SQLite file. */
 export interface BenchSystem {
   system: System;
   databaseFile: string;
+  /** The data folder: worker processes of the same system get it as DATA_DIR. */
+  dataDir: string;
   /** Stop the system and delete its data. */
   stop(): Promise<void>;
 }
 
 /**
- * The real system as `npm start --role worker,channels` would run it: the repository's flows, a fresh SQLite file (WAL) in a
+ * The real system as `npm start --role worker,channels --workers 1` would run it (or its `channels` role only): the repository's flows, a fresh SQLite file (WAL) in a
  * temp dir, the given Redis, no web server, silent logs, and the fake channel over the bench's platform.
  */
 export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSystem> {
@@ -36,7 +40,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
   const config = parseConfig(
     {
       NODE_ENV: 'development',
-      ROLES: 'worker,channels',
+      ROLES: o.roles ?? 'worker,channels',
       REDIS_URL: o.redisUrl,
       REDIS_PREFIX: o.prefix,
       DATA_DIR: dataDir,
@@ -76,6 +80,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
   return {
     system,
     databaseFile: config.databaseFile,
+    dataDir,
     async stop() {
       await system.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -16,6 +16,11 @@ export interface EchoOptions {
   warmupSeconds: number;
   /** Called with the echo's shared connection before use (measurement hooks). */
   onConnection?: (connection: Redis) => void;
+  /**
+   * The first hop runs in other processes (bench/echo-worker.ts), already started: this process only offers and receives,
+   * as the `channels` role does beside separate worker processes. `stop` ends them before the queues are removed.
+   */
+  remoteFirstHop?: { stop(): Promise<void> };
 }
 
 export interface EchoResult {
@@ -25,7 +30,7 @@ export interface EchoResult {
 }
 
 // The same retention the pipeline's queues use, so Redis does the same bookkeeping per job.
-const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+export const ECHO_KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
@@ -38,16 +43,18 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
   const connection = redisConnection(o.redisUrl);
   o.onConnection?.(connection);
   const opts = { connection, prefix: o.prefix };
-  const inQ = new Queue('echo-in', { ...opts, defaultJobOptions: KEEP });
-  const outQ = new Queue('echo-out', { ...opts, defaultJobOptions: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } } });
+  const inQ = new Queue('echo-in', { ...opts, defaultJobOptions: ECHO_KEEP });
+  const outQ = new Queue('echo-out', { ...opts, defaultJobOptions: { ...ECHO_KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } } });
   const waiters = new Map<number, () => void>();
-  const inW = new Worker(
-    'echo-in',
-    async (job) => {
-      await outQ.add('send', job.data);
-    },
-    { ...opts, concurrency: o.inboundConcurrency },
-  );
+  const inW = o.remoteFirstHop
+    ? undefined
+    : new Worker(
+        'echo-in',
+        async (job) => {
+          await outQ.add('send', job.data);
+        },
+        { ...opts, concurrency: o.inboundConcurrency },
+      );
   const outW = new Worker(
     'echo-out',
     async (job) => {
@@ -57,7 +64,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
     },
     { ...opts, concurrency: o.outboundConcurrency },
   );
-  await Promise.all([inW.waitUntilReady(), outW.waitUntilReady()]);
+  await Promise.all([inW?.waitUntilReady(), outW.waitUntilReady()]);
 
   const t0 = performance.now();
   const windowStart = t0 + o.warmupSeconds * 1000;
@@ -76,7 +83,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
   };
   await Promise.all(Array.from({ length: o.inflight }, loop));
   const windowSeconds = (end - windowStart) / 1000;
-  await Promise.all([inW.close(), outW.close()]);
+  await Promise.all([inW?.close() ?? o.remoteFirstHop?.stop(), outW.close()]);
   await Promise.all([inQ.obliterate({ force: true }), outQ.obliterate({ force: true })]).catch(() => undefined);
   await Promise.all([inQ.close(), outQ.close()]);
   await connection.quit().catch(() => connection.disconnect());

@@ -1,8 +1,11 @@
 /**
- * `npm run bench -- [--json] [--quick] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url URL]`
+ * `npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url URL]`
  *
  * Simulated patients run the default interview through the real pipeline (fake channel, real Redis, real SQLite in WAL):
- * sustained msgs/s, latency at a fixed offered load, peak RSS, and a bare BullMQ echo on the same Redis as the ceiling.
+ * sustained msgs/s, latency at a fixed offered load, peak RSS, and a bare BullMQ echo on the same Redis as the ceiling;
+ * once with everything in one process, then with the worker role in N processes (default: the core count), the echo split
+ * the same way. The headline figures are the N-process run; `scaling` lists both. `BENCH_WORKER_LOG=warn` shows the worker
+ * processes' logs at that level (silent otherwise).
  * With `--json` the last line is one JSON object (see BenchResult). Starts a private redis-server unless `--redis-url` or
  * REDIS_URL is given.
  *

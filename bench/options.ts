@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 /** Sizes and switches of one bench run. */
@@ -12,6 +13,8 @@ export interface BenchOptions {
   offered: number;
   /** The pipeline's WORKER_CONCURRENCY (the echo's first hop uses the same). */
   concurrency: number;
+  /** Worker processes of the headline run (default: the core count); 1 process is always measured too. */
+  workers: number;
   /** Experiment: turn on ioredis auto-pipelining on the shared connections (the system does not, today). */
   autoPipelining: boolean;
   /** Use this Redis instead of starting a private one. */
@@ -26,12 +29,12 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--json] [--quick] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]\n' +
+  'usage: npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]\n' +
   '       npm run bench -- --scale [--json] [--scale-size full|small] [--requests N] [--sse-connections N] [--sse-seconds N]';
 
-const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16 };
+const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16, workers: os.availableParallelism() };
 // Small enough for a test to finish in seconds; the numbers are then only a smoke signal.
-const QUICK = { patients: 20, seconds: 2, offered: 50 };
+const QUICK = { patients: 20, seconds: 2, offered: 50, workers: 2 };
 
 /** Parse argv (without node and script); `env` supplies REDIS_URL. Returns the options or a usage problem. */
 export function parseBenchArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): BenchOptions | { problem: string } {
@@ -46,6 +49,7 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
         seconds: { type: 'string' },
         offered: { type: 'string' },
         concurrency: { type: 'string' },
+        workers: { type: 'string' },
         'auto-pipelining': { type: 'boolean' },
         'redis-url': { type: 'string' },
         scale: { type: 'boolean' },
@@ -70,7 +74,8 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
   const seconds = num('seconds', values.seconds, 0.5, 3600);
   const offered = num('offered', values.offered, 1, 100_000);
   const concurrency = num('concurrency', values.concurrency, 1, 256);
-  for (const v of [patients, seconds, offered, concurrency]) if (typeof v === 'string') return { problem: v };
+  const workers = num('workers', values.workers, 1, 64);
+  for (const v of [patients, seconds, offered, concurrency, workers]) if (typeof v === 'string') return { problem: v };
   const scaleSize = values['scale-size'] ?? 'full';
   if (scaleSize !== 'full' && scaleSize !== 'small') return { problem: `--scale-size must be full or small, not "${scaleSize}"` };
   const scaleNums: Record<string, number> = {};
@@ -90,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
     seconds: seconds as number,
     offered: offered as number,
     concurrency: concurrency as number,
+    workers: workers as number,
     autoPipelining: values['auto-pipelining'] === true,
     ...(redisUrl ? { redisUrl } : {}),
     scale: values.scale === true,

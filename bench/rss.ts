@@ -21,6 +21,11 @@ export class RssSampler {
     this.sample();
   }
 
+  /** Peak RSS in MB of our samples only: the peak of one phase, which the kernel's lifetime maximum cannot tell. */
+  sampledPeakMb(): number {
+    return Math.round((this.peak / 1024 / 1024) * 10) / 10;
+  }
+
   /** Peak RSS in MB: the larger of our samples and the kernel's own maximum (`maxRSS`, in KB). */
   peakMb(): number {
     const kernelPeak = process.resourceUsage().maxRSS * 1024;

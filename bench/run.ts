@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { redisConnection } from '../src/queue/index.js';
 import type { System } from '../src/system.js';
@@ -10,60 +10,15 @@ import { runClosedLoop } from './interview-load.js';
 import { runOpenLoop } from './latency-run.js';
 import type { BenchOptions } from './options.js';
 import { LeanPlatform, PatientDriver } from './patients.js';
-import { redisCost, redisSnapshot, type RedisCost } from './redis-stats.js';
+import { measured, quiet } from './measure.js';
+import { runWithWorkerProcesses } from './multi-process.js';
+import { redisSnapshot } from './redis-stats.js';
 import { startBenchRedis } from './redis-server.js';
 import { CommandCounter } from './command-counter.js';
-import { BENCH_TARGETS, type BenchResult, type PhaseProfile } from './report.js';
+import { BENCH_TARGETS, type BenchResult } from './report.js';
 import { RssSampler } from './rss.js';
+import { withScaling } from './scaling.js';
 import { StageTimers } from './stage-timers.js';
-
-/** What a phase cost this process and Redis, per message. */
-async function measured<T>(
-  redis: Redis,
-  probes: { timers?: StageTimers; counter: CommandCounter },
-  run: () => Promise<T>,
-  units: (r: T) => number,
-): Promise<{ result: T; profile: PhaseProfile }> {
-  const { timers, counter } = probes;
-  timers?.reset();
-  counter.reset();
-  const before = await redisSnapshot(redis);
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await run();
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  loop.disable();
-  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-  const after = await redisSnapshot(redis);
-  const n = Math.max(units(result), 1);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const profile: PhaseProfile = {
-    seconds: Math.round(seconds * 10) / 10,
-    messages: units(result),
-    node_cpu_core_share: Math.round((cpuSeconds / seconds) * 100) / 100,
-    node_cpu_us_per_msg: Math.round((cpuSeconds * 1e6) / n),
-    event_loop_delay_ms: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
-    redis: redisCost(before, after, n, seconds) satisfies RedisCost,
-    client_commands: counter.report(n),
-    ...(timers ? { stages: timers.report(n) } : {}),
-  };
-  return { result, profile };
-}
-
-/** Wait until the system's work queues are empty (the events queue may lag behind replies), up to `timeoutMs`. */
-async function quiet(system: System, timeoutMs: number): Promise<number> {
-  const queues = system.pipeline.queues().filter((q) => q.name !== 'timers');
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
-    const left = counts.reduce((s, c) => s + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
-    if (left === 0 || performance.now() > until) return left;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Time the pipeline's stages by wrapping the running objects' methods (see StageTimers). */
 function instrument(system: System, timers: StageTimers): void {
@@ -81,7 +36,8 @@ function instrument(system: System, timers: StageTimers): void {
 
 /**
  * One bench run: a private Redis (unless given), the echo ceiling, then the real system with simulated patients: a closed-loop
- * throughput phase and an open-loop latency phase. `log` gets the human-readable lines as they come.
+ * throughput phase and an open-loop latency phase; all in this process, then again with `o.workers` worker processes
+ * (bench/multi-process.ts) unless that is 1. `log` gets the human-readable lines as they come.
  */
 export async function runBench(o: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
   const started = performance.now();
@@ -171,7 +127,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
       echo_ratio: ratio >= BENCH_TARGETS.echo_ratio_min,
       p99: l.p99 !== null && l.p99 <= BENCH_TARGETS.p99_max_ms && lat.result.unanswered === 0,
     };
-    return {
+    const single = {
       throughput_msgs_per_s: throughput,
       echo_msgs_per_s: echoRate,
       echo_ratio: ratio,
@@ -205,6 +161,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         redis: ownRedis ? 'private' : 'external',
         sqlite_journal: String(journal),
         cores: os.availableParallelism(),
+        workers: o.workers,
         node: process.version,
       },
       profile: {
@@ -214,6 +171,9 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         engine_us_per_step: engineUs,
       },
     };
+    if (o.workers === 1) return withScaling(single, undefined);
+    const multi = await runWithWorkerProcesses({ o, workers: o.workers, redisUrl, control, counter, tag: `${tag}-w${o.workers}`, warmup, log });
+    return withScaling({ ...single, duration_s: Math.round((performance.now() - started) / 100) / 10 }, multi);
   } finally {
     timers.restore();
     counter.restore();

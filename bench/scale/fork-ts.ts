@@ -1,15 +1,16 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Fork one of the bench's TypeScript helper modules as its own Node process with an IPC channel. The parent's flags are
  * passed on; tsx's loader is added when the parent was not started through it (a test importing the bench directly).
  */
-export function forkTs(moduleUrl: URL, args: string[] = []): ChildProcess {
+export function forkTs(moduleUrl: URL, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; stdio?: StdioOptions } = {}): ChildProcess {
   const viaTsx = process.execArgv.some((a) => a.includes('tsx'));
   return fork(fileURLToPath(moduleUrl), args, {
     execArgv: viaTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: opts.stdio ?? ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(opts.env ? { env: opts.env } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MonitoringPolicy } from '../domain/monitoring.js';
 import { EnvSchema, type Env, type Role } from './schema.js';
@@ -7,6 +8,8 @@ import { EnvSchema, type Env, type Role } from './schema.js';
 export interface Config extends Env {
   databaseFile: string;
   roles: ReadonlySet<Role>;
+  /** Worker processes (WORKERS, else the core count); more than 1 with the worker role makes this process their supervisor. */
+  workers: number;
   /** Fake channel on? (auto: on unless a real channel is configured). */
   fakeChannel: boolean;
   patientPhonePage: boolean;
@@ -74,6 +77,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     DATA_DIR: dataDir,
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
+    workers: env.WORKERS ?? os.availableParallelism(),
     fakeChannel,
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
     patientPhonePage: env.NODE_ENV !== 'production' && (env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel : env.PATIENT_PHONE_PAGE === 'on'),

@@ -36,6 +36,8 @@ export const EnvSchema = z.object({
   DEFAULT_FLOW: z.string().min(1).default('case-interview'),
   VERIFY_FLOW: z.string().min(1).default('verify-identity'),
   WORKER_CONCURRENCY: int(1, 256).default(16),
+  /** Worker processes the `worker` role runs under one supervisor (default: the core count); 1 keeps everything in one process. */
+  WORKERS: int(1, 256).optional(),
   START_CODE_TTL_DAYS: int(1, 90).default(14),
   CONTACT_TARGET: int(1, 1000).default(15),
   /** Following contacts (issue 16): off, named contacts are recorded but nobody is enrolled, notified or checked on. */
