@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MonitoringPolicy } from '../domain/monitoring.js';
 import { EnvSchema, type Env, type Role } from './schema.js';
@@ -77,7 +76,9 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     DATA_DIR: dataDir,
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
-    workers: env.WORKERS ?? os.availableParallelism(),
+    // One by default: on SQLite the turns of all workers share one write lock, and on 2 cores a second worker process was
+    // measured slower than one (README, Performance). More pay off with more cores.
+    workers: env.WORKERS ?? 1,
     fakeChannel,
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
     patientPhonePage: env.NODE_ENV !== 'production' && (env.PATIENT_PHONE_PAGE === 'auto' ? !realChannel : env.PATIENT_PHONE_PAGE === 'on'),

@@ -30,8 +30,8 @@ interface Chat {
 
 export interface BatchDrainOptions<R> {
   mailboxes: Mailboxes;
-  /** The batch's one write transaction (a throw rolls everything back). */
-  transaction<T>(fn: () => T): T;
+  /** The batch's one write transaction (a throw rolls everything back), begun as soon as the write lock is free. */
+  write<T>(fn: () => T): Promise<T>;
   /** A nested transaction: a failing item rolls back its own writes only. */
   savepoint<T>(fn: () => T): T;
   /** One item's turn, inside the batch's transaction; must be idempotent (it can run again after a crash). */
@@ -218,11 +218,11 @@ export class BatchDrain<R> {
       c.done = i + 1;
       return true;
     };
-    const inTransaction = (cs: Chat[], body: (out: R[]) => void) => {
+    const inTransaction = async (cs: Chat[], body: (out: R[]) => void) => {
       const done = cs.map((c) => c.done);
       try {
         const out: R[] = [];
-        this.o.transaction(() => body(out));
+        await this.o.write(() => body(out));
         outcomes.push(...out);
       } catch (error) {
         // The transaction itself failed (BEGIN or COMMIT: a locked or full database): none of it happened.
@@ -234,7 +234,7 @@ export class BatchDrain<R> {
     };
     const hooks = this.o.onItem;
     if (!hooks) {
-      inTransaction(chats, (out) => {
+      await inTransaction(chats, (out) => {
         for (const c of chats) for (let i = 0; i < c.raw.length && runItem(c, i, out); i++);
       });
       return outcomes;
@@ -257,7 +257,7 @@ export class BatchDrain<R> {
       );
       const run = here.filter((_, n) => started[n]);
       if (!run.length) continue;
-      inTransaction(run, (out) => {
+      await inTransaction(run, (out) => {
         for (const c of run) runItem(c, i, out);
       });
       await Promise.all(run.map(async (c) => (c.parsed[i] && !c.failure ? hooks('end', c.key, c.parsed[i]!) : undefined)));

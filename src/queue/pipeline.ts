@@ -12,6 +12,7 @@ import type { Metrics } from '../services/metrics.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../services/outbox-dispatcher.js';
 import { GroupCommit } from '../services/group-commit.js';
 import { StructuredRecords } from '../services/structured-records.js';
+import { writeSoon } from '../services/write-soon.js';
 import { ConversationService, type ContactInviteDeps, type MonitoringTurns, type TurnOutcome } from '../services/turn/index.js';
 import { handleEventJob, handleWebhookJob } from './event-jobs.js';
 import { DrainJob, SendJob, TimerJob, chatKey } from './jobs.js';
@@ -154,7 +155,7 @@ export class Pipeline implements PipelinePort {
     const opts = { connection: o.redis, prefix: o.prefix };
     const drains = new BatchDrain<TurnOutcome>({
       mailboxes: this.mailboxes,
-      transaction: (fn) => o.stores.transactions.transaction(fn),
+      write: (fn) => writeSoon(o.stores.transactions, fn),
       savepoint: (fn) => o.stores.transactions.savepoint(fn),
       handle: (_key, item) => {
         const outcome = this.conversations.handle(item, o.clock());

@@ -1,5 +1,6 @@
 import { isStorageOutage } from '../domain/errors.js';
 import type { TransactionRunner } from '../domain/repositories/index.js';
+import { writeSoon } from './write-soon.js';
 
 interface Waiting {
   fn: () => unknown;
@@ -21,15 +22,16 @@ export class GroupCommit {
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (this.waiting.length === 1) setImmediate(() => this.flush());
+      if (this.waiting.length === 1) setImmediate(() => void this.flush());
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.waiting.splice(0);
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      this.tx.transaction(() => {
+      await writeSoon(this.tx, () => {
+        results.length = 0;
         for (const w of batch) {
           try {
             results.push({ ok: true, value: this.tx.savepoint(w.fn) });

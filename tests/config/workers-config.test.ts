@@ -1,14 +1,13 @@
-import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 
 describe('WORKERS: how many worker processes run', () => {
-  it('defaults to the core count, and takes a number from the environment', () => {
-    expect(parseConfig({}).workers).toBe(os.availableParallelism());
+  it('defaults to one process, and takes a number from the environment', () => {
+    expect(parseConfig({}).workers).toBe(1);
     expect(parseConfig({ WORKERS: '1' }).workers).toBe(1);
     expect(parseConfig({ WORKERS: '6' }).workers).toBe(6);
     // An empty value in a copied .env.example means "unset".
-    expect(parseConfig({ WORKERS: '' }).workers).toBe(os.availableParallelism());
+    expect(parseConfig({ WORKERS: '' }).workers).toBe(1);
   });
 
   it.each(['0', '-2', '1.5', 'many', '257'])('refuses WORKERS=%s, naming the variable', (value) => {

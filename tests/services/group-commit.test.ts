@@ -15,6 +15,10 @@ function setUp() {
       return real.transaction(fn);
     },
     savepoint: (fn) => real.savepoint(fn),
+    tryTransaction: (fn) => {
+      transactions++;
+      return real.tryTransaction(fn);
+    },
   };
   const insert = db.$client.prepare(`INSERT INTO t (v) VALUES (?)`);
   const rows = () => (db.$client.prepare(`SELECT v FROM t ORDER BY rowid`).all() as { v: string }[]).map((r) => r.v);

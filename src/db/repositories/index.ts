@@ -36,7 +36,32 @@ export function createTransactionRunner(db: Db): TransactionRunner {
     transaction: (fn) => (db.$client.inTransaction ? fn() : tx(db, fn)),
     // better-sqlite3 nests a transaction function as a SAVEPOINT when one is open.
     savepoint: (fn) => (db.$client.inTransaction ? db.$client.transaction(fn)() : tx(db, fn)),
+    tryTransaction: (fn) => tryImmediate(db, fn),
   };
+}
+
+/** BEGIN IMMEDIATE without the busy timeout (undefined when the write lock is held elsewhere), then `fn` and COMMIT. */
+function tryImmediate<T>(db: Db, fn: () => T): { value: T } | undefined {
+  const c = db.$client;
+  if (c.inTransaction) return { value: fn() };
+  const patience = c.pragma('busy_timeout', { simple: true }) as number;
+  c.pragma('busy_timeout = 0');
+  try {
+    c.exec('BEGIN IMMEDIATE');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return undefined;
+    throw error;
+  } finally {
+    c.pragma(`busy_timeout = ${patience}`);
+  }
+  try {
+    const value = fn();
+    c.exec('COMMIT');
+    return { value };
+  } catch (error) {
+    if (c.inTransaction) c.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 const byConnection = new WeakMap<Db, Repositories>();

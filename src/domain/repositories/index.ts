@@ -36,7 +36,14 @@ export interface TransactionRunner {
   transaction<T>(fn: () => T): T;
   /** Inside a transaction: run `fn` in a savepoint, so a throw undoes only its own writes. Outside: like `transaction`. */
   savepoint<T>(fn: () => T): T;
+  /**
+   * Like `transaction`, but never waits for the write lock: undefined when another process holds it now. The database waits
+   * for a busy lock synchronously, which freezes the whole process; a caller that can wait asynchronously (see
+   * `services/write-soon.ts`) keeps serving its other work meanwhile.
+   */
+  tryTransaction<T>(fn: () => T): { value: T } | undefined;
 }
+
 
 // --- core: the message pipeline's repositories ---
 export type * from './answers.js';
