@@ -25,8 +25,9 @@ export interface MailboxOptions {
   queue: Queue;
   /** How long a channel message id is remembered for de-duplication. */
   dedupTtlSeconds?: number;
-  /** Items handled per drain job before yielding to other chats. */
+  /** Items of one chat read and handled per round of a drain. */
   batch?: number;
+  /** Items of one chat handled per drain job before it yields to other chats. */
   maxPerJob?: number;
   lockMs?: number;
   /** Failures of one item before it is moved to the dead-letter list, so a poison message never blocks its chat for good. */
