@@ -40,6 +40,8 @@ export const ECHO_KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> =
  * loop with `inflight` messages, on the same Redis as the system. Its msgs/s is what BullMQ alone allows on this machine.
  */
 export async function runEcho(o: EchoOptions): Promise<EchoResult> {
+  // Plain BullMQ connection settings: the ceiling is what BullMQ alone does at its best (auto-pipelining, which the system
+  // uses, made the echo slower here), so the ratio is not flattered.
   const connection = redisConnection(o.redisUrl);
   o.onConnection?.(connection);
   const opts = { connection, prefix: o.prefix };

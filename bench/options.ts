@@ -15,8 +15,6 @@ export interface BenchOptions {
   concurrency: number;
   /** Worker processes of the headline run (default: the core count); 1 process is always measured too. */
   workers: number;
-  /** Experiment: turn on ioredis auto-pipelining on the shared connections (the system does not, today). */
-  autoPipelining: boolean;
   /** Use this Redis instead of starting a private one. */
   redisUrl?: string;
   /** Run issue 6's inbox scale measurement instead (no Redis): seeded SQLite, page timings, live streams. */
@@ -29,7 +27,7 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--auto-pipelining] [--redis-url redis://...]\n' +
+  'usage: npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url redis://...]\n' +
   '       npm run bench -- --scale [--json] [--scale-size full|small] [--requests N] [--sse-connections N] [--sse-seconds N]';
 
 const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16, workers: os.availableParallelism() };
@@ -50,7 +48,6 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
         offered: { type: 'string' },
         concurrency: { type: 'string' },
         workers: { type: 'string' },
-        'auto-pipelining': { type: 'boolean' },
         'redis-url': { type: 'string' },
         scale: { type: 'boolean' },
         'scale-size': { type: 'string' },
@@ -96,7 +93,6 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
     offered: offered as number,
     concurrency: concurrency as number,
     workers: workers as number,
-    autoPipelining: values['auto-pipelining'] === true,
     ...(redisUrl ? { redisUrl } : {}),
     scale: values.scale === true,
     scaleSize,

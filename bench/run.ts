@@ -70,7 +70,6 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
           warmupSeconds: warmup,
           onConnection: (c) => {
             counter.watch('echo', c);
-            if (o.autoPipelining) c.options.enableAutoPipelining = true;
           },
         }),
       (r) => r.totalMessages,
@@ -83,8 +82,6 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     const journal = system.db.$client.pragma('journal_mode', { simple: true });
     instrument(system, timers);
     counter.watch('shared', system.redis);
-    // Experiment: ioredis batches the commands issued in one tick into one write (see the report).
-    if (o.autoPipelining) system.redis.options.enableAutoPipelining = true;
 
     log(`throughput: ${o.patients} patients in closed loop through the interview, ${o.seconds}s (first ${warmup}s not counted) ...`);
     const closedDriver = new PatientDriver({ platform, tag: `${tag}-t` });
@@ -156,7 +153,6 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         offered: o.offered,
         concurrency: o.concurrency,
         quick: o.quick,
-        auto_pipelining: o.autoPipelining,
         load_avg_1m: loadAtStart,
         redis: ownRedis ? 'private' : 'external',
         sqlite_journal: String(journal),
