@@ -1,30 +1,18 @@
-import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { localDate } from '../../src/flow/answers/index.js';
 import { chatKey } from '../../src/queue/jobs.js';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { replayVerifiedChat, seedVerifiableCase, sleep, VERIFIABLE_CASE, type ExpectedChat } from '../support/pipeline-script.js';
-import { spawnWorker, type WorkerProcess } from '../support/pipeline-worker.js';
-import { eventually, repoRoot, startTestSystem } from '../support/system.js';
+import { spawnWorker, workerEnvFor, type WorkerProcess } from '../support/pipeline-worker.js';
+import { eventually, startTestSystem } from '../support/system.js';
+import { prng } from '../../src/runtime/prng.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
 const CHATS = 200;
 const MESSAGES_PER_CHAT = 20;
 const DAY_MS = 86_400_000;
-
-/** A small seeded generator (mulberry32): each chat's script is the same on every run, so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Budi', 'Siti', 'Agus', 'Dewi', 'Rudi', 'Putri', 'Joko', 'Rina', 'Andi', 'Wati', 'Hendra', 'Yuni'];
 const LAST = ['Santoso', 'Rahayu', 'Wijaya', 'Lestari', 'Hidayat', 'Kusuma', 'Saputra', 'Utami', 'Nugroho', 'Pratama'];
@@ -38,7 +26,7 @@ const PLACES = ['Pasar Senen', 'Masjid Istiqlal', 'Kantor Kecamatan Menteng', 'W
  * avoid dates, so no bot text depends on the day a turn runs.
  */
 function patientMessages(i: number, day: (daysAgo: number) => string, n = MESSAGES_PER_CHAT): string[] {
-  const r = seeded(i + 1);
+  const r = prng(i + 1);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const m: string[] = [pick(['halo', 'selamat pagi', 'permisi', 'hi'])];
   const english = r() < 0.2;
@@ -97,15 +85,7 @@ describe('batched turns under concurrency (2 worker processes, real Redis and SQ
     // This process is the `channels` role (the fake platform lives here); the turns run in two separate worker processes.
     sys = await startTestSystem(redisUrl, { ROLES: 'channels' });
     const phone = sys.fakePlatform!;
-    // WORKERS=1: each spawned process is one worker, even where the role starts one per core by default.
-    const workerEnv = {
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: sys.config.REDIS_PREFIX,
-      DATA_DIR: sys.dataDir,
-      DATABASE_FILE: sys.config.databaseFile,
-      FLOWS_DIR: path.join(repoRoot, 'flows'),
-      WORKERS: '1',
-    };
+    const workerEnv = workerEnvFor(sys, redisUrl);
     workers.push(...(await Promise.all([spawnWorker(workerEnv), spawnWorker(workerEnv)])));
     seedVerifiableCase(sys.db);
 

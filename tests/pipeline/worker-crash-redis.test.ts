@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { chatIdle } from '../support/pipeline-idle.js';
 import { chatRecord, count } from '../support/pipeline-queries.js';
 import { VERIFIED_SCRIPT, converse, expectedVerifiedChat, seedVerifiableCase, sleep } from '../support/pipeline-script.js';
-import { spawnWorker, type WorkerProcess } from '../support/pipeline-worker.js';
-import { eventually, repoRoot, startTestSystem } from '../support/system.js';
+import { spawnWorker, workerEnvFor, type WorkerProcess } from '../support/pipeline-worker.js';
+import { eventually, startTestSystem } from '../support/system.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -22,13 +21,7 @@ describe('a worker process killed with SIGKILL in the middle of conversations', 
     // This process is the `channels` role (the fake platform lives here); the engine runs in separate worker processes.
     sys = await startTestSystem(redisUrl, { ROLES: 'channels' });
     const phone = sys.fakePlatform!;
-    const workerEnv = {
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: sys.config.REDIS_PREFIX,
-      DATA_DIR: sys.dataDir,
-      DATABASE_FILE: sys.config.databaseFile,
-      FLOWS_DIR: path.join(repoRoot, 'flows'),
-    };
+    const workerEnv = workerEnvFor(sys, redisUrl);
     const first = await spawnWorker(workerEnv);
     workers.push(first);
 

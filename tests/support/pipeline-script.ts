@@ -74,24 +74,7 @@ export function seedVerifiableCase(db: { $client: { prepare(sql: string): { run(
  * unlinked), then runs the interview for VERIFIABLE_CASE, as the conversation service does.
  */
 export function expectedVerifiedChat(verify: FlowDefinition, interview: FlowDefinition, messages: readonly string[], now = Date.now()): ExpectedChat {
-  let flow = verify;
-  let state = initialState(verify, { lang: 'id', case: { mode: 'unlinked', code_status: 'none', attempts: 0 } });
-  const texts: string[] = [];
-  const textsAfter: string[][] = [];
-  messages.forEach((text, i) => {
-    let turn = step(flow, state, i === 0 ? { kind: 'start' } : { kind: 'text', text }, { now }, { defaultCountry: 'ID' });
-    if (flow === verify && turn.events.some((e) => e.type === 'completed')) {
-      const before = turn.events.filter((e) => e.type === 'message');
-      flow = interview;
-      const fields = { id: VERIFIABLE_CASE.externalId, name: VERIFIABLE_CASE.name, first_name: 'Sri', area: null, test_date: null };
-      turn = step(interview, initialState(interview, { lang: 'id', case: fields }), { kind: 'start' }, { now }, { defaultCountry: 'ID' });
-      turn = { ...turn, events: [...before, ...turn.events] };
-    }
-    state = turn.state;
-    for (const e of turn.events) if (e.type === 'message') texts.push(e.text);
-    textsAfter.push([...texts]);
-  });
-  return { textsAfter, state };
+  return replayVerifiedChat(verify, interview, messages, now);
 }
 
 /**

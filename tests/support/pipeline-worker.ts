@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { System } from '../../src/system.js';
 import { repoRoot } from './system.js';
 
 /** A `npm start -- --role worker` process sharing the test's Redis prefix and SQLite file. */
@@ -45,5 +47,17 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 30_00
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
+  };
+}
+
+/** The environment of a worker process sharing a test system's Redis prefix and SQLite file (one process each: WORKERS=1). */
+export function workerEnvFor(sys: System & { dataDir: string }, redisUrl: string): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: sys.config.REDIS_PREFIX,
+    DATA_DIR: sys.dataDir,
+    DATABASE_FILE: sys.config.databaseFile,
+    FLOWS_DIR: path.join(repoRoot, 'flows'),
+    WORKERS: '1',
   };
 }
