@@ -126,8 +126,13 @@ export class Mailboxes {
       await this.addDrain(key);
       n++;
     }
-    if ((await this.redis.llen(this.shared.ready)) > 0) {
-      await this.redis.incr(this.shared.tickets);
+    // The count of waiting drain jobs never exceeds the jobs really waiting (one removed by hand would hold its place for
+    // good, and with all places held no drain job would be added any more).
+    const { ready, tickets } = this.shared;
+    const waiting = await this.options.queue.getWaitingCount();
+    if (Number((await this.redis.get(tickets)) ?? 0) > waiting) await this.redis.set(tickets, String(waiting));
+    if ((await this.redis.llen(ready)) > 0) {
+      await this.redis.incr(tickets);
       await this.addDrain();
     }
     return n;

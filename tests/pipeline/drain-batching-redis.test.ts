@@ -35,4 +35,22 @@ describe('drains take many ready chats at once (real Redis and SQLite)', () => {
     expect(conversations.n).toBe(users.length);
     console.info(`drain batching: ${users.length} chats answered with ${jobs} drain jobs`);
   });
+
+  it('recovers when waiting drain jobs were removed by hand (their places are given back by the sweeper)', async () => {
+    sys = await startTestSystem(inject('redisUrl'), { ROLES: 'worker,channels' }, { ...SCRIPTED, sweepEveryMs: 200 });
+    const phone = sys.fakePlatform!;
+    // As if 50 drain jobs had been added and then deleted from the queue before they started.
+    await sys.redis.set(`${sys.config.REDIS_PREFIX}:mb:tickets`, '50');
+    const want = expectedChat(sys.flows.latest('case-interview')!.flow, ['halo']).textsAfter[0]!;
+    const users = Array.from({ length: 40 }, (_, i) => `leak-${i}`);
+    for (const u of users) phone.patientSends(u, { kind: 'text', text: 'halo' });
+    await eventually(() => (users.every((u) => phone.inbox(u).length >= want.length) ? true : undefined), 'a greeting in every chat', 20_000);
+    for (const u of users) expect(phone.inbox(u).map((m) => m.text), u).toEqual(want);
+    // The count is back to the jobs really waiting (at most the 4 places), so enqueueing adds drain jobs again.
+    const tickets = async () => Number((await sys!.redis.get(`${sys!.config.REDIS_PREFIX}:mb:tickets`)) ?? 0);
+    await eventually(async () => ((await tickets()) <= 4 ? true : undefined), 'the places of the removed jobs given back', 5000);
+    const late = 'leak-late';
+    phone.patientSends(late, { kind: 'text', text: 'halo' });
+    await eventually(() => (phone.inbox(late).length >= want.length ? true : undefined), 'a greeting for a chat that writes afterwards', 5000);
+  });
 });
