@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from 'bullmq';
 import { isStorageOutage } from '../domain/errors.js';
 import { parseMailboxItem, type MailboxItem } from '../domain/mailbox-item.js';
 import type { Mailboxes } from './mailbox.js';
@@ -7,7 +6,6 @@ import type { Mailboxes } from './mailbox.js';
 /** One drain job waiting to be run in a batch: for ready chats, or for the chat it names. */
 interface Entry {
   key: string | undefined;
-  job: Job;
   resolve(handled: number): void;
   reject(error: unknown): void;
   /** Chats of this job not settled yet, and items handled for it. */
@@ -63,10 +61,13 @@ export class BatchDrain<R> {
 
   constructor(private readonly o: BatchDrainOptions<R>) {}
 
-  /** The drain job's processor: resolves with the number of items handled for it once its chats are done. */
-  run(job: Job, key: string | undefined): Promise<number> {
+  /**
+   * The drain job's processor (`key`: the chat a retry or sweep names; absent: take ready chats). Resolves with the number
+   * of items handled for it once its chats are done.
+   */
+  run(key: string | undefined): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.waiting.push({ key, job, resolve, reject, open: 0, handled: 0, settled: false });
+      this.waiting.push({ key, resolve, reject, open: 0, handled: 0, settled: false });
       // Jobs that become active in the same turn of the event loop share a batch.
       if (!this.scheduled) {
         this.scheduled = true;

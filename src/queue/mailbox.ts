@@ -258,14 +258,6 @@ export class Mailboxes {
   }
 }
 
-/** A drain held its chat's lock past its expiry (e.g. Redis was away); it stops without touching the list and is retried. */
-export class MailboxLockLostError extends Error {
-  constructor(readonly key: string) {
-    super('mailbox lock lost before commit; the drain will be retried');
-    this.name = 'MailboxLockLostError';
-  }
-}
-
 /** Register a Lua script on a connection (sent as EVALSHA) and return a caller for it. */
 function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): (...args: string[]) => Promise<unknown> {
   redis.defineCommand(name, { numberOfKeys, lua });

@@ -171,7 +171,7 @@ export class Pipeline implements PipelinePort {
       onItem: o.onItem,
     });
     this.track(
-      new Worker(QueueNames.mailboxDrains, async (job: Job) => drains.run(job, DrainJob.parse(job.data).key), {
+      new Worker(QueueNames.mailboxDrains, async (job: Job) => drains.run(DrainJob.parse(job.data).key), {
         ...opts,
         ...STALL,
         concurrency: o.concurrency,
