@@ -77,7 +77,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
     // One by default: on SQLite the turns of all workers share one write lock, and on 2 cores a second worker process was
-    // measured slower than one (README, Performance). More pay off with more cores.
+    // measured slower than one (README, Performance). More may pay off on machines with more cores.
     workers: env.WORKERS ?? 1,
     fakeChannel,
     // A page anyone can open that plays a patient: by default only in development and only without a real channel.
