@@ -24,7 +24,7 @@ import { StageTimers } from './stage-timers.js';
 function instrument(system: System, timers: StageTimers): void {
   const p = system.pipeline;
   timers.wrap('enqueue_inbound', p, 'enqueueInbound');
-  timers.wrap('drain_lock_read', p.mailboxes, 'lockRead');
+  timers.wrap('drain_take', p.mailboxes, 'take');
   timers.wrap('drain_commit', p.mailboxes, 'commit');
   timers.wrap('turn_sqlite_tx', p.conversations, 'handle');
   timers.wrap('outbox_dispatch', p.dispatcher, 'dispatch');

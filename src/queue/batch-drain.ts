@@ -98,7 +98,7 @@ export class BatchDrain<R> {
       // A job naming a chat another drain holds has nothing to do: a holder lets go only once the chat is empty, or it
       // schedules a retry, or it dies and the sweeper finds the chat.
       const named = entries.filter((e) => e.key !== undefined && !byKey.has(e.key));
-      const firsts = await mailboxes.lockRead(named.map((e) => e.key!), token);
+      const firsts = named.length ? await mailboxes.lockRead(named.map((e) => e.key!), token) : [];
       named.forEach((e, i) => firsts[i] && claim(e, e.key!, firsts[i]));
       chats = [...byKey.values()];
       for (const e of entries) if (e.open === 0) this.finish(e);

@@ -74,7 +74,7 @@ export class DeliveryService {
       }
       if (result.ok) {
         const now = this.clock();
-        messages.markSentMany([{ id: m.id, channelMessageId: result.channelMessageIds[0] ?? null }], now);
+        messages.markSent(m.id, result.channelMessageIds[0] ?? null, now);
         live.push({ type: 'message.updated', conversationId: m.conversationId, messageId: m.id, at: now });
         sent++;
         continue;

@@ -84,8 +84,9 @@ describe('live bus over Redis pub/sub', () => {
       expect(seen).toEqual([own]);
       const theirs: LiveEvent = { type: 'conversation.updated', conversationId: 2, at: 2 };
       await worker.publish(theirs);
+      // Redis delivers in the order it received: an echo of `own` (published and acknowledged first) would arrive before
+      // `theirs`, so once `theirs` is here the list is final.
       for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 50));
       expect(seen).toEqual([own, theirs]);
       expect(workerSaw).toEqual([]);
       const channels = (await raw.pubsub('NUMSUB', `${prefix}:live`)) as [string, number];

@@ -14,11 +14,7 @@ export function createMessagesRepository(db: Db): MessagesRepository {
     `SELECT m.id, m.conversation_id AS conversationId, m.text, m.payload, m.status, c.channel_user_id AS channelUserId
      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`,
   );
-  const sent = c.prepare(
-    `UPDATE messages SET status = 'sent', sent_at = @at, error = NULL,
-       channel_message_id = (SELECT value FROM json_each(@ids) WHERE key = CAST(messages.id AS TEXT))
-     WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(@ids))`,
-  );
+  const sent = c.prepare(`UPDATE messages SET status = 'sent', channel_message_id = ?, sent_at = ?, error = NULL WHERE id = ?`);
   const failed = c.prepare(`UPDATE messages SET status = 'failed', error = ? WHERE id = ? AND status NOT IN ('sent', 'delivered', 'read')`);
   const earlier = c.prepare(
     `SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'out' AND status = 'queued' AND id < ? AND created_at > ? LIMIT 1`,
@@ -34,8 +30,8 @@ export function createMessagesRepository(db: Db): MessagesRepository {
     inboundExists: (channel, id) => dup.get(channel, id) !== undefined,
     insert: (m) => (insert.get({ authorId: null, ...m }) as { id: number }).id,
     outboundMany: (ids) => (ids.length ? (outbound.all(JSON.stringify(ids)) as OutboundMessageRecord[]) : []),
-    markSentMany: (lines, at) => {
-      if (lines.length) sent.run({ ids: JSON.stringify(Object.fromEntries(lines.map((l) => [l.id, l.channelMessageId]))), at });
+    markSent: (id, channelMessageId, at) => {
+      sent.run(channelMessageId, at, id);
     },
     markFailed: (id, error) => {
       failed.run(error, id);

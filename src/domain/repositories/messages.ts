@@ -47,8 +47,7 @@ export interface MessagesRepository {
   insert(m: NewMessage): number;
   /** These outbound lines with their chats, in id order (missing ids are left out). */
   outboundMany(ids: readonly number[]): OutboundMessageRecord[];
-  /** Mark lines sent, each with the id the platform gave it, in one statement. */
-  markSentMany(sent: readonly { id: number; channelMessageId: string | null }[], at: number): void;
+  markSent(id: number, channelMessageId: string | null, at: number): void;
   /** Mark failed unless it was sent meanwhile (sent, delivered or read). */
   markFailed(id: number, error: string): void;
   /** Our outbound line `id` on `channel` (what a receipt carrying our outbox id names). */
