@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const system = fleet ? fleet.system : await startSystem(config).catch(startFailed);
   const logger = system?.logger ?? createLogger(config.LOG_LEVEL);
   const roleList = fleet?.roles ?? [...config.roles].join(', ');
-  logger.info({ roles: roleList, database: config.databaseFile }, 'tracebot is running');
+  logger.info({ roles: roleList, database: config.databaseUrl ? 'postgres' : config.databaseFile }, 'tracebot is running');
   if (system?.address) {
     const noUsers = createRepositories(system.db).users.list().length === 0;
     process.stdout.write(startBanner({ address: system.address, roles: roleList, noUsers, phonePage: config.patientPhonePage }));

@@ -97,7 +97,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
   // A second copy on a busy port stops here, before it opens anything, consumes queues or polls a channel.
   if (config.roles.has('web')) await assertPortFree(config.HTTP_HOST, config.HTTP_PORT);
   try {
-    const db = openDb(config.databaseFile);
+    const db = openDb(config.database);
     stops.push(async () => {
       db.$client.close();
     });

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/index.js';
-import { createRepositories, openDb } from '../../src/db/index.js';
+import { createRepositories, openDb, sqliteHandle } from '../../src/db/index.js';
 import type { PipelinePort } from '../../src/domain/index.js';
 import { getUser, startSession } from '../../src/services/accounts/index.js';
 import { createMemoryLiveBus } from '../../src/queue/index.js';
@@ -102,7 +102,7 @@ export async function runScaleBench(o: ScaleOptions, log: (line: string) => void
     log(`seed: done in ${seed.seconds} s (${seed.fileMb} MB)`);
 
     db = openDb(file);
-    probe.install(db.$client);
+    probe.install(sqliteHandle(db));
     const config = parseConfig(
       { NODE_ENV: 'development', SESSION_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DATA_DIR: dir, DATABASE_FILE: file, FAKE_CHANNEL: 'off', PATIENT_PHONE_PAGE: 'off' },
       dir,
@@ -187,7 +187,7 @@ export async function runScaleBench(o: ScaleOptions, log: (line: string) => void
       .top(100)
       .filter((q) => /from "escalations"/i.test(q.sql))
       .slice(0, 4)
-      .map((q) => ({ sql: q.sql, plan: explain(db!.$client, q.sql, q.params) }));
+      .map((q) => ({ sql: q.sql, plan: explain(sqliteHandle(db!), q.sql, q.params) }));
 
     const queueP95 = worstP95([sequential, concurrent], queueKinds.map((k) => k.name));
     const listP95 = worstP95([sequential, concurrent], listKinds.map((k) => k.name));

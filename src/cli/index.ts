@@ -14,7 +14,7 @@ const usage = `usage: npm run cli -- <command>
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
-  const db = openDb(config.databaseFile);
+  const db = openDb(config.database);
   try {
     switch (command) {
       case 'tokens': {

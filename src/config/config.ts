@@ -6,8 +6,12 @@ import { EnvSchema, type Env, type Role } from './schema.js';
 /** The validated, frozen configuration every module receives; nothing else reads the environment. */
 export interface Config extends Env {
   databaseFile: string;
+  /** PostgreSQL's URL (DATABASE_URL), or undefined on the embedded SQLite file. */
+  databaseUrl: string | undefined;
+  /** What `openDb` opens: the PostgreSQL URL when set, else the SQLite file. */
+  database: string;
   roles: ReadonlySet<Role>;
-  /** Worker processes (WORKERS, else the core count); more than 1 with the worker role makes this process their supervisor. */
+  /** Worker processes (WORKERS, else 1); more than 1 with the worker role makes this process their supervisor. */
   workers: number;
   /** Fake channel on? (auto: on unless a real channel is configured). */
   fakeChannel: boolean;
@@ -75,6 +79,8 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     ...env,
     DATA_DIR: dataDir,
     databaseFile: path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
+    databaseUrl: env.DATABASE_URL,
+    database: env.DATABASE_URL ?? path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
     // One by default: on SQLite the turns of all workers share one write lock, and on 2 cores a second worker process was
     // measured slower than one (README, Performance). More may pay off on machines with more cores.

@@ -21,6 +21,8 @@ export const EnvSchema = z.object({
   ROLES: list.pipe(z.array(Role).min(1)).default(['web', 'worker', 'channels']),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_FILE: z.string().min(1).optional(),
+  /** PostgreSQL instead of the SQLite file: postgres://user@host:5432/db, optionally ?schema=name. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tracebot'),
   /** How long start-up waits for Redis to answer before it gives up (a running system keeps reconnecting). */

@@ -82,13 +82,22 @@ export class ChannelUnavailableError extends CodedError {
 /**
  * True when `error` says the database could not write at all (disk full, locked past the busy timeout, I/O error, read-only
  * file), as opposed to a problem with one item. Such a failure is an outage: the work waits and is tried again in order,
- * instead of being set aside as a poison item. Recognised by the SQLite result code the driver puts on its errors.
+ * instead of being set aside as a poison item. Recognised by the SQLite result code or the PostgreSQL SQLSTATE the driver puts on its errors.
  */
 export function isStorageOutage(error: unknown): boolean {
   // Wrapped errors keep the driver's error as their cause: look a few levels down.
   for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM)/.test(code)) return true;
+    // PostgreSQL's SQLSTATE classes for the same: connection lost (08), out of disk or memory (53), server shutting down
+    // or a lock timeout (57, 55P03), server I/O errors (58), read-only standby (25006).
+    if (typeof code === 'string' && /^(08|53|57|58)[0-9A-Z]{3}$|^55P03$|^25006$/.test(code)) return true;
   }
   return false;
+}
+
+/** True when `error` is a unique-constraint violation (SQLite's SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

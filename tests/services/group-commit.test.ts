@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRepositories } from '../../src/db/index.js';
+import { createRepositories, sqliteHandle } from '../../src/db/index.js';
 import type { TransactionRunner } from '../../src/domain/repositories/index.js';
 import { GroupCommit } from '../../src/services/group-commit.js';
 import { tempDb } from '../support/temp-db.js';
@@ -53,7 +53,7 @@ describe('group commit', () => {
   it('fails every caller when the transaction itself cannot commit (another connection holds the write lock)', async () => {
     const { db, group, insert, rows } = setUp();
     db.$client.pragma('busy_timeout = 0');
-    const other = new (db.$client.constructor as new (file: string) => typeof db.$client)(db.$client.name);
+    const other = new (db.$client.constructor as new (file: string) => typeof db.$client)(sqliteHandle(db).name);
     other.prepare('BEGIN IMMEDIATE').run();
     try {
       const outcomes = await Promise.allSettled([group.run(() => insert.run('p')), group.run(() => insert.run('q'))]);

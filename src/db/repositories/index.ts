@@ -1,5 +1,6 @@
 import type { Repositories, TransactionRunner } from '../../domain/repositories/index.js';
-import { tx, type Db } from '../client.js';
+import { sqliteHandle, tx, type Db } from '../client.js';
+import { PgClient } from '../postgres/pg-client.js';
 // --- core ---
 import { createAnswersRepository } from './answers-repository.js';
 import { createCasesRepository } from './cases-repository.js';
@@ -30,8 +31,16 @@ import { createMonitoringRepository } from './monitoring-repository.js';
 import { createFollowUpReportRepository } from './follow-up-reports-repository.js';
 // --- end data ---
 
-/** The SQLite transaction runner over one connection. */
+/** The transaction runner over one connection (SQLite, or PostgreSQL's client, which mirrors better-sqlite3's transactions). */
 export function createTransactionRunner(db: Db): TransactionRunner {
+  const c = db.$client;
+  if (c instanceof PgClient) {
+    return {
+      transaction: (fn) => (c.inTransaction ? fn() : tx(db, fn)),
+      savepoint: (fn) => (c.inTransaction ? c.transaction(fn)() : tx(db, fn)),
+      tryTransaction: (fn) => tryPostgres(c, fn),
+    };
+  }
   return {
     transaction: (fn) => (db.$client.inTransaction ? fn() : tx(db, fn)),
     // better-sqlite3 nests a transaction function as a SAVEPOINT when one is open.
@@ -40,9 +49,23 @@ export function createTransactionRunner(db: Db): TransactionRunner {
   };
 }
 
+/** BEGIN and the write lock without waiting (undefined when another connection holds it), then `fn` and COMMIT. */
+function tryPostgres<T>(c: PgClient, fn: () => T): { value: T } | undefined {
+  if (c.inTransaction) return { value: fn() };
+  if (!c.begin(true)) return undefined;
+  try {
+    const value = fn();
+    c.exec('COMMIT');
+    return { value };
+  } catch (error) {
+    if (c.inTransaction) c.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 /** BEGIN IMMEDIATE without the busy timeout (undefined when the write lock is held elsewhere), then `fn` and COMMIT. */
 function tryImmediate<T>(db: Db, fn: () => T): { value: T } | undefined {
-  const c = db.$client;
+  const c = sqliteHandle(db);
   if (c.inTransaction) return { value: fn() };
   const patience = c.pragma('busy_timeout', { simple: true }) as number;
   c.pragma('busy_timeout = 0');

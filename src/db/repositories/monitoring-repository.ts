@@ -57,13 +57,14 @@ export function createMonitoringRepository(db: Db): MonitoringRepository {
     activeByContact: (contactId) => one(`e.contact_id = ? AND e.status = 'active'`, contactId),
     byChat: (channel: ChannelName, userId: string) => one('e.channel = ? AND e.channel_user_id = ? ORDER BY e.id DESC', channel, userId),
     insert: (e) =>
-      Number(
+      (
         sql(
           `INSERT INTO monitoring_enrolments (contact_id, source_case_id, elicited_at, last_exposure_date, quarantine_end, test_dates,
-             last_checkin_date, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(e.contactId, e.sourceCaseId, e.elicitedAt, e.period.lastExposureDate, e.period.quarantineEnd, JSON.stringify(e.period.testDates), e.period.lastCheckinDate, e.lang, e.now, e.now)
-          .lastInsertRowid,
-      ),
+             last_checkin_date, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        ).get(e.contactId, e.sourceCaseId, e.elicitedAt, e.period.lastExposureDate, e.period.quarantineEnd, JSON.stringify(e.period.testDates), e.period.lastCheckinDate, e.lang, e.now, e.now) as {
+          id: number;
+        }
+      ).id,
     extend: (id, p, sourceCaseId, now) =>
       void sql(
         `UPDATE monitoring_enrolments SET last_exposure_date = ?, quarantine_end = ?, test_dates = ?, last_checkin_date = ?, source_case_id = ?, updated_at = ? WHERE id = ?`,

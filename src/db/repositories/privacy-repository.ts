@@ -21,9 +21,22 @@ const AUDIT_ABOUT = `(
 // Edited values (`old`/`new` of an answer, `changes` of a contact) are what was said; the action, actor and time stay.
 const AUDIT_HAS_VALUES = `json_valid(details) AND (json_type(details, '$.old') IS NOT NULL OR json_type(details, '$.new') IS NOT NULL OR json_type(details, '$.changes') IS NOT NULL)`;
 
+// Written twice: SQLite's JSON functions and PostgreSQL's jsonb operators (json_valid, json_type and json_extract exist on
+// both: migrations/postgres defines them).
+const SQLITE_AUDIT_WITHOUT_VALUES = `CASE WHEN json_type(details, '$.changes') = 'object'
+  THEN json_set(json_remove(details, '$.old', '$.new', '$.changes'), '$.fields', (SELECT json_group_array(key) FROM json_each(audit_log.details, '$.changes')))
+  ELSE json_remove(details, '$.old', '$.new', '$.changes') END`;
+const PG_AUDIT_WITHOUT_VALUES = `CASE WHEN jsonb_typeof(details::jsonb -> 'changes') = 'object'
+  THEN ((details::jsonb - 'old' - 'new' - 'changes')
+    || jsonb_build_object('fields', (SELECT coalesce(jsonb_agg(k), '[]'::jsonb) FROM jsonb_object_keys(details::jsonb -> 'changes') k)))::text
+  ELSE (details::jsonb - 'old' - 'new' - 'changes')::text END`;
+const SQLITE_STATE_WITHOUT_ANSWERS = `json_set(state, '$.answers', json('{}'), '$.lists', json('{}'), '$.case', json('{}'), '$.collect', json('null'))`;
+const PG_STATE_WITHOUT_ANSWERS = `(state::jsonb || '{"answers": {}, "lists": {}, "case": {}, "collect": null}'::jsonb)::text`;
+
 /** Retention, subject access, erasure requests and the recurring-job rows over SQLite. */
 export function createPrivacyRepository(db: Db): PrivacyRepository {
   const sql = statementCache(db);
+  const pg = db.dialect === 'postgres';
   const params = (t: RedactionTargets) => ({ conversations: ids(t.conversationIds), cases: ids(t.caseIds), contacts: ids(t.contactIds) });
   const column = (query: string, p: Record<string, unknown>) => (sql(query).all(p) as { id: number }[]).map((r) => r.id);
   const count = (query: string, p: Record<string, unknown>) => (sql(query).get(p) as { n: number }).n;
@@ -74,12 +87,7 @@ export function createPrivacyRepository(db: Db): PrivacyRepository {
       const before = measure(t);
       const p = { ...params(t), erase: reason === 'erasure' ? 1 : 0 };
       // Row timestamps are left alone: retention reads them, and a redaction is not a change of the case's course.
-      sql(
-        `UPDATE audit_log SET details = CASE WHEN json_type(details, '$.changes') = 'object'
-           THEN json_set(json_remove(details, '$.old', '$.new', '$.changes'), '$.fields', (SELECT json_group_array(key) FROM json_each(audit_log.details, '$.changes')))
-           ELSE json_remove(details, '$.old', '$.new', '$.changes') END
-         WHERE ${AUDIT_ABOUT} AND ${AUDIT_HAS_VALUES}`,
-      ).run(p);
+      sql(`UPDATE audit_log SET details = ${pg ? PG_AUDIT_WITHOUT_VALUES : SQLITE_AUDIT_WITHOUT_VALUES} WHERE ${AUDIT_ABOUT} AND ${AUDIT_HAS_VALUES}`).run(p);
       sql(
         `DELETE FROM inbound_pending WHERE handled_at IS NOT NULL AND channel || ':' || channel_user_id IN
            (SELECT channel || ':' || channel_user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@conversations)))`,
@@ -95,7 +103,7 @@ export function createPrivacyRepository(db: Db): PrivacyRepository {
       // The engine state keeps its shape (status, step, counters) without the answers, lists and case fields it copied.
       sql(
         `UPDATE conversations SET channel_user_id = 'removed:' || id,
-           state = CASE WHEN json_valid(state) THEN json_set(state, '$.answers', json('{}'), '$.lists', json('{}'), '$.case', json('{}'), '$.collect', json('null')) ELSE '{}' END
+           state = CASE WHEN json_valid(state) THEN ${pg ? PG_STATE_WITHOUT_ANSWERS : SQLITE_STATE_WITHOUT_ANSWERS} ELSE '{}' END
          WHERE id IN (SELECT value FROM json_each(@conversations))`,
       ).run(p);
       sql(

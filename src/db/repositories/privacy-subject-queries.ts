@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement as Statement } from '../sql-client.js';
 import type { PrivacyRepository, RedactionTargets, SubjectRows } from '../../domain/repositories/privacy.js';
 
 type SubjectQueries = Pick<PrivacyRepository, 'findSubject' | 'subjectRows' | 'outboxIdsFor' | 'chatKeysFor' | 'openConversations'>;

@@ -3,6 +3,7 @@ import type { Repositories, UserRecord } from '../../domain/repositories/index.j
 import { audit } from '../audit.js';
 import { dummyHash, generatePassword, hashPassword, verifyPassword } from './password.js';
 import { parseAreaList } from '../../domain/areas.js';
+import { isUniqueViolation } from '../../domain/errors.js';
 import { ROLES, type UserRole } from './roles.js';
 import { clearAccountFailures, recordFailure, throttled } from './throttle.js';
 
@@ -68,7 +69,7 @@ export async function createUser(repos: AccountStore, input: NewUserInput, actor
     return { ok: true, user, password };
   } catch (err) {
     // Lost a race with another create of the same email.
-    if (String(err).includes('UNIQUE')) return { ok: false, error: 'email_taken' };
+    if (isUniqueViolation(err)) return { ok: false, error: 'email_taken' };
     throw err;
   }
 }

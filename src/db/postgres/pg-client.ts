@@ -1,0 +1,227 @@
+import { createRequire } from 'node:module';
+import type { RunResult, SqlClient, SqlStatement, TransactionFunction, VariableArgFunction } from '../sql-client.js';
+import { bind } from './pg-literal.js';
+import { translate, type Translated } from './sqlite-to-pg.js';
+
+/** The part of the `libpq` binding used here (it ships no types). */
+interface Libpq {
+  connectSync(conninfo: string): void;
+  exec(sql: string): void;
+  resultStatus(): string;
+  resultErrorFields(): Record<string, string | undefined> | undefined;
+  resultErrorMessage(): string;
+  errorMessage(): string;
+  ntuples(): number;
+  nfields(): number;
+  fname(i: number): string;
+  ftype(i: number): number;
+  getvalue(row: number, col: number): string;
+  getisnull(row: number, col: number): boolean;
+  cmdTuples(): string;
+  transactionStatus(): string;
+  finish(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+/** An error from PostgreSQL; `code` is its SQLSTATE (23505 unique violation, 08006 connection failure, ...). */
+export class PgError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'PgError';
+  }
+}
+
+const NUMERIC = new Set([20, 21, 23, 26, 700, 701, 1700]);
+const BOOL = 16;
+const BYTEA = 17;
+
+function cell(pq: Libpq, row: number, col: number, type: number): unknown {
+  if (pq.getisnull(row, col)) return null;
+  const v = pq.getvalue(row, col);
+  if (NUMERIC.has(type)) return Number(v);
+  // SQLite has no booleans: a comparison reads as 1 or 0 there, and the repositories expect that.
+  if (type === BOOL) return v === 't' ? 1 : 0;
+  if (type === BYTEA) return Buffer.from(v.slice(2), 'hex');
+  return v;
+}
+
+/**
+ * A synchronous PostgreSQL connection (libpq in blocking mode) with better-sqlite3's API, over SQL written for SQLite
+ * (`sqlite-to-pg.ts`). Synchronous like the embedded database, so the repositories and the one-transaction turn stay as
+ * they are. A top-level transaction first takes a transaction-scoped advisory lock named by the schema: writers queue
+ * one at a time, as on SQLite, so two workers never interleave turns even when the Redis chat lock is lost.
+ */
+export class PgClient implements SqlClient {
+  private readonly pq: Libpq;
+  private depth = 0;
+  private lockKey = 0;
+
+  constructor(conninfo: string, schema?: string) {
+    const Ctor = require('libpq') as new () => Libpq;
+    this.pq = new Ctor();
+    try {
+      this.pq.connectSync(conninfo);
+    } catch (error) {
+      throw new PgError(`cannot connect to PostgreSQL: ${this.pq.errorMessage().trim() || String(error)}`, '08001');
+    }
+    this.execRaw("SET standard_conforming_strings = on; SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    if (schema) {
+      const quoted = `"${schema}"`;
+      try {
+        this.execRaw(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      } catch (error) {
+        // Two processes creating the same schema at once: the loser sees a duplicate; the schema is there either way.
+        if (!(error instanceof PgError && (error.code === '23505' || error.code === '42P06'))) throw error;
+      }
+      this.execRaw(`SET search_path TO ${quoted}`);
+    }
+    this.lockKey = Number(this.query("SELECT hashtext('tracebot:' || current_schema()) AS k").rows[0]![0]);
+  }
+
+  /** Run one SQL text as it is; throw a PgError when PostgreSQL refused it. */
+  private execRaw(sql: string): void {
+    this.pq.exec(sql);
+    const status = this.pq.resultStatus();
+    if (status === 'PGRES_FATAL_ERROR' || status === 'PGRES_BAD_RESPONSE' || status === 'PGRES_NONFATAL_ERROR') {
+      const fields = this.pq.resultErrorFields();
+      const code = fields?.sqlState ?? (this.pq.errorMessage() ? '08006' : 'XX000');
+      throw new PgError(fields?.messagePrimary ?? (this.pq.resultErrorMessage().trim() || this.pq.errorMessage().trim()), code);
+    }
+  }
+
+  /** Run `sql`; the result's rows as arrays, the column names, and the count of rows changed. */
+  query(sql: string): { rows: unknown[][]; columns: string[]; changes: number } {
+    this.execRaw(sql);
+    const pq = this.pq;
+    const n = pq.ntuples();
+    const f = pq.nfields();
+    const columns: string[] = [];
+    const types: number[] = [];
+    for (let c = 0; c < f; c++) {
+      columns.push(pq.fname(c));
+      types.push(pq.ftype(c));
+    }
+    const rows: unknown[][] = [];
+    for (let r = 0; r < n; r++) {
+      const row: unknown[] = [];
+      for (let c = 0; c < f; c++) row.push(cell(pq, r, c, types[c]!));
+      rows.push(row);
+    }
+    return { rows, columns, changes: Number(pq.cmdTuples()) || 0 };
+  }
+
+  prepare(sql: string): SqlStatement {
+    return new PgStatement(this, translate(sql), false);
+  }
+
+  exec(sql: string): this {
+    if (/^\s*BEGIN\b/i.test(sql)) this.begin(false);
+    else this.query(bind(translate(sql), []));
+    return this;
+  }
+
+  get inTransaction(): boolean {
+    return this.pq.transactionStatus() !== 'PQTRANS_IDLE';
+  }
+
+  /**
+   * BEGIN and take the schema's write lock. With `tryOnly`, give up at once when another connection holds it (false), like
+   * SQLite's BEGIN IMMEDIATE without a busy timeout.
+   */
+  begin(tryOnly: boolean): boolean {
+    const fn = tryOnly ? 'pg_try_advisory_xact_lock' : 'pg_advisory_xact_lock';
+    const { rows } = this.query(`BEGIN; SELECT ${fn}(${this.lockKey})`);
+    if (tryOnly && rows[0]?.[0] !== 1) {
+      this.execRaw('ROLLBACK');
+      return false;
+    }
+    return true;
+  }
+
+  transaction<F extends VariableArgFunction>(fn: F): TransactionFunction<F> {
+    const run = (...args: Parameters<F>): ReturnType<F> => {
+      if (!this.inTransaction) {
+        this.begin(false);
+        try {
+          const value = fn(...args) as ReturnType<F>;
+          this.execRaw('COMMIT');
+          return value;
+        } catch (error) {
+          this.rollbackQuietly('ROLLBACK');
+          throw error;
+        }
+      }
+      const name = `tb_sp${++this.depth}`;
+      this.execRaw(`SAVEPOINT ${name}`);
+      try {
+        const value = fn(...args) as ReturnType<F>;
+        this.execRaw(`RELEASE SAVEPOINT ${name}`);
+        return value;
+      } catch (error) {
+        this.rollbackQuietly(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+        throw error;
+      } finally {
+        this.depth--;
+      }
+    };
+    // One kind of transaction here: every top-level one takes the write lock, like SQLite's IMMEDIATE.
+    return Object.assign(run, { default: run, immediate: run, deferred: run, exclusive: run }) as unknown as TransactionFunction<F>;
+  }
+
+  /** Undo after a failure; a connection that is gone has nothing left to undo, and the first error is the one to report. */
+  private rollbackQuietly(sql: string): void {
+    try {
+      this.execRaw(sql);
+    } catch {
+      /* the caller rethrows the original error */
+    }
+  }
+
+  /** SQLite's tuning switches mean nothing here; answers for the ones read back say what PostgreSQL does instead. */
+  pragma(source: string, options: { simple?: boolean } = {}): unknown {
+    const name = source.split('=')[0]!.trim().toLowerCase();
+    const value = name === 'journal_mode' ? 'postgres' : name === 'foreign_keys' ? 1 : name === 'busy_timeout' ? 0 : null;
+    return options.simple ? value : [{ [name]: value }];
+  }
+
+  close(): void {
+    this.pq.finish();
+  }
+}
+
+class PgStatement implements SqlStatement {
+  constructor(
+    private readonly client: PgClient,
+    private readonly t: Translated,
+    private readonly arrays: boolean,
+  ) {}
+
+  raw(toggle = true): SqlStatement {
+    return new PgStatement(this.client, this.t, toggle);
+  }
+
+  run(...params: unknown[]): RunResult {
+    return { changes: this.client.query(bind(this.t, params)).changes, lastInsertRowid: 0 };
+  }
+
+  get(...params: unknown[]): unknown {
+    const { rows, columns } = this.client.query(bind(this.t, params));
+    return rows.length ? this.shape(rows[0]!, columns) : undefined;
+  }
+
+  all(...params: unknown[]): unknown[] {
+    const { rows, columns } = this.client.query(bind(this.t, params));
+    return this.arrays ? rows : rows.map((r) => this.shape(r, columns));
+  }
+
+  private shape(row: unknown[], columns: string[]): unknown {
+    if (this.arrays) return row;
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) o[columns[i]!] = row[i];
+    return o;
+  }
+}

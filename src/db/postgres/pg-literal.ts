@@ -1,0 +1,64 @@
+import type { Translated } from './sqlite-to-pg.js';
+
+/**
+ * One parameter value as a PostgreSQL literal. Every value is an untyped quoted literal, which takes the type of what it
+ * is compared with or stored into: `'5'` is a number beside a bigint column and text beside a text column, the way
+ * SQLite's loose typing treats a bound value. The connection runs with standard_conforming_strings on (pg-client.ts), so
+ * doubling the quote is the whole escaping. PostgreSQL text cannot hold NUL: it becomes U+FFFD rather than failing a
+ * patient's message.
+ */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  switch (typeof value) {
+    case 'string':
+      return `'${value.replace(/\u0000/g, '\uFFFD').replace(/'/g, "''")}'`;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`cannot store ${value} in the database`);
+      return `'${value}'`;
+    case 'bigint':
+      return `'${value}'`;
+    case 'boolean':
+      return value ? "'1'" : "'0'";
+  }
+  if (value instanceof Uint8Array) return `'\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'`;
+  throw new TypeError(`cannot bind a ${Object.prototype.toString.call(value)} as a SQL parameter`);
+}
+
+/** A JSON array parameter (`IN (SELECT value FROM json_each(?))`) as a literal list; an empty list matches nothing. */
+function list(value: unknown, asText: boolean): string {
+  const items: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(items)) throw new TypeError('json_each expects a JSON array');
+  if (items.length === 0) return 'NULL';
+  return items.map((v) => literal(asText && v !== null ? String(v) : v)).join(', ');
+}
+
+const isNamed = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** The statement's SQL with this call's arguments (better-sqlite3's convention: positional values and/or one object of named ones). */
+export function bind(t: Translated, args: unknown[]): string {
+  const positional: unknown[] = [];
+  let named: Record<string, unknown> | undefined;
+  for (const a of args) {
+    if (isNamed(a)) named = a;
+    else if (Array.isArray(a)) positional.push(...a);
+    else positional.push(a);
+  }
+  let sql = '';
+  for (const p of t.parts) {
+    if (typeof p === 'string') {
+      sql += p;
+      continue;
+    }
+    let value: unknown;
+    if (typeof p.key === 'number') {
+      if (p.key >= positional.length) throw new RangeError('Too few parameter values were provided');
+      value = positional[p.key];
+    } else {
+      if (!named || !(p.key in named)) throw new RangeError(`Missing named parameter "${p.key}"`);
+      value = named[p.key];
+    }
+    sql += p.list ? list(value, p.list === 'text') : literal(value);
+  }
+  return sql;
+}

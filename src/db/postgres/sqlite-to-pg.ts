@@ -1,0 +1,124 @@
+/**
+ * SQLite's SQL, as the repositories write it, turned into PostgreSQL's. The repositories keep one SQL text per statement;
+ * the forms where the two databases differ are few and are rewritten here, once per prepared statement:
+ * - parameters (`?`, `?NNN`, `@name`, `:name`, `$name`) become slots, filled per call with quoted literals (see
+ *   `pg-literal.ts`): an untyped literal takes the type of the column it meets, as SQLite's loose typing does;
+ * - `IN (SELECT value FROM json_each(?))` (a JSON array of ids) becomes a literal list;
+ * - `AS camelCase` aliases are quoted (PostgreSQL folds unquoted names to lower case);
+ * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores case), `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`,
+ *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, two-argument `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes.
+ * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.dialect`).
+ */
+export type Slot = { key: number | string; list?: 'value' | 'text' };
+export type Part = string | Slot;
+
+export interface Translated {
+  parts: Part[];
+  /** Number of anonymous `?` parameters (they take positional arguments in order). */
+  positional: number;
+}
+
+const MARK = '\u0000';
+const PARAM = /^(\?\d*|[@:$][A-Za-z_]\w*)/;
+
+/** Cut string literals and parameters out of `sql` so the rewrites below cannot touch their contents. */
+function mask(sql: string): { text: string; strings: string[]; slots: Slot[]; positional: number } {
+  const strings: string[] = [];
+  const slots: Slot[] = [];
+  let positional = 0;
+  let text = '';
+  for (let i = 0; i < sql.length; ) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      for (; j < sql.length; j++) {
+        if (sql[j] === ch) {
+          if (sql[j + 1] === ch) j++;
+          else break;
+        }
+      }
+      const literal = sql.slice(i, j + 1);
+      if (ch === "'") {
+        text += `${MARK}S${strings.length}${MARK}`;
+        strings.push(literal);
+      } else text += literal;
+      i = j + 1;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+    } else if (ch === ':' && sql[i + 1] === ':') {
+      text += '::';
+      i += 2;
+    } else {
+      const m = '?@:$'.includes(ch) ? PARAM.exec(sql.slice(i)) : null;
+      if (m) {
+        const token = m[1]!;
+        const key = token === '?' ? positional++ : token.startsWith('?') ? Number(token.slice(1)) - 1 : token.slice(1);
+        text += `${MARK}P${slots.length}${MARK}`;
+        slots.push({ key });
+        i += token.length;
+      } else {
+        text += ch;
+        i++;
+      }
+    }
+  }
+  return { text, strings, slots, positional };
+}
+
+const P = `${MARK}P(\\d+)${MARK}`;
+
+const REWRITES: [RegExp, string][] = [
+  [/\bINDEXED\s+BY\s+\w+/gi, ''],
+  [/\bNOT\s+INDEXED\b/gi, ''],
+  [new RegExp(`\\bIS\\s+NOT\\s+(${P})`, 'gi'), 'IS DISTINCT FROM $1'],
+  [new RegExp(`\\bIS\\s+(${P})`, 'gi'), 'IS NOT DISTINCT FROM $1'],
+  [/\bLIKE\b/gi, 'ILIKE'],
+  [/\bAS\s+REAL\b/gi, 'AS DOUBLE PRECISION'],
+  [/\bmax\(([^(),]+),([^(),]+)\)/gi, 'GREATEST($1,$2)'],
+  [/\bmin\(([^(),]+),([^(),]+)\)/gi, 'LEAST($1,$2)'],
+];
+
+/** Translate one statement (or a script of several, without parameters). */
+export function translate(sql: string): Translated {
+  const masked = mask(sql);
+  let text = masked.text;
+  const ignore = /^\s*INSERT\s+OR\s+IGNORE\s+INTO\b/i.test(text);
+  if (ignore) text = text.replace(/^\s*INSERT\s+OR\s+IGNORE\s+INTO\b/i, 'INSERT INTO');
+  if (/^\s*(INSERT|REPLACE)\s+OR\s+\w+/i.test(text) || /^\s*REPLACE\s+INTO/i.test(text)) {
+    throw new Error('INSERT OR REPLACE has no PostgreSQL translation: write ON CONFLICT ... DO UPDATE');
+  }
+  for (const [re, to] of REWRITES) text = text.replace(re, to);
+  text = text.replace(/\bAS\s+([A-Za-z_]\w*)/g, (all, name: string) => (/[a-z]/.test(name) && /[A-Z]/.test(name) ? `AS "${name}"` : all));
+  text = text.replace(
+    new RegExp(`\\bIN\\s*\\(\\s*SELECT\\s+(CAST\\(\\s*value\\s+AS\\s+TEXT\\s*\\)|value)\\s+FROM\\s+json_each\\(\\s*${P}\\s*\\)\\s*\\)`, 'gi'),
+    (_all, what: string, n: string) => {
+      masked.slots[Number(n)]!.list = what.toLowerCase() === 'value' ? 'value' : 'text';
+      return `IN (${MARK}P${n}${MARK})`;
+    },
+  );
+  if (ignore) {
+    const returning = /\bRETURNING\b/i.exec(text);
+    text = returning
+      ? `${text.slice(0, returning.index)}ON CONFLICT DO NOTHING ${text.slice(returning.index)}`
+      : `${text.replace(/;\s*$/, '')} ON CONFLICT DO NOTHING`;
+  }
+  const parts: Part[] = [];
+  for (const [i, piece] of text.split(MARK).entries()) {
+    if (i % 2 === 0) {
+      if (piece) parts.push(piece);
+      continue;
+    }
+    const n = Number(piece.slice(1));
+    if (piece[0] === 'S') parts.push(masked.strings[n]!);
+    else parts.push(masked.slots[n]!);
+  }
+  // Join neighbouring text pieces so binding concatenates as little as possible.
+  const merged: Part[] = [];
+  for (const p of parts) {
+    const last = merged[merged.length - 1];
+    if (typeof p === 'string' && typeof last === 'string') merged[merged.length - 1] = last + p;
+    else merged.push(p);
+  }
+  return { parts: merged, positional: masked.positional };
+}
