@@ -9,7 +9,7 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
 
 /** Open (creating if needed) the SQLite file in WAL mode with foreign keys on, and apply pending migrations. */
 export function openDb(file: string): Db {
