@@ -16,7 +16,7 @@ import { isPostgresUrl, type Dialect, type SqlClient } from './sql-client.js';
  */
 export type Db = Omit<BetterSQLite3Database<typeof schema>, '$client'> & { $client: SqlClient; dialect: Dialect };
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
 const pgMigrationsFolder = fileURLToPath(new URL('../../migrations/postgres', import.meta.url));
 
 /**

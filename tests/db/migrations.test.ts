@@ -24,7 +24,7 @@ describe('database', () => {
     );
     db.$client.close();
     const again = openDb(file);
-    const files = readdirSync(new URL('../../migrations', import.meta.url)).filter((f) => f.endsWith('.sql'));
+    const files = readdirSync(new URL('../../migrations/sqlite', import.meta.url)).filter((f) => f.endsWith('.sql'));
     expect(again.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual({ n: files.length });
     again.$client.close();
   });
