@@ -18,7 +18,8 @@ interface Libpq {
   getvalue(row: number, col: number): string;
   getisnull(row: number, col: number): boolean;
   cmdTuples(): string;
-  transactionStatus(): string;
+  /** PQtransactionStatus: 0 idle, 1 active, 2 in a transaction, 3 in a failed transaction, 4 unknown (connection bad). */
+  transactionStatus(): number;
   finish(): void;
 }
 
@@ -125,7 +126,8 @@ export class PgClient implements SqlClient {
   }
 
   get inTransaction(): boolean {
-    return this.pq.transactionStatus() !== 'PQTRANS_IDLE';
+    const status = this.pq.transactionStatus();
+    return status === 2 || status === 3;
   }
 
   /**
