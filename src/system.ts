@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { FakePlatform } from './channels/fake/index.js';
-import { buildChannels } from './channels/wiring.js';
+import { buildChannels, telegramWebhookReceiver } from './channels/wiring.js';
 import { SharedWindowStore } from './channels/whatsapp-cloud/index.js';
 import { readPublishedLinkState, type WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import type { Config } from './config/index.js';
@@ -243,6 +243,17 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       // Loaded only for the web role, so worker and channel processes never load fastify.
       const { buildSystemWeb } = await import('./web/index.js');
       const whatsapp = built?.whatsapp;
+      let telegram = built?.telegram;
+      if (!telegram && !config.roles.has('channels')) {
+        telegram = telegramWebhookReceiver({ config, logger });
+        if (telegram) {
+          await telegram.start(async (m) => {
+            await pipeline.enqueueInbound(m);
+          });
+          const receiver = telegram;
+          stops.push(() => receiver.stop());
+        }
+      }
       // Bull Board lists every configured channel's outbound queue, also in a web-only process that sends nothing itself.
       const configured = [config.telegramEnabled && 'telegram', config.WHATSAPP_ENABLED && 'whatsapp', config.fakeChannel && 'fake'] as const;
       for (const name of configured) if (name) pipeline.outbound(name);
@@ -259,7 +270,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           queues: () => [...pipeline.queues(), outreach.queue, monitoring.queue],
           subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue], { forgetChat: heldRepliesForgetter(coordination) }),
           fakePlatform,
-          telegram: built?.telegram,
+          telegram,
           whatsappCloud: built?.whatsappCloud,
           ...(built?.whatsappCloud ? { whatsappCloudHealth: built.whatsappCloud.health.bind(built.whatsappCloud) } : {}),
           whatsappLink: {

@@ -93,6 +93,20 @@ function telegramFromConfig({ config, logger, coordination }: ChannelContext): (
   return { channel, limits: { max: config.TELEGRAM_RATE_PER_SECOND, durationMs: 1000 } };
 }
 
+/**
+ * For a web node without the channels role: Telegram's webhook POSTs land on whichever web node the load balancer picks,
+ * so each one accepts them and queues the update. It registers nothing and sends nothing (the channels processes do).
+ */
+export function telegramWebhookReceiver({ config, logger }: Pick<ChannelContext, 'config' | 'logger'>): TelegramChannel | undefined {
+  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_URL || !config.TELEGRAM_WEBHOOK_SECRET) return undefined;
+  return createTelegramChannel({
+    token: config.TELEGRAM_BOT_TOKEN,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET, register: false },
+    logger: logger.child({ channel: 'telegram' }),
+  });
+}
+
 /** The WhatsApp channel, when enabled. */
 function whatsappFromConfig({ config, logger, coordination, messages, whatsappAuth, whatsapp }: ChannelContext): (MadeChannel & { channel: WhatsAppChannel }) | undefined {
   if (!config.WHATSAPP_ENABLED) return undefined;

@@ -18,7 +18,15 @@ export interface TelegramChannelOptions {
   /** Bot API root, e.g. https://api.telegram.org or a fake server; a path is allowed. */
   apiRoot: string;
   /** Webhook mode: Telegram POSTs updates to `url` with `secret` in x-telegram-bot-api-secret-token. Polling when absent. */
-  webhook?: { url: string; secret: string };
+  webhook?: {
+    url: string;
+    secret: string;
+    /**
+     * Call setWebhook on start (default true). A web-only node that just accepts the POSTs leaves it to the channels
+     * processes, so a fleet of web nodes does not re-register the URL on every start.
+     */
+    register?: boolean;
+  };
   logger: TelegramLogger;
   /** Backoff between failed getUpdates calls and failed handler attempts. Default 1 s … 60 s. */
   pollingRetry?: { minMs: number; maxMs: number };
@@ -237,6 +245,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     async start(onMessage) {
       if (handler) throw new Error('telegram channel already started');
       handler = onMessage;
+      if (options.webhook?.register === false) return;
       if (options.webhook) {
         const { url, secret } = options.webhook;
         try {
