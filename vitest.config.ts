@@ -1,11 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Options both passes share. Projects are spelled out in full rather than with `extends: true`, whose merge would add
+// the root's include and globalSetup lists to a project's own.
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+} as const;
+
+// The SQLite pass runs every suite. Suites whose subject is stored state run again on PostgreSQL when TEST_DATABASE_URL
+// names a server (issue 15), each test in its own schema; suites about SQLite's own behaviour (its write lock, a full
+// disk) stay in the SQLite pass only.
+const postgres = {
+  name: 'postgres',
+  include: ['tests/services/**/*.test.ts', 'tests/pipeline/**/*.test.ts', 'tests/web/**/*.test.ts', 'tests/api/**/*.test.ts'],
+  exclude: ['tests/pipeline/sqlite-faults-redis.test.ts'],
+  globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-global-setup.ts'],
+  env: { TEST_DATABASE: 'postgres' },
+  ...shared,
+};
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      { test: { name: 'sqlite', include: ['tests/**/*.test.ts'], globalSetup: ['tests/support/global-setup.ts'], ...shared } },
+      ...(process.env.TEST_DATABASE_URL ? [{ test: postgres }] : []),
+    ],
   },
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb, type Db } from '../../src/db/index.js';
+import { createRepositories, type Db } from '../../src/db/index.js';
 import type { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { ConversationService } from '../../src/services/turn/index.js';
+import { openTestDb } from '../support/test-db.js';
 
 // One turn per mailbox item, against real SQLite and the small fixture flow; no Redis (the queue is not under test here).
 const FLOW = fileURLToPath(new URL('../fixtures/flows/valid-small.yaml', import.meta.url));
@@ -12,7 +13,7 @@ const NOW = Date.parse('2026-11-25T03:00:00Z');
 const PHONE = '+6281234567001';
 
 function setUp(): { db: Db; turn: (text: string, at?: number) => ReturnType<ConversationService['handle']> } {
-  const db = openDb(':memory:');
+  const db = openTestDb();
   const repos = createRepositories(db);
   const flows = new FlowRegistry(repos);
   const published = flows.publish(readFileSync(FLOW, 'utf8'), FLOW, { origin: 'test', now: NOW - 1000 });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRepositories, openDb, type Db } from '../../src/db/index.js';
+import { createRepositories, type Db } from '../../src/db/index.js';
 import { DeliveryService } from '../../src/services/delivery.js';
 import { DeliveryReceipts } from '../../src/services/delivery-receipts.js';
+import { openTestDb } from '../support/test-db.js';
 
 const NOW = 1_790_000_000_000;
 
@@ -18,7 +19,7 @@ describe('delivery receipts on the transcript', () => {
     );
 
   beforeEach(() => {
-    db = openDb(':memory:');
+    db = openTestDb();
     conv = Number(
       db.$client
         .prepare(`INSERT INTO conversations (channel, channel_user_id, flow_id, flow_version, state, owner) VALUES ('whatsapp', '6281300000001@s.whatsapp.net', 'case-interview', 1, '{}', 'bot')`)

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb, schema } from '../../src/db/index.js';
+import { createRepositories, schema } from '../../src/db/index.js';
 import { escalateConversation, recordEscalation } from '../../src/services/escalations.js';
 import { seedConversation } from '../support/seed.js';
+import { openTestDb } from '../support/test-db.js';
 
 /** The one escalation rule, as the turn, delivery and the inbox all use it. */
 describe('escalations', () => {
   it('a second request on a waiting chat raises its priority instead of opening another', () => {
-    const db = openDb(':memory:');
+    const db = openTestDb();
     const stores = createRepositories(db);
     const chat = seedConversation(db);
     const first = recordEscalation(stores, { conversationId: chat.conversationId, caseId: chat.caseId, reason: 'patient_asked', priority: 'normal', detail: null, stepId: null }, null, 1_000);
@@ -24,7 +25,7 @@ describe('escalations', () => {
   });
 
   it('an escalation on a chat a tracer holds is pending with that tracer, and a closed chat is refused', () => {
-    const db = openDb(':memory:');
+    const db = openTestDb();
     const stores = createRepositories(db);
     const chat = seedConversation(db);
     const conv = stores.conversations.byId(chat.conversationId)!;

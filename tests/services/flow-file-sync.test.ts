@@ -2,9 +2,10 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb } from '../../src/db/index.js';
+import { createRepositories } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { flowFileConflicts, publishFlowFile } from '../../src/services/flow-file-sync.js';
+import { openTestDb } from '../support/test-db.js';
 
 const original = new URL('../../flows/case-interview.yaml', import.meta.url);
 
@@ -12,7 +13,7 @@ function setup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flows-'));
   const file = path.join(dir, 'case-interview.yaml');
   copyFileSync(original, file);
-  const repos = createRepositories(openDb(':memory:'));
+  const repos = createRepositories(openTestDb());
   return { dir, file, repos, flows: new FlowRegistry(repos, 0) };
 }
 

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb } from '../../src/db/index.js';
+import { createRepositories } from '../../src/db/index.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
+import { openTestDb } from '../support/test-db.js';
 
 const source = readFileSync(new URL('../../flows/case-interview.yaml', import.meta.url), 'utf8');
 
 describe('published flow versions', () => {
   it('publishes a changed file as a new version and leaves an unchanged one alone', () => {
-    const db = openDb(':memory:');
+    const db = openTestDb();
     const flows = new FlowRegistry(createRepositories(db));
     expect(flows.publish(source, 'case-interview.yaml', { origin: 'file', now: 1 })).toEqual({ ok: true, version: 1, changed: true });
     expect(flows.publish(source, 'case-interview.yaml', { origin: 'file', now: 2 })).toEqual({ ok: true, version: 1, changed: false });
@@ -19,14 +20,14 @@ describe('published flow versions', () => {
   });
 
   it('refuses a broken flow with its problems, so it never reaches a patient', () => {
-    const flows = new FlowRegistry(createRepositories(openDb(':memory:')));
+    const flows = new FlowRegistry(createRepositories(openTestDb()));
     const r = flows.publish(source.replace('type: branch', 'type: brnch'), 'case-interview.yaml', { origin: 'file', now: 1 });
     expect(r.ok).toBe(false);
     expect(flows.latest('case-interview')).toBeUndefined();
   });
 
   it('sees a version another process published once its short cache expires', () => {
-    const db = openDb(':memory:');
+    const db = openTestDb();
     const repos = createRepositories(db);
     let now = 0;
     const worker = new FlowRegistry(repos, 2000, () => now);

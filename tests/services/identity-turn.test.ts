@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb, type Db } from '../../src/db/index.js';
+import { createRepositories, type Db } from '../../src/db/index.js';
 import type { ChannelName, InboundContent } from '../../src/domain/channel.js';
 import type { MailboxItem } from '../../src/domain/mailbox-item.js';
 import { FlowRegistry } from '../../src/services/flow-registry.js';
 import { ConversationService } from '../../src/services/turn/index.js';
 import { hashStartCode } from '../../src/services/turn/identify-case.js';
 import { forbiddenFacts } from '../support/forbidden-facts.js';
+import { openTestDb } from '../support/test-db.js';
 
 // The real flows (flows/verify-identity.yaml, flows/case-interview.yaml) against real SQLite; no Redis.
 const FLOWS = fileURLToPath(new URL('../../flows/', import.meta.url));
@@ -15,7 +16,7 @@ const PHONE = '+6281234567001';
 const SRI = { name: 'Sri Wahyuni', dateOfBirth: '1990-03-14', caseNumber: 'JKT-0042', others: ['Agus Salim'] };
 
 function setUp(o: { lang?: 'id' | 'en'; dob?: string | null } = {}) {
-  const db = openDb(':memory:');
+  const db = openTestDb();
   const repos = createRepositories(db);
   const flows = new FlowRegistry(repos);
   flows.syncDirectory(FLOWS, NOW - 1000);

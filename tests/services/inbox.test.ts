@@ -12,8 +12,8 @@ describe('inbox services', () => {
     const budi = await seedUser(db, { email: 'budi@example.org', role: 'tracer', name: 'Budi' });
     const names = new Map([[ani.id, 'Ani'], [budi.id, 'Budi']]);
     const chats = Array.from({ length: 8 }, () => seedEscalated(db).conversationId);
-    // Two processes, each with its own connection to the file, as two web processes would have. Both get the same chat and
-    // the same start instant for each round, so their claims really overlap (SQLite's lock, not the test, orders them).
+    // Two processes, each with its own connection to the database, as two web processes would have. Both get the same chat
+    // and the same start instant for each round, so their claims really overlap (the database, not the test, orders them).
     const racers = await Promise.all([ani, budi].map(() => startRacer(file)));
     try {
       for (const conversationId of chats) {

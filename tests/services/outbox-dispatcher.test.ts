@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createRepositories, openDb, schema } from '../../src/db/index.js';
+import { createRepositories, schema } from '../../src/db/index.js';
 import { addEvent, addOutbox } from '../../src/services/outbox.js';
 import { OUTBOX_KEEP_MS, OutboxDispatcher, type DispatchJob } from '../../src/services/outbox-dispatcher.js';
 import { seedConversation } from '../support/seed.js';
+import { openTestDb } from '../support/test-db.js';
 
 describe('the outbox', () => {
   it('dispatches a row once, sweeps rows left behind after their grace time, and prunes dispatched rows after a week', async () => {
-    const db = openDb(':memory:');
+    const db = openTestDb();
     const { outbox } = createRepositories(db);
     const chat = seedConversation(db);
     let now = 1_000_000;

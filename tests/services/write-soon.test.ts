@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.js';
 import { writeSoon } from '../../src/services/write-soon.js';
 import { tempDb } from '../support/temp-db.js';
+import { testDatabaseKind } from '../support/test-db.js';
 
 describe('a write that waits for another process without freezing this one', () => {
-  it('keeps the event loop running while another connection holds the write lock, then commits once it is free', async () => {
+  // The other connection is a better-sqlite3 one to the test's file: SQLite-only.
+  it.skipIf(testDatabaseKind() === 'postgres')('keeps the event loop running while another connection holds the write lock, then commits once it is free', async () => {
     const { db, file } = tempDb();
     db.$client.exec(`CREATE TABLE t (v TEXT NOT NULL)`);
     const tx = createRepositories(db).transactions;

@@ -9,12 +9,12 @@ export interface RacerClaim {
   result: InboxResult<{ escalationId: number }>;
 }
 
-/** A separate process with its own SQLite connection to `file`, claiming chats on request (see claim-racer.ts). */
-export async function startRacer(file: string): Promise<{
+/** A separate process with its own connection to `target` (tempDb's `file`), claiming chats on request (see claim-racer.ts). */
+export async function startRacer(target: string): Promise<{
   claim(m: { conversationId: number; actor: InboxActor; at: number }): Promise<RacerClaim>;
   stop(): Promise<void>;
 }> {
-  const child = fork(new URL('./claim-racer.ts', import.meta.url), [file], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(new URL('./claim-racer.ts', import.meta.url), [target], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());

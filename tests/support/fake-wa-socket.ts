@@ -4,7 +4,7 @@ import { proto, type WAMessage } from '@whiskeysockets/baileys';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createWhatsAppAuthRepository } from '../../src/db/repositories/index.js';
-import { openDb, type Db } from '../../src/db/index.js';
+import type { Db } from '../../src/db/index.js';
 import { createRedisCoordination } from '../../src/queue/index.js';
 import {
   createWhatsAppChannel,
@@ -15,6 +15,7 @@ import {
   type WhatsAppChannel,
   type WhatsAppChannelOptions,
 } from '../../src/channels/whatsapp/index.js';
+import { openTestDb } from './test-db.js';
 
 /** One message the bot sent, as the patient's phone received it. */
 export interface FakeWaSent {
@@ -214,7 +215,7 @@ export function createTestWhatsApp(
   redisUrl: string,
   overrides: Partial<WhatsAppChannelOptions> & { net?: FakeWaNetwork; prefix?: string; db?: Db; redis?: Redis } = {},
 ): TestWhatsApp {
-  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, db = openDb(':memory:'), redis: redisOverride, ...rest } = overrides;
+  const { net = new FakeWaNetwork(), prefix = `test:${randomUUID()}:`, db = openTestDb(), redis: redisOverride, ...rest } = overrides;
   const redis = redisOverride ?? new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const printed: string[] = [];
   const channel = createWhatsAppChannel({

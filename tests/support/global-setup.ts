@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { startRedis } from './redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,18 +7,16 @@ declare module 'vitest' {
   }
 }
 
-let redis: TestRedis | undefined;
-
-/** One private redis-server for the whole run (or REDIS_URL if given); suites isolate themselves with key prefixes. */
-export async function setup(project: TestProject): Promise<void> {
+/**
+ * One private redis-server per test project (or REDIS_URL if given); suites isolate themselves with key prefixes.
+ * The returned function stops it: each project (sqlite, postgres) runs this setup, so no module-level state.
+ */
+export async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env.REDIS_URL) {
     project.provide('redisUrl', process.env.REDIS_URL);
-    return;
+    return undefined;
   }
-  redis = await startRedis();
+  const redis = await startRedis();
   project.provide('redisUrl', redis.url);
-}
-
-export async function teardown(): Promise<void> {
-  await redis?.stop();
+  return () => redis.stop();
 }

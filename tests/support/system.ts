@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/index.js';
 import { startSystem, type System, type SystemOverrides } from '../../src/system.js';
+import { testDatabase, testDatabaseKind } from './test-db.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,8 +15,8 @@ export function uniquePrefix(name: string): string {
 }
 
 /**
- * Start a whole tracebot (real Redis from the test setup, a fresh SQLite file, the repository's flows) with env overrides.
- * Web listens on a free port unless ROLES says otherwise.
+ * Start a whole tracebot (real Redis from the test setup, a fresh SQLite file in DATA_DIR or in the PostgreSQL pass a
+ * schema of its own, the repository's flows) with env overrides. Web listens on a free port unless ROLES says otherwise.
  */
 export async function startTestSystem(
   redisUrl: string,
@@ -23,6 +24,8 @@ export async function startTestSystem(
   overrides: SystemOverrides = {},
 ): Promise<System & { dataDir: string }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-sys-'));
+  // A caller naming its database (to restart on the same one) keeps it; otherwise the PostgreSQL pass gives a fresh schema.
+  const database = env.DATABASE_FILE || env.DATABASE_URL ? {} : postgresTarget();
   const config = parseConfig(
     {
       NODE_ENV: 'test',
@@ -35,12 +38,18 @@ export async function startTestSystem(
       SESSION_SECRET: 'x'.repeat(40),
       // Following named contacts writes to their phones: suites about other things keep it off, the loop's suites turn it on.
       MONITORING_ENABLED: 'false',
+      ...database,
       ...env,
     },
     repoRoot,
   );
   const system = await startSystem(config, { logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), sweepEveryMs: 200, ...overrides });
   return Object.assign(system, { dataDir });
+}
+
+/** `DATABASE_URL` for a fresh schema in the PostgreSQL pass; nothing in the SQLite pass (the file goes in DATA_DIR). */
+function postgresTarget(): { DATABASE_URL?: string } {
+  return testDatabaseKind() === 'postgres' ? { DATABASE_URL: testDatabase().target } : {};
 }
 
 export { eventually } from './eventually.js';

@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
+import { testDatabase } from './test-db.js';
 
-/** A fresh migrated SQLite file in its own temp dir (a real file: WAL and busy timeout as in production), and its path. */
+/**
+ * A fresh migrated database for one test and its target (a SQLite file path, or in the PostgreSQL pass a URL naming the
+ * test's own schema): `file` is what a second connection or a spawned process opens to share it.
+ */
 export function tempDb(): { db: Db; file: string } {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tracebot-test-')), 'test.db');
-  return { db: openDb(file), file };
+  const { target } = testDatabase();
+  return { db: openDb(target), file: target };
 }
