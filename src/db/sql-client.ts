@@ -34,7 +34,7 @@ export interface SqlClient {
   close(): unknown;
 }
 
-export type Dialect = 'sqlite' | 'postgres';
+export type Engine = 'sqlite' | 'postgres';
 
 /** True for a PostgreSQL connection URL (the other targets are SQLite file paths and ':memory:'). */
 export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target);

@@ -42,6 +42,11 @@ describe('SQLite SQL as PostgreSQL', () => {
     expect(pg('SELECT CAST(x AS REAL) FROM t')).toBe('SELECT CAST(x AS DOUBLE PRECISION) FROM t');
   });
 
+  it("gives the query builder's missing insert values the column default, and keeps raw SQL's NULL", () => {
+    expect(pg('insert into "t" ("id", "a") values (null, ?)', 1)).toBe(`insert into "t" ("id", "a") values (DEFAULT, '1')`);
+    expect(pg('INSERT INTO t (a, b) VALUES (NULL, ?)', 1)).toBe(`INSERT INTO t (a, b) VALUES (NULL, '1')`);
+  });
+
   it('says INSERT OR REPLACE needs rewriting by hand', () => {
     expect(() => translate('INSERT OR REPLACE INTO t VALUES (1)')).toThrow(/ON CONFLICT/);
   });

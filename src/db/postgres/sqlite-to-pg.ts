@@ -5,9 +5,10 @@
  *   `pg-literal.ts`): an untyped literal takes the type of the column it meets, as SQLite's loose typing does;
  * - `IN (SELECT value FROM json_each(?))` (a JSON array of ids) becomes a literal list;
  * - `AS camelCase` aliases are quoted (PostgreSQL folds unquoted names to lower case);
+ * - the query builder's `null` for an insert's missing value becomes `DEFAULT`;
  * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores case), `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`,
  *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, two-argument `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes.
- * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.dialect`).
+ * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.engine`).
  */
 export type Slot = { key: number | string; list?: 'value' | 'text' };
 export type Part = string | Slot;
@@ -88,6 +89,9 @@ export function translate(sql: string): Translated {
   if (/^\s*(INSERT|REPLACE)\s+OR\s+\w+/i.test(text) || /^\s*REPLACE\s+INTO/i.test(text)) {
     throw new Error('INSERT OR REPLACE has no PostgreSQL translation: write ON CONFLICT ... DO UPDATE');
   }
+  // drizzle's SQLite insert builder writes `null` for a column it has no value for (the id among them), which SQLite reads
+  // as "assign one"; PostgreSQL's form is DEFAULT. Only the builder writes lower-case `insert into "`; raw SQL's NULL stays.
+  if (/^\s*insert into "/.test(text)) text = text.replace(/\bnull\b/g, 'DEFAULT');
   for (const [re, to] of REWRITES) text = text.replace(re, to);
   text = text.replace(/\bAS\s+([A-Za-z_]\w*)/g, (all, name: string) => (/[a-z]/.test(name) && /[A-Z]/.test(name) ? `AS "${name}"` : all));
   text = text.replace(
