@@ -30,7 +30,8 @@ export function redisConnection(target: RedisTarget, extra: RedisOptions = {}): 
   }
   const { retryStrategy, ...rest } = options;
   const nodeOptions: RedisOptions = { ...rest, ...(target.password ? { password: target.password } : {}) };
-  const clusterOptions: ClusterOptions = { clusterRetryStrategy: (times) => (retryStrategy ? retryStrategy(times) : backoff(times)) ?? null };
+  // A Cluster reconnects as a whole (clusterRetryStrategy); the per-node retryStrategy would fight it.
+  const clusterOptions: ClusterOptions = { clusterRetryStrategy: (times) => (retryStrategy ?? backoff)(times) ?? null };
   for (const key of CLUSTER_LEVEL) {
     if (key in nodeOptions) {
       (clusterOptions as Record<string, unknown>)[key] = nodeOptions[key];

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type RedisTopology } from '../../src/config/index.js';
 import { redisConnection } from '../../src/queue/index.js';
+import { RedisUnavailableError } from '../../src/runtime/index.js';
+import { freePort } from '../../src/runtime/tcp-ports.js';
 import { ask, startSentinelGroup } from '../support/redis-topology.js';
-import { uniquePrefix } from '../support/system.js';
+import { startTestSystem, uniquePrefix } from '../support/system.js';
 import { bullmqRoundTrip, liveBusRoundTrip, patientIsGreeted } from '../support/topology-checks.js';
 
 /**
@@ -38,7 +40,15 @@ describe('Redis behind Sentinel', () => {
     expect(await ask<string[]>(group.primary.port, 'KEYS', `${prefix}:*`)).not.toEqual([]);
   }, 60_000);
 
-  // Last: it leaves the replica as the primary.
+  it('at start, waits REDIS_WAIT_SECONDS for sentinels that do not answer and names them, starting no Redis of its own', async () => {
+    const nobody = await freePort();
+    const started = startTestSystem('', { ROLES: 'worker', REDIS_SENTINELS: `127.0.0.1:${nobody}`, REDIS_SENTINEL_NAME: 'tb', REDIS_WAIT_SECONDS: '1' });
+    await expect(started).rejects.toThrow(RedisUnavailableError);
+    await expect(started).rejects.toThrow(`Redis at the primary 'tb' of the sentinels 127.0.0.1:${nobody} did not answer within 1 s. Start it, or fix REDIS_SENTINELS and REDIS_SENTINEL_NAME.`);
+  });
+
+  // Last: it leaves the replica as the primary. (A switch-over with the old primary alive was tried too and passed, since
+  // Sentinel kills the old primary's clients as it demotes it; it took 12 s of test time, so it is not kept.)
   it('writes again on the promoted replica after the primary dies', async () => {
     const redis = redisConnection(topology);
     redis.on('error', () => undefined);
