@@ -40,12 +40,14 @@ async function startSupervised(config: Config): Promise<{ system?: System; super
   const logger = createLogger(config.LOG_LEVEL);
   let redis: RedisHandle;
   try {
-    redis = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, logger });
+    redis = await ensureRedis({ url: config.REDIS_URL, topology: config.redisTopology, dataDir: config.DATA_DIR, logger });
   } catch (error) {
     startFailed(error);
   }
   const own = config.ROLES.filter((r): r is Exclude<Role, 'worker'> => r !== 'worker');
-  const ownConfig: Config = Object.freeze({ ...config, REDIS_URL: redis.url, ROLES: own, roles: new Set<Role>(own) });
+  // A single server found or started here is passed on as its URL; Sentinel/Cluster settings reach everyone unchanged.
+  const redisUrl: Record<string, string> = typeof redis.target === 'string' ? { REDIS_URL: redis.target } : {};
+  const ownConfig: Config = Object.freeze({ ...config, ...redisUrl, ROLES: own, roles: new Set<Role>(own) });
   // Own roles first: a busy HTTP port stops us before any worker starts, and the database is migrated once.
   const system = own.length
     ? await startSystem(ownConfig).catch(async (error: unknown) => {
@@ -54,7 +56,7 @@ async function startSupervised(config: Config): Promise<{ system?: System; super
       })
     : undefined;
   // The children read the same environment (and .env); only what this process decided is laid over it.
-  const env = childEnvironment({ ROLES: 'worker', WORKERS: '1', REDIS_URL: redis.url, ...(config.SESSION_SECRET ? { SESSION_SECRET: config.SESSION_SECRET } : {}) });
+  const env = childEnvironment({ ROLES: 'worker', WORKERS: '1', ...redisUrl, ...(config.SESSION_SECRET ? { SESSION_SECRET: config.SESSION_SECRET } : {}) });
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
   const supervisor = new Supervisor({
     count: config.workers,

@@ -102,10 +102,10 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       db.$client.close();
     });
 
-    const redisHandle: RedisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, logger });
+    const redisHandle: RedisHandle = await ensureRedis({ url: config.REDIS_URL, topology: config.redisTopology, dataDir: config.DATA_DIR, logger });
     stops.push(() => redisHandle.stop());
     // Commands issued in the same tick (BullMQ scripts, mailbox scripts) leave in one write: fewer syscalls per message.
-    const redis = redisConnection(redisHandle.url, { enableAutoPipelining: true });
+    const redis = redisConnection(redisHandle.target, { enableAutoPipelining: true });
     // ioredis prints unhandled connection errors to the console while it reconnects; log them instead.
     redis.on('error', (error: Error) => logger.warn({ err: error.name, code: (error as { code?: string }).code }, 'redis connection error'));
     stops.push(async () => {
@@ -114,7 +114,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       else redis.disconnect();
     });
     // Bounded: a Redis that does not answer at start is a configuration problem to report, not to retry for ever.
-    await waitForRedis(redis, redisHandle.url, config.REDIS_WAIT_SECONDS * 1000);
+    await waitForRedis(redis, redisHandle.target, config.REDIS_WAIT_SECONDS * 1000);
     await checkEvictionPolicy(redis, logger);
 
     const stores = createRepositories(db);
@@ -131,7 +131,7 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     if (!flows.latest(config.DEFAULT_FLOW)) logger.error({ flow: config.DEFAULT_FLOW }, 'the default flow has no published version: new chats cannot start');
 
     const live = await createLiveBus({
-      redisUrl: redisHandle.url,
+      redis: redisHandle.target,
       prefix: config.REDIS_PREFIX,
       // Only the web role feeds browsers; workers and channel processes publish and never parse anybody's events.
       listen: config.roles.has('web'),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MonitoringPolicy } from '../domain/monitoring.js';
+import { redisTopologyOf, type RedisTopology } from './redis-topology.js';
 import { EnvSchema, type Env, type Role } from './schema.js';
 
 /** The validated, frozen configuration every module receives; nothing else reads the environment. */
@@ -11,6 +12,8 @@ export interface Config extends Env {
   /** What `openDb` opens: the PostgreSQL URL when set, else the SQLite file. */
   database: string;
   roles: ReadonlySet<Role>;
+  /** A Sentinel-managed primary or a Cluster (REDIS_SENTINELS / REDIS_CLUSTER_NODES); undefined: one server, REDIS_URL or local. */
+  redisTopology: RedisTopology | undefined;
   /** Worker processes (WORKERS, else 1); more than 1 with the worker role makes this process their supervisor. */
   workers: number;
   /** Fake channel on? (auto: on unless a real channel is configured). */
@@ -56,6 +59,8 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
   if (cloudSet.length > 0 && env.WHATSAPP_ENABLED) {
     problems.push('WHATSAPP_ENABLED and WHATSAPP_CLOUD_*: only one WhatsApp channel can run (linked phone or Business Platform); turn one off');
   }
+  const redis = redisTopologyOf(env);
+  problems.push(...redis.problems);
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ characters)');
   // /phone lets anyone play a patient without signing in: never in production, whatever else is set.
   if (env.NODE_ENV === 'production' && env.PATIENT_PHONE_PAGE === 'on') problems.push('PATIENT_PHONE_PAGE: cannot be on in production (the page needs no sign-in)');
@@ -82,6 +87,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir = p
     databaseUrl: env.DATABASE_URL,
     database: env.DATABASE_URL ?? path.resolve(baseDir, env.DATABASE_FILE ?? path.join(dataDir, 'tracebot.db')),
     roles: new Set(env.ROLES),
+    redisTopology: redis.topology,
     // One by default: on SQLite the turns of all workers share one write lock, and on 2 cores a second worker process was
     // measured slower than one (README, Performance). More may pay off on machines with more cores.
     workers: env.WORKERS ?? 1,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisNodeList, redisPrefix } from './redis-topology.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -24,7 +25,15 @@ export const EnvSchema = z.object({
   /** PostgreSQL instead of the SQLite file: postgres://user@host:5432/db, optionally ?schema=name. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().url().optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tracebot'),
+  /** A Sentinel-managed primary (issue 15): the sentinels as host:port,host:port, and the primary's name there. */
+  REDIS_SENTINELS: redisNodeList.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, "the primary's name in `sentinel monitor`").optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** A Redis Cluster (issue 15): some of its nodes as host:port,host:port; REDIS_PREFIX must then carry a {hash tag}. */
+  REDIS_CLUSTER_NODES: redisNodeList.optional(),
+  /** The data nodes' password under Sentinel or Cluster (a single server has it in REDIS_URL). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_PREFIX: redisPrefix.default('tracebot'),
   /** How long start-up waits for Redis to answer before it gives up (a running system keeps reconnecting). */
   REDIS_WAIT_SECONDS: int(1, 600).default(15),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),

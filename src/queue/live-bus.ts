@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisTarget } from '../config/index.js';
 import type { LiveBus, LiveEvent, LivePublisher } from '../domain/live-events.js';
+import { redisConnection } from './connection.js';
 
 const LiveEventSchema = z.object({
   type: z.enum(['message.created', 'message.updated', 'escalation.created', 'escalation.updated', 'conversation.updated']),
@@ -26,7 +27,8 @@ function fanOut(): { emitter: EventEmitter; subscribe: LiveBus['subscribe'] } {
 }
 
 export interface LiveBusOptions {
-  redisUrl: string;
+  /** Where Redis is: a URL, or the Sentinel/Cluster topology (see redisConnection). */
+  redis: RedisTarget;
   /** Key prefix of the deployment (REDIS_PREFIX): the channel is `<prefix>:live`. */
   prefix: string;
   /** Called when a message on the channel is not a valid event (a bug elsewhere); defaults to ignoring it. */
@@ -46,9 +48,9 @@ const Envelope = z.object({ from: z.string(), events: z.array(z.unknown()) });
 /** A live bus over Redis pub/sub with its own publisher and a dedicated subscriber connection. Resolves once subscribed. */
 export async function createLiveBus(opts: LiveBusOptions): Promise<LiveBus> {
   const channel = `${opts.prefix}:live`;
-  const pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: 3 });
+  const pub = redisConnection(opts.redis, { maxRetriesPerRequest: 3 });
   const listen = opts.listen ?? true;
-  const sub = listen ? new Redis(opts.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const sub = listen ? redisConnection(opts.redis, { maxRetriesPerRequest: null }) : undefined;
   // Without listeners ioredis prints connection errors (Redis restarting) to the console; both reconnect by themselves.
   for (const conn of [pub, sub]) conn?.on('error', (err: unknown) => opts.onError?.(err));
   const { emitter, subscribe } = fanOut();

@@ -2,11 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { RedisTarget, RedisTopology } from '../config/index.js';
 import { portAnswers, waitForPort } from './tcp-ports.js';
 
 /** Where Redis is, and how to stop it if we started it. */
 export interface RedisHandle {
-  url: string;
+  /** A single server's URL (given, found or started), or the Sentinel/Cluster topology from the config. */
+  target: RedisTarget;
   /** Stops the private redis-server we started (no-op for an external one). */
   stop(): Promise<void>;
   started: boolean;
@@ -21,12 +23,14 @@ export class RedisUnavailableError extends Error {
 }
 
 /**
- * Use REDIS_URL when set; else 127.0.0.1:6379 if something answers there; else start a private `redis-server` with its data
+ * Use the Sentinel or Cluster topology when configured, or REDIS_URL when set (those are waited for by whoever connects,
+ * see waitForRedis); else 127.0.0.1:6379 if something answers there; else start a private `redis-server` with its data
  * under `<dataDir>/redis` (append-only, noeviction) and stop it on exit; else explain what to install.
  */
-export async function ensureRedis(opts: { url?: string; dataDir: string; logger: Logger; port?: number }): Promise<RedisHandle> {
-  if (opts.url) return { url: opts.url, stop: async () => {}, started: false };
-  if (await portAnswers('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', stop: async () => {}, started: false };
+export async function ensureRedis(opts: { url?: string; topology?: RedisTopology; dataDir: string; logger: Logger; port?: number }): Promise<RedisHandle> {
+  const given = opts.topology ?? opts.url;
+  if (given) return { target: given, stop: async () => {}, started: false };
+  if (await portAnswers('127.0.0.1', 6379)) return { target: 'redis://127.0.0.1:6379', stop: async () => {}, started: false };
   const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (which.error || which.status !== 0) {
     throw new RedisUnavailableError(
@@ -38,7 +42,7 @@ export async function ensureRedis(opts: { url?: string; dataDir: string; logger:
   const port = opts.port ?? 6380;
   if (await portAnswers('127.0.0.1', port)) {
     // A private redis from an earlier run that was not stopped: reuse it rather than fight for the port.
-    return { url: `redis://127.0.0.1:${port}`, stop: async () => {}, started: false };
+    return { target: `redis://127.0.0.1:${port}`, stop: async () => {}, started: false };
   }
   const child: ChildProcess = spawn(
     'redis-server',
@@ -51,7 +55,7 @@ export async function ensureRedis(opts: { url?: string; dataDir: string; logger:
   }
   opts.logger.info({ port }, 'started a private redis-server under the data folder');
   return {
-    url: `redis://127.0.0.1:${port}`,
+    target: `redis://127.0.0.1:${port}`,
     started: true,
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -73,11 +77,23 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+/** Where Redis is, for a log line or an error message (no password), and the settings to fix when it does not answer. */
+export function describeRedisTarget(target: RedisTarget): { where: string; settings: string } {
+  if (typeof target === 'string') return { where: redactRedisUrl(target), settings: 'REDIS_URL' };
+  if (target.kind === 'sentinel') {
+    return { where: `the primary '${target.name}' of the sentinels ${nodeList(target.sentinels)}`, settings: 'REDIS_SENTINELS and REDIS_SENTINEL_NAME' };
+  }
+  return { where: `the cluster of ${nodeList(target.nodes)}`, settings: 'REDIS_CLUSTER_NODES' };
+}
+
+const nodeList = (nodes: { host: string; port: number }[]) => nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
+
 /**
- * Wait until Redis answers a PING, at most `timeoutMs`; then throw a RedisUnavailableError naming the URL (without its
- * password). Only start-up waits like this: a running system keeps reconnecting, and /readyz shows Redis as down meanwhile.
+ * Wait until Redis answers a PING, at most `timeoutMs`; then throw a RedisUnavailableError naming where it was looked for
+ * (never a password). Only start-up waits like this: a running system keeps reconnecting, and /readyz shows Redis as down
+ * meanwhile. Under Sentinel the PING waits for a sentinel to name a reachable primary; under Cluster, for the slots.
  */
-export async function waitForRedis(redis: { ping(): Promise<unknown> }, url: string, timeoutMs: number): Promise<void> {
+export async function waitForRedis(redis: { ping(): Promise<unknown> }, target: RedisTarget, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -85,7 +101,8 @@ export async function waitForRedis(redis: { ping(): Promise<unknown> }, url: str
   try {
     const r = await Promise.race([redis.ping().then(() => 'ok' as const), gaveUp]);
     if (r === 'timeout') {
-      throw new RedisUnavailableError(`Redis at ${redactRedisUrl(url)} did not answer within ${Math.round(timeoutMs / 1000)} s. Start it, or fix REDIS_URL.`);
+      const { where, settings } = describeRedisTarget(target);
+      throw new RedisUnavailableError(`Redis at ${where} did not answer within ${Math.round(timeoutMs / 1000)} s. Start it, or fix ${settings}.`);
     }
   } finally {
     clearTimeout(timer);

@@ -30,8 +30,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const prefix = `tb-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const live = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
-  worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+  const live = await createLiveBus({ redis: inject('redisUrl'), prefix });
+  worker = await createLiveBus({ redis: inject('redisUrl'), prefix });
   platform = new FakePlatform();
   web = await buildTestWeb({ live, fakePlatform: platform, heartbeatMs: 1000, reconnectMs: 300 });
   await web.app.listen({ host: '127.0.0.1', port: 0 });

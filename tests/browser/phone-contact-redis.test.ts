@@ -23,7 +23,7 @@ afterAll(async () => {
   await browser?.close();
 });
 beforeEach(async () => {
-  const live = await createLiveBus({ redisUrl: inject('redisUrl'), prefix: `tb-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const live = await createLiveBus({ redis: inject('redisUrl'), prefix: `tb-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
   platform = new FakePlatform();
   web = await buildTestWeb({ live, fakePlatform: platform, heartbeatMs: 1000, reconnectMs: 300 });
   await web.app.listen({ host: '127.0.0.1', port: 0 });

@@ -15,9 +15,9 @@ function nextEvent(subscribe: (fn: (e: LiveEvent) => void) => () => void): Promi
 describe('live bus over Redis pub/sub', () => {
   it('carries an event published by one process (a worker) to another (a web server), and only within its prefix', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
-    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
-    const stranger = await createLiveBus({ redisUrl: inject('redisUrl'), prefix: `${prefix}-other` });
+    const worker = await createLiveBus({ redis: inject('redisUrl'), prefix });
+    const web = await createLiveBus({ redis: inject('redisUrl'), prefix });
+    const stranger = await createLiveBus({ redis: inject('redisUrl'), prefix: `${prefix}-other` });
     const strangerSaw: LiveEvent[] = [];
     stranger.subscribe((e) => strangerSaw.push(e));
     try {
@@ -33,8 +33,8 @@ describe('live bus over Redis pub/sub', () => {
 
   it('delivers a turn\'s events published together, in order', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
-    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const worker = await createLiveBus({ redis: inject('redisUrl'), prefix });
+    const web = await createLiveBus({ redis: inject('redisUrl'), prefix });
     const seen: LiveEvent[] = [];
     web.subscribe((e) => seen.push(e));
     try {
@@ -54,7 +54,7 @@ describe('live bus over Redis pub/sub', () => {
   it('ignores a malformed message on the channel and keeps delivering good ones', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const invalid: unknown[] = [];
-    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, onInvalid: (e) => invalid.push(e) });
+    const web = await createLiveBus({ redis: inject('redisUrl'), prefix, onInvalid: (e) => invalid.push(e) });
     const raw = new Redis(inject('redisUrl'));
     try {
       const got = nextEvent(web.subscribe);
@@ -70,8 +70,8 @@ describe('live bus over Redis pub/sub', () => {
 
   it('gives a process its own events once, straight away, and a publish-only process (a worker) no subscriber', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, listen: false });
-    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const worker = await createLiveBus({ redis: inject('redisUrl'), prefix, listen: false });
+    const web = await createLiveBus({ redis: inject('redisUrl'), prefix });
     const raw = new Redis(inject('redisUrl'));
     const seen: LiveEvent[] = [];
     web.subscribe((e) => seen.push(e));
@@ -99,8 +99,8 @@ describe('live bus over Redis pub/sub', () => {
 
   it('sends what a process publishes in one tick as one message, in order', async () => {
     const prefix = `live-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const worker = await createLiveBus({ redisUrl: inject('redisUrl'), prefix, listen: false });
-    const web = await createLiveBus({ redisUrl: inject('redisUrl'), prefix });
+    const worker = await createLiveBus({ redis: inject('redisUrl'), prefix, listen: false });
+    const web = await createLiveBus({ redis: inject('redisUrl'), prefix });
     const raw = new Redis(inject('redisUrl'));
     const messages: string[] = [];
     raw.on('message', (_ch: string, text: string) => messages.push(text));
