@@ -8,6 +8,8 @@ import { runDbCommand } from '../../src/cli/db.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { parseConfig } from '../../src/config/index.js';
 import { closeDb, openDb, type Db } from '../../src/db/index.js';
+import { PgClient } from '../../src/db/postgres/pg-client.js';
+import { parsePostgresUrl } from '../../src/db/postgres/pg-migrate.js';
 
 // `db copy` moves a city from SQLite to PostgreSQL without losing a row; `db migrate` says what it applied (issue 15).
 // Needs TEST_DATABASE_URL (CI: postgres://postgres@127.0.0.1:5432/test).
@@ -60,11 +62,12 @@ describe.skipIf(!url)('npm run cli -- db copy / db migrate (PostgreSQL)', () => 
 
   afterAll(() => {
     if (!schemas.length) return;
-    const admin = openDb(url!);
+    // A bare connection: openDb would migrate the database's public schema.
+    const admin = new PgClient(parsePostgresUrl(url!).conninfo);
     try {
-      for (const s of schemas) admin.$client.exec(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      for (const s of schemas) admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     } finally {
-      closeDb(admin);
+      admin.close();
     }
   });
 
