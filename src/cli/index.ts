@@ -8,12 +8,18 @@ const usage = `usage: npm run cli -- <command>
   timers due [--at ISO-TIME] | timers list [--at ISO-TIME]         run (or list) the reminders and expiries due at a moment
   monitoring tick [--at ISO-TIME] | monitoring policy             run the contact follow-up scheduler for a moment; print the policy
   retention run [--dry-run] [--at ISO-TIME]                        remove (or show) the personal data past its retention time
-  demo                                                            fill an empty database with synthetic demo data`;
+  demo                                                            fill an empty database with synthetic demo data
+  db migrate | db copy --to postgres://...[?schema=name]          apply pending migrations; copy SQLite into an empty PostgreSQL`;
 
 /** `npm run cli -- ...`: administrative commands on the configured database. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
+  if (command === 'db') {
+    // These open the databases themselves: the migration count is read before migrating, and a copy opens two.
+    const { runDbCommand } = await import('./db.js');
+    return runDbCommand(rest, { database: config.database, out: process.stdout, err: process.stderr });
+  }
   const db = openDb(config.database);
   try {
     switch (command) {
