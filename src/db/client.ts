@@ -12,9 +12,10 @@ import { isPostgresUrl, type Dialect, type SqlClient } from './sql-client.js';
 
 /**
  * The database: drizzle's query builder (SQLite dialect) over a synchronous client, better-sqlite3 or PostgreSQL through
- * `postgres/pg-client.ts`, which translates the SQLite SQL. `dialect` says which, for the few statements written twice.
+ * `postgres/pg-client.ts`, which translates the SQLite SQL. `engine` says which, for the few statements written twice
+ * (not `dialect`: drizzle's query builders read their own SQLite dialect object from that property).
  */
-export type Db = Omit<BetterSQLite3Database<typeof schema>, '$client'> & { $client: SqlClient; dialect: Dialect };
+export type Db = Omit<BetterSQLite3Database<typeof schema>, '$client'> & { $client: SqlClient; engine: Dialect };
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
 const pgMigrationsFolder = fileURLToPath(new URL('../../migrations/postgres', import.meta.url));
@@ -37,7 +38,7 @@ export function openDb(target: string): Db {
   sqlite.function('area_code', { deterministic: true }, (text: unknown) => areaCodeOf(typeof text === 'string' ? text : null));
   const sqliteDb = drizzle(sqlite, { schema });
   migrate(sqliteDb, { migrationsFolder });
-  return Object.assign(sqliteDb, { dialect: 'sqlite' as const });
+  return Object.assign(sqliteDb, { engine: 'sqlite' as const });
 }
 
 function openPostgres(url: string): Db {
@@ -46,7 +47,7 @@ function openPostgres(url: string): Db {
   migratePostgres(client, pgMigrationsFolder);
   // drizzle's SQLite driver only calls prepare/run/get/all/raw on its client, which PgClient provides.
   const db = drizzle(client as unknown as Database.Database, { schema });
-  return Object.assign(db, { $client: client as SqlClient, dialect: 'postgres' as const });
+  return Object.assign(db, { $client: client as SqlClient, engine: 'postgres' as const });
 }
 
 /** Run `fn` in one IMMEDIATE transaction (takes the write lock up front, so concurrent writers queue instead of deadlocking). */
@@ -63,7 +64,7 @@ export function pingDb(db: Db): void {
 
 /** The better-sqlite3 handle under a SQLite database, for SQLite-only tools (the scale bench's query probe). */
 export function sqliteHandle(db: Db): Database.Database {
-  if (db.dialect !== 'sqlite') throw new Error('this needs the embedded SQLite database');
+  if (db.engine !== 'sqlite') throw new Error('this needs the embedded SQLite database');
   return db.$client as Database.Database;
 }
 

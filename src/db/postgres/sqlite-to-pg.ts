@@ -7,7 +7,7 @@
  * - `AS camelCase` aliases are quoted (PostgreSQL folds unquoted names to lower case);
  * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores case), `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`,
  *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, two-argument `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes.
- * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.dialect`).
+ * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.engine`).
  */
 export type Slot = { key: number | string; list?: 'value' | 'text' };
 export type Part = string | Slot;

@@ -15,7 +15,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
   const undelivered = c.prepare(
     `SELECT o.id, o.kind, o.conversation_id AS conversationId, o.payload, o.created_at AS createdAt, c.channel FROM outbox o
      LEFT JOIN conversations c ON c.id = o.conversation_id WHERE o.kind = 'send' AND o.dispatched_at IS NOT NULL
-     AND EXISTS (SELECT 1 FROM ${db.dialect === 'postgres' ? `json_array_elements_text(o.payload::json -> 'messageIds') j(value)` : `json_each(o.payload, '$.messageIds') j`}
+     AND EXISTS (SELECT 1 FROM ${db.engine === 'postgres' ? `json_array_elements_text(o.payload::json -> 'messageIds') j(value)` : `json_each(o.payload, '$.messageIds') j`}
        JOIN messages m ON m.id = CAST(j.value AS INTEGER) WHERE m.status = 'queued')
      ORDER BY o.id LIMIT ?`,
   );

@@ -36,7 +36,7 @@ const PG_STATE_WITHOUT_ANSWERS = `(state::jsonb || '{"answers": {}, "lists": {},
 /** Retention, subject access, erasure requests and the recurring-job rows over SQLite. */
 export function createPrivacyRepository(db: Db): PrivacyRepository {
   const sql = statementCache(db);
-  const pg = db.dialect === 'postgres';
+  const pg = db.engine === 'postgres';
   const params = (t: RedactionTargets) => ({ conversations: ids(t.conversationIds), cases: ids(t.caseIds), contacts: ids(t.contactIds) });
   const column = (query: string, p: Record<string, unknown>) => (sql(query).all(p) as { id: number }[]).map((r) => r.id);
   const count = (query: string, p: Record<string, unknown>) => (sql(query).get(p) as { n: number }).n;
