@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { System } from '../../src/system.js';
 import { repoRoot } from './system.js';
 
-/** A `npm start -- --role worker` process sharing the test's Redis prefix and SQLite file. */
+/** A `npm start -- --role worker` process sharing the test's Redis prefix and database. */
 export interface WorkerProcess {
   child: ChildProcess;
   /** Resolves when the process has exited. */
@@ -50,13 +50,16 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 30_00
   };
 }
 
-/** The environment of a worker process sharing a test system's Redis prefix and SQLite file (one process each: WORKERS=1). */
+/**
+ * The environment of a worker process sharing a test system's Redis prefix and database (its PostgreSQL URL and schema,
+ * or its SQLite file), one process each: WORKERS=1.
+ */
 export function workerEnvFor(sys: System & { dataDir: string }, redisUrl: string): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: sys.config.REDIS_PREFIX,
     DATA_DIR: sys.dataDir,
-    DATABASE_FILE: sys.config.databaseFile,
+    ...(sys.config.databaseUrl ? { DATABASE_URL: sys.config.databaseUrl } : { DATABASE_FILE: sys.config.databaseFile }),
     FLOWS_DIR: path.join(repoRoot, 'flows'),
     WORKERS: '1',
   };
