@@ -41,3 +41,11 @@ EXCEPTION WHEN others THEN
   RETURN NULL;
 END
 $fn$;
+--> statement-breakpoint
+-- unixepoch('subsec'): the time of the statement in seconds, with its fraction (the query builder copies the columns'
+-- SQLite default, CAST(unixepoch('subsec') * 1000 AS INTEGER), into its inserts).
+CREATE OR REPLACE FUNCTION unixepoch(modifier text) RETURNS double precision
+LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+  SELECT CASE WHEN modifier = 'subsec' THEN extract(epoch FROM statement_timestamp())::double precision
+    ELSE floor(extract(epoch FROM statement_timestamp()))::double precision END
+$fn$;

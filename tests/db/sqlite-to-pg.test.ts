@@ -31,7 +31,9 @@ describe('SQLite SQL as PostgreSQL', () => {
   });
 
   it('rewrites the SQLite-only forms the repositories use', () => {
-    expect(pg('SELECT case_id AS caseId, x AS n, CAST(v AS TEXT) FROM t')).toBe('SELECT case_id AS "caseId", x AS n, CAST(v AS TEXT) FROM t');
+    expect(pg('SELECT case_id AS caseId, x AS n, CAST(v AS TEXT), "t"."aB" FROM t ORDER BY caseId')).toBe(
+      'SELECT case_id AS "caseId", x AS n, CAST(v AS TEXT), "t"."aB" FROM t ORDER BY "caseId"',
+    );
     expect(pg(`SELECT 1 FROM t WHERE name LIKE ? ESCAPE '\\' AND b not like 'x'`, 'a%')).toBe(`SELECT 1 FROM t WHERE name ILIKE 'a%' ESCAPE '\\' AND b not ILIKE 'x'`);
     expect(pg('INSERT OR IGNORE INTO t (a) VALUES (?)', 1)).toBe(`INSERT INTO t (a) VALUES ('1') ON CONFLICT DO NOTHING`);
     expect(pg('INSERT OR IGNORE INTO t (a) VALUES (?) RETURNING id', 1)).toBe(`INSERT INTO t (a) VALUES ('1') ON CONFLICT DO NOTHING RETURNING id`);
@@ -39,12 +41,25 @@ describe('SQLite SQL as PostgreSQL', () => {
       `SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM NULL AND b IS DISTINCT FROM '2' AND c IS NULL`,
     );
     expect(pg('SELECT max(a, excluded.b), max(c) FROM t INDEXED BY t_a')).toBe('SELECT GREATEST(a, excluded.b), max(c) FROM t ');
+    expect(pg('SELECT MAX(a, coalesce(b, 0), min(c, d)), min(max(e)) FROM t')).toBe('SELECT GREATEST(a, coalesce(b, 0), LEAST(c, d)), min(max(e)) FROM t');
     expect(pg('SELECT CAST(x AS REAL) FROM t')).toBe('SELECT CAST(x AS DOUBLE PRECISION) FROM t');
   });
 
   it("gives the query builder's missing insert values the column default, and keeps raw SQL's NULL", () => {
     expect(pg('insert into "t" ("id", "a") values (null, ?)', 1)).toBe(`insert into "t" ("id", "a") values (DEFAULT, '1')`);
     expect(pg('INSERT INTO t (a, b) VALUES (NULL, ?)', 1)).toBe(`INSERT INTO t (a, b) VALUES (NULL, '1')`);
+  });
+
+  it('writes fractions as numbers, an always-true WHERE as TRUE, and an unqualified conflict target', () => {
+    expect(pg('UPDATE t SET a = ?, b = ? WHERE 1 AND c = ?', 1.25, -0.5, 3)).toBe(`UPDATE t SET a = (1.25), b = (-0.5) WHERE TRUE AND c = '3'`);
+    expect(pg('insert into "r" ("a", "b") values (?, ?) on conflict ("r"."a", "r"."b") do update set "b" = ?', 1, 2, 3)).toBe(
+      `insert into "r" ("a", "b") values ('1', '2') on conflict ("a", "b") do update set "b" = '3'`,
+    );
+  });
+
+  it('reads a negative LIMIT as no limit', () => {
+    expect(pg('SELECT a FROM t LIMIT ? OFFSET ?', -1, 2)).toBe(`SELECT a FROM t LIMIT ALL OFFSET '2'`);
+    expect(pg('SELECT a FROM t LIMIT ?', 5)).toBe(`SELECT a FROM t LIMIT '5'`);
   });
 
   it('says INSERT OR REPLACE needs rewriting by hand', () => {

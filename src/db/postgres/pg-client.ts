@@ -90,6 +90,7 @@ export class PgClient implements SqlClient {
     if (status === 'PGRES_FATAL_ERROR' || status === 'PGRES_BAD_RESPONSE' || status === 'PGRES_NONFATAL_ERROR') {
       const fields = this.pq.resultErrorFields();
       const code = fields?.sqlState ?? (this.pq.errorMessage() ? '08006' : 'XX000');
+      if (process.env.TB_DEBUG_SQL) console.error('SQL>', sql.slice(0, 600));
       throw new PgError(fields?.messagePrimary ?? (this.pq.resultErrorMessage().trim() || this.pq.errorMessage().trim()), code);
     }
   }
@@ -113,6 +114,16 @@ export class PgClient implements SqlClient {
       rows.push(row);
     }
     return { rows, columns, changes: Number(pq.cmdTuples()) || 0 };
+  }
+
+  /** The value the last identity (sequence) handed out in this session, as SQLite's last_insert_rowid(); 0 before any. */
+  lastInsertId(): number {
+    if (this.inTransaction) return Number(this.query('SELECT lastval()').rows[0]![0]);
+    try {
+      return Number(this.query('SELECT lastval()').rows[0]![0]);
+    } catch {
+      return 0;
+    }
   }
 
   prepare(sql: string): SqlStatement {
@@ -207,7 +218,15 @@ class PgStatement implements SqlStatement {
   }
 
   run(...params: unknown[]): RunResult {
-    return { changes: this.client.query(bind(this.t, params)).changes, lastInsertRowid: 0 };
+    const changes = this.client.query(bind(this.t, params)).changes;
+    const client = this.client;
+    return {
+      changes,
+      // Read only when asked (one more round trip): the id the insert's identity column just took in this session.
+      get lastInsertRowid() {
+        return client.lastInsertId();
+      },
+    };
   }
 
   get(...params: unknown[]): unknown {

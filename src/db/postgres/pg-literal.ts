@@ -1,7 +1,7 @@
 import type { Translated } from './sqlite-to-pg.js';
 
 /**
- * One parameter value as a PostgreSQL literal. Every value is an untyped quoted literal, which takes the type of what it
+ * One parameter value as a PostgreSQL literal. Every value but a fraction is an untyped quoted literal, which takes the type of what it
  * is compared with or stored into: `'5'` is a number beside a bigint column and text beside a text column, the way
  * SQLite's loose typing treats a bound value. The connection runs with standard_conforming_strings on (pg-client.ts), so
  * doubling the quote is the whole escaping. PostgreSQL text cannot hold NUL: it becomes U+FFFD rather than failing a
@@ -14,7 +14,9 @@ export function literal(value: unknown): string {
       return `'${value.replace(/\u0000/g, '\uFFFD').replace(/'/g, "''")}'`;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`cannot store ${value} in the database`);
-      return `'${value}'`;
+      // A fraction is a numeric literal, which a bigint column rounds (SQLite would keep it as a real): quoted, bigint
+      // would refuse it. Parenthesised, so a minus sign never meets another one as a comment.
+      return Number.isInteger(value) ? `'${value}'` : `(${value})`;
     case 'bigint':
       return `'${value}'`;
     case 'boolean':
@@ -58,7 +60,7 @@ export function bind(t: Translated, args: unknown[]): string {
       if (!named || !(p.key in named)) throw new RangeError(`Missing named parameter "${p.key}"`);
       value = named[p.key];
     }
-    sql += p.list ? list(value, p.list === 'text') : literal(value);
+    sql += p.list ? list(value, p.list === 'text') : p.limit && typeof value === 'number' && value < 0 ? 'ALL' : literal(value);
   }
   return sql;
 }

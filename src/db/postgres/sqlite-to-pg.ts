@@ -4,13 +4,13 @@
  * - parameters (`?`, `?NNN`, `@name`, `:name`, `$name`) become slots, filled per call with quoted literals (see
  *   `pg-literal.ts`): an untyped literal takes the type of the column it meets, as SQLite's loose typing does;
  * - `IN (SELECT value FROM json_each(?))` (a JSON array of ids) becomes a literal list;
- * - `AS camelCase` aliases are quoted (PostgreSQL folds unquoted names to lower case);
+ * - camelCase aliases are quoted (PostgreSQL folds unquoted names to lower case);
  * - the query builder's `null` for an insert's missing value becomes `DEFAULT`;
  * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores case), `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`,
  *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, two-argument `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes.
  * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.engine`).
  */
-export type Slot = { key: number | string; list?: 'value' | 'text' };
+export type Slot = { key: number | string; list?: 'value' | 'text'; limit?: true };
 export type Part = string | Slot;
 
 export interface Translated {
@@ -75,10 +75,36 @@ const REWRITES: [RegExp, string][] = [
   [new RegExp(`\\bIS\\s+NOT\\s+(${P})`, 'gi'), 'IS DISTINCT FROM $1'],
   [new RegExp(`\\bIS\\s+(${P})`, 'gi'), 'IS NOT DISTINCT FROM $1'],
   [/\bLIKE\b/gi, 'ILIKE'],
+  // `WHERE 1 AND ...` (a list of conditions built in code): PostgreSQL wants a boolean.
+  [/\bWHERE\s+1(?=\s)/gi, 'WHERE TRUE'],
   [/\bAS\s+REAL\b/gi, 'AS DOUBLE PRECISION'],
-  [/\bmax\(([^(),]+),([^(),]+)\)/gi, 'GREATEST($1,$2)'],
-  [/\bmin\(([^(),]+),([^(),]+)\)/gi, 'LEAST($1,$2)'],
+  // SQLite's INTEGER is 64 bits; PostgreSQL's is 32 (epoch milliseconds would overflow it).
+  [/\bAS\s+INTEGER\b/gi, 'AS BIGINT'],
 ];
+
+/** SQLite's scalar max(a, b, ...) and min(a, b, ...) (more than one argument) are GREATEST and LEAST. */
+function scalarMinMax(text: string): string {
+  const re = /\b(max|min)\(/gi;
+  let out = '';
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let depth = 0;
+    let commas = 0;
+    let end = m.index + m[0].length;
+    for (; end < text.length; end++) {
+      const ch = text[end];
+      if (ch === '(') depth++;
+      else if (ch === ')') {
+        if (depth === 0) break;
+        depth--;
+      } else if (ch === ',' && depth === 0) commas++;
+    }
+    if (commas === 0) continue;
+    out += `${text.slice(from, m.index)}${m[1]!.toLowerCase() === 'max' ? 'GREATEST' : 'LEAST'}(`;
+    from = m.index + m[0].length;
+  }
+  return out + text.slice(from);
+}
 
 /** Translate one statement (or a script of several, without parameters). */
 export function translate(sql: string): Translated {
@@ -93,7 +119,11 @@ export function translate(sql: string): Translated {
   // as "assign one"; PostgreSQL's form is DEFAULT. Only the builder writes lower-case `insert into "`; raw SQL's NULL stays.
   if (/^\s*insert into "/.test(text)) text = text.replace(/\bnull\b/g, 'DEFAULT');
   for (const [re, to] of REWRITES) text = text.replace(re, to);
-  text = text.replace(/\bAS\s+([A-Za-z_]\w*)/g, (all, name: string) => (/[a-z]/.test(name) && /[A-Z]/.test(name) ? `AS "${name}"` : all));
+  text = scalarMinMax(text);
+  // The query builder qualifies the conflict target's columns with their table, which PostgreSQL refuses there.
+  text = text.replace(/\bon\s+conflict\s*\(([^)]*)\)/gi, (all, cols: string) => all.replace(cols, cols.replace(/"[^"]+"\./g, '')));
+  // Columns are snake_case, so a camelCase name is an alias (`AS caseId`, or `ORDER BY lastActivityAt` naming one).
+  text = text.replace(/(?<!["\w.])([a-z][a-z0-9_]*[A-Z]\w*)(?!["\w])/g, '"$1"');
   text = text.replace(
     new RegExp(`\\bIN\\s*\\(\\s*SELECT\\s+(CAST\\(\\s*value\\s+AS\\s+TEXT\\s*\\)|value)\\s+FROM\\s+json_each\\(\\s*${P}\\s*\\)\\s*\\)`, 'gi'),
     (_all, what: string, n: string) => {
@@ -101,6 +131,8 @@ export function translate(sql: string): Translated {
       return `IN (${MARK}P${n}${MARK})`;
     },
   );
+  // SQLite reads a negative LIMIT as no limit; PostgreSQL's spelling is LIMIT ALL.
+  for (const m of text.matchAll(new RegExp(`\\bLIMIT\\s+${P}`, 'gi'))) masked.slots[Number(m[1])]!.limit = true;
   if (ignore) {
     const returning = /\bRETURNING\b/i.exec(text);
     text = returning

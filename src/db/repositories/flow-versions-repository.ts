@@ -11,7 +11,7 @@ export function createFlowVersionRepository(db: Db): FlowVersionRepository {
     listFlows() {
       const rows = sql(
         `SELECT flow_id AS flowId, max(CASE WHEN version > 0 THEN version END) AS latestVersion,
-              max(CASE WHEN version > 0 THEN published_at END) AS latestPublishedAt, max(version = 0) AS hasDraft
+              max(CASE WHEN version > 0 THEN published_at END) AS latestPublishedAt, max(CASE WHEN version = 0 THEN 1 ELSE 0 END) AS hasDraft
        FROM flow_versions GROUP BY flow_id ORDER BY flow_id`,
       ).all() as (Omit<FlowSummary, 'hasDraft'> & { hasDraft: number })[];
       return rows.map((r) => ({ ...r, hasDraft: r.hasDraft === 1 }));

@@ -43,7 +43,7 @@ describe('a person’s request: export and erasure', () => {
     // The lab's case number finds the same person.
     expect(parseSubject(stores, caseRow.external_id as string, 'ID')).toEqual({ kind: 'case', caseId: caseRow.id });
 
-    const texts = all(db, `SELECT text FROM messages WHERE conversation_id = ? AND text IS NOT NULL`, conversationId).map((m) => m.text as string);
+    const texts = all(db, `SELECT text FROM messages WHERE conversation_id = ? AND text IS NOT NULL ORDER BY id`, conversationId).map((m) => m.text as string);
     const answers = all(db, `SELECT key, value FROM answers WHERE conversation_id = ? ORDER BY id`, conversationId);
     // What the person typed (the bot's own questions, e.g. the consent text kept with the consent record, are not theirs).
     const said = all(db, `SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in' AND length(text) > 8`, conversationId).map((m) => m.text as string);
