@@ -64,14 +64,9 @@ export async function chatIdle(sys: System, user: string, o: { channel?: string;
 export function repliesAfter(db: Db, conversationId: number, afterId: number): { messages: number; sends: number } {
   const c = db.$client;
   const messages = (c.prepare(`SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND direction = 'out' AND id > ?`).get(conversationId, afterId) as { n: number }).n;
-  const sends = (
-    c
-      .prepare(
-        `SELECT count(*) AS n FROM outbox o WHERE o.kind = 'send' AND o.conversation_id = ?
-         AND EXISTS (SELECT 1 FROM json_each(o.payload, '$.messageIds') j WHERE j.value > ?)`,
-      )
-      .get(conversationId, afterId) as { n: number }
-  ).n;
+  // The send rows' payloads are read here rather than with the database's JSON functions, which differ between engines.
+  const payloads = c.prepare(`SELECT payload FROM outbox WHERE kind = 'send' AND conversation_id = ?`).all(conversationId) as { payload: string }[];
+  const sends = payloads.filter((r) => (JSON.parse(r.payload) as { messageIds?: number[] }).messageIds?.some((id) => id > afterId)).length;
   return { messages, sends };
 }
 
