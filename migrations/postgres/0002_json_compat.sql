@@ -49,3 +49,13 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
   SELECT CASE WHEN modifier = 'subsec' THEN extract(epoch FROM statement_timestamp())::double precision
     ELSE floor(extract(epoch FROM statement_timestamp()))::double precision END
 $fn$;
+--> statement-breakpoint
+-- date(day, '+N days'): SQLite's date arithmetic on 'YYYY-MM-DD' text, for modifiers PostgreSQL reads as an interval.
+CREATE OR REPLACE FUNCTION date(day text, modifier text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+BEGIN
+  RETURN to_char(day::date + modifier::interval, 'YYYY-MM-DD');
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END
+$fn$;

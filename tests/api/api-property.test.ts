@@ -74,7 +74,7 @@ describe('random bodies to the API’s write endpoints', () => {
     await fc.assert(
       fc.asyncProperty(endpoint, rawBody, contentType, async (url, payload, type) => {
         const before = counts();
-        const codesBefore = web.db.$client.prepare(`SELECT id, start_code_hash AS h FROM cases`).all() as { id: number; h: string }[];
+        const codesBefore = web.db.$client.prepare(`SELECT id, start_code_hash AS h FROM cases ORDER BY id`).all() as { id: number; h: string }[];
         const res = await web.app.inject({
           method: 'POST',
           url,
@@ -88,12 +88,15 @@ describe('random bodies to the API’s write endpoints', () => {
         expect(after).toEqual({ ...before, cases: before.cases + created });
         if (res.statusCode >= 400) {
           // A refused start-code renewal must not have replaced any code either.
-          expect(web.db.$client.prepare(`SELECT id, start_code_hash AS h FROM cases`).all()).toEqual(codesBefore);
+          expect(web.db.$client.prepare(`SELECT id, start_code_hash AS h FROM cases ORDER BY id`).all()).toEqual(codesBefore);
         }
         const incomplete = web.db.$client
-          .prepare(`SELECT count(*) AS n FROM cases WHERE trim(external_id) = '' OR trim(name) = '' OR start_code_hash IS NULL OR instr(name, char(0)) > 0`)
+          .prepare(`SELECT count(*) AS n FROM cases WHERE trim(external_id) = '' OR trim(name) = '' OR start_code_hash IS NULL`)
           .get() as { n: number };
         expect(incomplete.n).toBe(0);
+        // NUL is looked for here, not in SQL: PostgreSQL's text cannot hold it, so there is no portable way to ask.
+        const names = web.db.$client.prepare(`SELECT name FROM cases`).all() as { name: string }[];
+        expect(names.filter((r) => r.name.includes('\u0000'))).toEqual([]);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 300), seed: Number(process.env.PROPERTY_SEED ?? 12) },
     );

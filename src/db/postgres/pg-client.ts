@@ -90,7 +90,6 @@ export class PgClient implements SqlClient {
     if (status === 'PGRES_FATAL_ERROR' || status === 'PGRES_BAD_RESPONSE' || status === 'PGRES_NONFATAL_ERROR') {
       const fields = this.pq.resultErrorFields();
       const code = fields?.sqlState ?? (this.pq.errorMessage() ? '08006' : 'XX000');
-      if (process.env.TB_DEBUG_SQL) console.error('SQL>', sql.slice(0, 600));
       throw new PgError(fields?.messagePrimary ?? (this.pq.resultErrorMessage().trim() || this.pq.errorMessage().trim()), code);
     }
   }
