@@ -106,6 +106,28 @@ describe.skipIf(!url)('the PostgreSQL client behind the repositories', () => {
     }
   });
 
+  it('opens a new connection after the server dropped it (restart, failover): one statement fails as an outage, the next runs', () => {
+    const pid = (c.prepare('SELECT pg_backend_pid() AS pid').get() as { pid: number }).pid;
+    const other = connect();
+    try {
+      other.query(`SELECT pg_terminate_backend(${pid})`);
+    } finally {
+      other.close();
+    }
+    let lost: unknown;
+    try {
+      c.prepare('SELECT 1 AS one').get();
+    } catch (error) {
+      lost = error;
+    }
+    expect(isStorageOutage(lost)).toBe(true);
+    expect(c.inTransaction).toBe(false);
+    expect(c.prepare('SELECT count(*) AS n FROM t WHERE v = ?').get('a')).toEqual({ n: 1 });
+    expect((c.prepare('SELECT pg_backend_pid() AS pid').get() as { pid: number }).pid).not.toBe(pid);
+    // The new connection is in the same schema, with the same write lock.
+    expect(createRepositories(db).transactions.tryTransaction(() => 3)).toEqual({ value: 3 });
+  });
+
   it('refuses a schema name it would have to quote', () => {
     expect(() => parsePostgresUrl('postgres://h/db?schema=a";drop')).toThrow(/schema/);
     expect(parsePostgresUrl('postgres://u@h:5432/db?schema=s_1&sslmode=disable')).toEqual({ conninfo: 'postgres://u@h:5432/db?sslmode=disable', schema: 's_1' });

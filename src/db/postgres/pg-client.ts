@@ -57,39 +57,71 @@ function cell(pq: Libpq, row: number, col: number, type: number): unknown {
  * one at a time, as on SQLite, so two workers never interleave turns even when the Redis chat lock is lost.
  */
 export class PgClient implements SqlClient {
-  private readonly pq: Libpq;
+  private pq: Libpq;
   private depth = 0;
   private lockKey = 0;
+  /** The connection failed (server restarted, failed over, network): the next statement opens a new one first. */
+  private broken = false;
 
-  constructor(conninfo: string, schema?: string) {
-    const Ctor = require('libpq') as new () => Libpq;
-    this.pq = new Ctor();
-    try {
-      this.pq.connectSync(conninfo);
-    } catch (error) {
-      throw new PgError(`cannot connect to PostgreSQL: ${this.pq.errorMessage().trim() || String(error)}`, '08001');
-    }
-    this.execRaw("SET standard_conforming_strings = on; SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  constructor(
+    private readonly conninfo: string,
+    private readonly schema?: string,
+  ) {
+    this.pq = this.connect();
     if (schema) {
-      const quoted = `"${schema}"`;
       try {
-        this.execRaw(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+        this.execRaw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       } catch (error) {
         // Two processes creating the same schema at once: the loser sees a duplicate; the schema is there either way.
         if (!(error instanceof PgError && (error.code === '23505' || error.code === '42P06'))) throw error;
       }
-      this.execRaw(`SET search_path TO ${quoted}`);
     }
+    this.setUpSession();
     this.lockKey = Number(this.query("SELECT hashtext('tracebot:' || current_schema()) AS k").rows[0]![0]);
+  }
+
+  private connect(): Libpq {
+    const Ctor = require('libpq') as new () => Libpq;
+    const pq = new Ctor();
+    try {
+      pq.connectSync(this.conninfo);
+    } catch (error) {
+      const why = pq.errorMessage().trim() || String(error);
+      pq.finish();
+      throw new PgError(`cannot connect to PostgreSQL: ${why}`, '08001');
+    }
+    return pq;
+  }
+
+  private setUpSession(): void {
+    this.execRaw(
+      `SET standard_conforming_strings = on; SET client_min_messages = error; SET TIME ZONE 'UTC'${this.schema ? `; SET search_path TO "${this.schema}"` : ''}`,
+    );
+  }
+
+  /**
+   * Open a new connection in place of a failed one. A transaction that was open died with the old connection (its caller
+   * already saw the error), so this one starts outside any.
+   */
+  private reconnect(): void {
+    const pq = this.connect();
+    this.pq.finish();
+    this.pq = pq;
+    this.broken = false;
+    this.depth = 0;
+    this.setUpSession();
   }
 
   /** Run one SQL text as it is; throw a PgError when PostgreSQL refused it. */
   private execRaw(sql: string): void {
+    if (this.broken) this.reconnect();
     this.pq.exec(sql);
     const status = this.pq.resultStatus();
     if (status === 'PGRES_FATAL_ERROR' || status === 'PGRES_BAD_RESPONSE' || status === 'PGRES_NONFATAL_ERROR') {
       const fields = this.pq.resultErrorFields();
-      const code = fields?.sqlState ?? (this.pq.errorMessage() ? '08006' : 'XX000');
+      // No SQLSTATE: the error came from libpq itself, i.e. the connection (08006, connection failure).
+      const code = fields?.sqlState ?? '08006';
+      if (code.startsWith('08') || code.startsWith('57P')) this.broken = true;
       throw new PgError(fields?.messagePrimary ?? (this.pq.resultErrorMessage().trim() || this.pq.errorMessage().trim()), code);
     }
   }
@@ -136,6 +168,7 @@ export class PgClient implements SqlClient {
   }
 
   get inTransaction(): boolean {
+    if (this.broken) return false;
     const status = this.pq.transactionStatus();
     return status === 2 || status === 3;
   }
