@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { FakePlatform } from './channels/fake/index.js';
-import { buildChannels, telegramWebhookReceiver } from './channels/wiring.js';
+import { buildChannels, webhookReceivers } from './channels/wiring.js';
 import { SharedWindowStore } from './channels/whatsapp-cloud/index.js';
 import { readPublishedLinkState, type WhatsAppChannelOptions } from './channels/whatsapp/index.js';
 import type { Config } from './config/index.js';
@@ -203,15 +203,15 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
     const channels: Channel[] = [];
     let fakePlatform: FakePlatform | undefined;
     let built: ReturnType<typeof buildChannels> | undefined;
+    // Cloud receipts on the transcript: delivered/read, failures with codes, unreachable -> escalation (dispatched, published).
+    const receipts = new DeliveryReceipts(stores, new DeliveryService(stores, clock), clock);
+    const onWhatsAppCloudStatus = async (e: Omit<DeliveryReceipt, 'channel'>) => {
+      const r = receipts.record({ channel: 'whatsapp', ...e });
+      await pipeline.dispatcher.dispatch(r.outboxIds);
+      if (r.live.length) await live.publishMany(r.live).catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'live publish failed'));
+    };
     if (config.roles.has('channels')) {
       // The real channels, explicitly from config; test channels after them.
-      // Cloud receipts on the transcript: delivered/read, failures with codes, unreachable -> escalation (dispatched, published).
-      const receipts = new DeliveryReceipts(stores, new DeliveryService(stores, clock), clock);
-      const onWhatsAppCloudStatus = async (e: Omit<DeliveryReceipt, 'channel'>) => {
-        const r = receipts.record({ channel: 'whatsapp', ...e });
-        await pipeline.dispatcher.dispatch(r.outboxIds);
-        if (r.live.length) await live.publishMany(r.live).catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'live publish failed'));
-      };
       built = buildChannels({ config, logger, coordination, messages: stores.messages, whatsappAuth: stores.whatsappAuth, whatsapp: overrides.whatsapp, onWhatsAppCloudStatus });
       fakePlatform = built.fakePlatform;
       if (built.telegram && telegramUsername === undefined) {
@@ -243,14 +243,15 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
       // Loaded only for the web role, so worker and channel processes never load fastify.
       const { buildSystemWeb } = await import('./web/index.js');
       const whatsapp = built?.whatsapp;
-      let telegram = built?.telegram;
-      if (!telegram && !config.roles.has('channels')) {
-        telegram = telegramWebhookReceiver({ config, logger });
-        if (telegram) {
-          await telegram.start(async (m) => {
+      let { telegram, whatsappCloud } = built ?? {};
+      if (!config.roles.has('channels')) {
+        // A web node without the channels role still takes the platforms' webhooks: a load balancer may send them to any.
+        ({ telegram, whatsappCloud } = webhookReceivers({ config, logger, coordination, onWhatsAppCloudStatus }));
+        for (const receiver of [telegram, whatsappCloud]) {
+          if (!receiver) continue;
+          await receiver.start(async (m) => {
             await pipeline.enqueueInbound(m);
           });
-          const receiver = telegram;
           stops.push(() => receiver.stop());
         }
       }
@@ -271,8 +272,8 @@ export async function startSystem(config: Config, overrides: SystemOverrides = {
           subjectJobs: createSubjectJobStore(() => [...pipeline.queues(), outreach.queue], { forgetChat: heldRepliesForgetter(coordination) }),
           fakePlatform,
           telegram,
-          whatsappCloud: built?.whatsappCloud,
-          ...(built?.whatsappCloud ? { whatsappCloudHealth: built.whatsappCloud.health.bind(built.whatsappCloud) } : {}),
+          whatsappCloud,
+          ...(whatsappCloud ? { whatsappCloudHealth: whatsappCloud.health.bind(whatsappCloud) } : {}),
           whatsappLink: {
             // This process's channel (whose state mirrors the socket holder's), or what the holder published in Redis.
             linkState: async () => whatsapp?.linkState() ?? (await readPublishedLinkState(coordination, config.WHATSAPP_SESSION)),

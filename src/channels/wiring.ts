@@ -94,17 +94,26 @@ function telegramFromConfig({ config, logger, coordination }: ChannelContext): (
 }
 
 /**
- * For a web node without the channels role: Telegram's webhook POSTs land on whichever web node the load balancer picks,
- * so each one accepts them and queues the update. It registers nothing and sends nothing (the channels processes do).
+ * For a web node without the channels role: the platforms POST their webhooks to whichever web node the load balancer
+ * picks, so each one accepts them and queues the updates. These register nothing and send nothing (the channels
+ * processes do); the WhatsApp Business Platform's receipts are recorded by whichever node receives them.
  */
-export function telegramWebhookReceiver({ config, logger }: Pick<ChannelContext, 'config' | 'logger'>): TelegramChannel | undefined {
-  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_URL || !config.TELEGRAM_WEBHOOK_SECRET) return undefined;
-  return createTelegramChannel({
-    token: config.TELEGRAM_BOT_TOKEN,
-    apiRoot: config.TELEGRAM_API_ROOT,
-    webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET, register: false },
-    logger: logger.child({ channel: 'telegram' }),
-  });
+export function webhookReceivers(ctx: Pick<ChannelContext, 'config' | 'logger' | 'coordination' | 'onWhatsAppCloudStatus'>): {
+  telegram?: TelegramChannel;
+  whatsappCloud?: WhatsAppCloudChannel;
+} {
+  const { config, logger } = ctx;
+  const webhook = config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET;
+  const telegram = webhook
+    ? createTelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN!,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhook: { url: config.TELEGRAM_WEBHOOK_URL!, secret: config.TELEGRAM_WEBHOOK_SECRET!, register: false },
+        logger: logger.child({ channel: 'telegram' }),
+      })
+    : undefined;
+  const whatsappCloud = whatsappCloudFromConfig(ctx)?.channel;
+  return { ...(telegram ? { telegram } : {}), ...(whatsappCloud ? { whatsappCloud } : {}) };
 }
 
 /** The WhatsApp channel, when enabled. */
@@ -140,9 +149,9 @@ function whatsappFromConfig({ config, logger, coordination, messages, whatsappAu
 
 /**
  * The WhatsApp Business Platform (Cloud API) channel, when its credentials are set. Webhooks arrive at /whatsapp/webhook
- * (src/web/routes/whatsapp-cloud-webhook.ts), so this process must also run the web role, as for Telegram webhooks.
+ * (src/web/routes/whatsapp-cloud-webhook.ts) on the web role: of this process, or of web nodes (`webhookReceivers`).
  */
-function whatsappCloudFromConfig({ config, logger, coordination, onWhatsAppCloudStatus }: ChannelContext): (MadeChannel & { channel: WhatsAppCloudChannel }) | undefined {
+function whatsappCloudFromConfig({ config, logger, coordination, onWhatsAppCloudStatus }: Pick<ChannelContext, 'config' | 'logger' | 'coordination' | 'onWhatsAppCloudStatus'>): (MadeChannel & { channel: WhatsAppCloudChannel }) | undefined {
   if (!config.whatsappCloudEnabled) return undefined;
   const channel = createWhatsAppCloudChannel({
     token: config.WHATSAPP_CLOUD_TOKEN!,

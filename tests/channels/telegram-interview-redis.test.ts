@@ -199,4 +199,34 @@ describe('a patient interviewed on Telegram from a start link (fake Bot API, ful
     await chatIdle(sys, '7006', { channel: 'telegram' });
     expect(sys.db.$client.prepare(`SELECT text FROM messages WHERE direction = 'in'`).all()).toEqual([{ text: 'halo' }]);
   });
+
+  it('takes webhook updates on a web node without the channels role, which registers nothing and sends nothing', async () => {
+    const hook = { TELEGRAM_WEBHOOK_URL: 'https://tracebot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: 'hook-secret_123' };
+    await start(hook);
+    api.webhook = undefined;
+    const web = await startTestSystem(inject('redisUrl'), {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      ...hook,
+      ROLES: 'web',
+      REDIS_PREFIX: sys.config.REDIS_PREFIX,
+      ...(sys.config.databaseUrl ? { DATABASE_URL: sys.config.databaseUrl } : { DATABASE_FILE: sys.config.databaseFile }),
+    });
+    try {
+      expect(web.channels).toEqual([]);
+      const post = (secret: string, id: number, text: string) =>
+        fetch(`${web.address}/telegram/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+          body: JSON.stringify({ update_id: id, message: { message_id: id, date: 1_700_000_000, chat: { id: 7007, type: 'private' }, from: { id: 7007, is_bot: false, first_name: 'A' }, text } }),
+        });
+      expect((await post('wrong', 1, 'no')).status).toBe(401);
+      expect((await post('hook-secret_123', 2, 'halo')).status).toBe(200);
+      // The worker and channels of the other process answer it.
+      await botSays(7007, 'nomor referensi', { n: 0 });
+      expect(api.webhook).toBeUndefined();
+    } finally {
+      await web.stop();
+    }
+  });
 });

@@ -181,6 +181,35 @@ describe('a patient interviewed on the WhatsApp Business Platform (fake Graph AP
     expect(q(`SELECT id FROM escalations`)).toEqual([]);
     expect(await adminPage()).toMatch(/Meta rejects the access token \(code 190\)/);
   });
+
+  it('takes webhooks on a web node without the channels role: the other process answers, the receipt lands on the transcript', async () => {
+    const web = await startTestSystem(inject('redisUrl'), {
+      WHATSAPP_CLOUD_TOKEN: api.token,
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: api.phoneNumberId,
+      WHATSAPP_CLOUD_APP_SECRET: api.appSecret,
+      WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify-me-please',
+      WHATSAPP_CLOUD_API_ROOT: api.apiRoot,
+      ROLES: 'web',
+      REDIS_PREFIX: sys.config.REDIS_PREFIX,
+      ...(sys.config.databaseUrl ? { DATABASE_URL: sys.config.databaseUrl } : { DATABASE_FILE: sys.config.databaseFile }),
+    });
+    try {
+      expect(web.channels).toEqual([]);
+      // Meta posts to the load balancer, which picks the web-only node: messages and receipts alike.
+      api.webhookUrl = `${web.address}/whatsapp/webhook`;
+      const created = await http('POST', '/api/v1/cases', { externalId: 'WAC-0002', name: 'Budi Santoso', phone: '0812-1111-2222', dateOfBirth: '1990-03-14', language: 'en' });
+      expect(created.status).toBe(201);
+      await eventually(() => api.sentTo(WA)[0], 'template');
+      const seen = { n: 1 };
+      await api.pressChoice(WA, 'Lanjut');
+      await botSays('important health message for Budi', seen);
+      await api.sendText(WA, 'ok');
+      await botSays('Please type your date of birth', seen);
+      await eventually(() => (q<{ status: string }>(`SELECT status FROM messages WHERE direction = 'out'`).some((m) => m.status === 'delivered' || m.status === 'read') ? true : undefined), 'a receipt recorded');
+    } finally {
+      await web.stop();
+    }
+  });
 });
 
 describe('the /whatsapp/webhook route without the Business Platform channel', () => {
