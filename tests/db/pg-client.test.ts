@@ -106,6 +106,26 @@ describe.skipIf(!url)('the PostgreSQL client behind the repositories', () => {
     }
   });
 
+  it('waits at most 5 s for a writer that holds the lock, then fails as an outage (the work is tried again later)', () => {
+    const other = connect();
+    try {
+      expect(other.begin(true)).toBe(true);
+      const started = Date.now();
+      let waited: unknown;
+      try {
+        createRepositories(db).transactions.transaction(() => 1);
+      } catch (error) {
+        waited = error;
+      }
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+      expect((waited as PgError).code).toBe('55P03');
+      expect(isStorageOutage(waited)).toBe(true);
+      expect(c.inTransaction).toBe(false);
+    } finally {
+      other.close();
+    }
+  });
+
   it('opens a new connection after the server dropped it (restart, failover): one statement fails as an outage, the next runs', () => {
     const pid = (c.prepare('SELECT pg_backend_pid() AS pid').get() as { pid: number }).pid;
     const other = connect();

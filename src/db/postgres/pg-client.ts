@@ -93,9 +93,16 @@ export class PgClient implements SqlClient {
     return pq;
   }
 
+  /**
+   * Session settings. lock_timeout: a writer waits for the write lock at most 5 s, as SQLite's busy_timeout, then fails as
+   * an outage (55P03) and its work is tried again, instead of freezing the process behind a stuck holder. Transactions never
+   * wait on anything but the database, so one idle for 30 s belongs to a process that is gone or frozen: the server ends
+   * it and releases its lock.
+   */
   private setUpSession(): void {
+    const search = this.schema ? `; SET search_path TO "${this.schema}"` : '';
     this.execRaw(
-      `SET standard_conforming_strings = on; SET client_min_messages = error; SET TIME ZONE 'UTC'${this.schema ? `; SET search_path TO "${this.schema}"` : ''}`,
+      `SET standard_conforming_strings = on; SET client_min_messages = error; SET TIME ZONE 'UTC'; SET lock_timeout = '5s'; SET idle_in_transaction_session_timeout = '30s'${search}`,
     );
   }
 
@@ -179,7 +186,14 @@ export class PgClient implements SqlClient {
    */
   begin(tryOnly: boolean): boolean {
     const fn = tryOnly ? 'pg_try_advisory_xact_lock' : 'pg_advisory_xact_lock';
-    const { rows } = this.query(`BEGIN; SELECT ${fn}(${this.lockKey})`);
+    let rows: unknown[][];
+    try {
+      ({ rows } = this.query(`BEGIN; SELECT ${fn}(${this.lockKey})`));
+    } catch (error) {
+      // BEGIN went through and the lock did not (a lock timeout): leave no aborted transaction behind.
+      this.rollbackQuietly('ROLLBACK');
+      throw error;
+    }
     if (tryOnly && rows[0]?.[0] !== 1) {
       this.execRaw('ROLLBACK');
       return false;

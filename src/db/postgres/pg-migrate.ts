@@ -10,7 +10,9 @@ import type { PgClient } from './pg-client.js';
  */
 export function migratePostgres(client: PgClient, migrationsFolder: string): number {
   const migrations = readMigrationFiles({ migrationsFolder });
-  client.query('SELECT pg_advisory_lock(hashtext(\'tracebot:migrate:\' || current_schema()))');
+  // Waiting for another process's migration may take longer than a writer's lock timeout: no limit for this one.
+  client.query("SET lock_timeout = 0; SELECT pg_advisory_lock(hashtext('tracebot:migrate:' || current_schema()))");
+  client.query("SET lock_timeout = '5s'");
   try {
     client.query(
       'CREATE TABLE IF NOT EXISTS __drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint NOT NULL)',
