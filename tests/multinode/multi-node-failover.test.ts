@@ -264,7 +264,7 @@ describe.skipIf(!baseUrl)('several machines: 2 web, 2 worker, 2 channels process
     console.info(
       `multi-node: 6 processes started in ${(startupMs / 1000).toFixed(1)} s; ${total} messages from ${chats.length} chats (${POLLED} polled, ${HOOKED} by webhook on 2 web nodes) in ${(elapsed / 1000).toFixed(1)} s; ` +
         `${holder} and worker-a SIGKILLed after ${Math.round(KILL_AT * 100)} % of the messages; ${standby} polled ${(takeoverMs / 1000).toFixed(1)} s later; ` +
-        `${repeats} replies sent twice across the kill; ${live.length} live events on web B`,
+        `${repeats} of ${replies} replies sent twice across the kill; ${live.length} live events on web B`,
     );
   }, 150_000);
 });
