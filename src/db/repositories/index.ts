@@ -31,59 +31,43 @@ import { createMonitoringRepository } from './monitoring-repository.js';
 import { createFollowUpReportRepository } from './follow-up-reports-repository.js';
 // --- end data ---
 
-/** The transaction runner over one connection (SQLite, or PostgreSQL's client, which mirrors better-sqlite3's transactions). */
+/**
+ * The transaction runner over one connection. better-sqlite3 and the PostgreSQL client nest a transaction function as a
+ * SAVEPOINT when one is open; they differ only in how a write transaction begins without waiting for the lock.
+ */
 export function createTransactionRunner(db: Db): TransactionRunner {
   const c = db.$client;
-  if (c instanceof PgClient) {
-    return {
-      transaction: (fn) => (c.inTransaction ? fn() : tx(db, fn)),
-      savepoint: (fn) => (c.inTransaction ? c.transaction(fn)() : tx(db, fn)),
-      tryTransaction: (fn) => tryPostgres(c, fn),
-    };
-  }
+  const tryBegin = c instanceof PgClient ? () => c.begin(true) : () => tryBeginImmediate(sqliteHandle(db));
   return {
-    transaction: (fn) => (db.$client.inTransaction ? fn() : tx(db, fn)),
-    // better-sqlite3 nests a transaction function as a SAVEPOINT when one is open.
-    savepoint: (fn) => (db.$client.inTransaction ? db.$client.transaction(fn)() : tx(db, fn)),
-    tryTransaction: (fn) => tryImmediate(db, fn),
+    transaction: (fn) => (c.inTransaction ? fn() : tx(db, fn)),
+    savepoint: (fn) => (c.inTransaction ? c.transaction(fn)() : tx(db, fn)),
+    tryTransaction: (fn) => {
+      if (c.inTransaction) return { value: fn() };
+      if (!tryBegin()) return undefined;
+      try {
+        const value = fn();
+        c.exec('COMMIT');
+        return { value };
+      } catch (error) {
+        if (c.inTransaction) c.exec('ROLLBACK');
+        throw error;
+      }
+    },
   };
 }
 
-/** BEGIN and the write lock without waiting (undefined when another connection holds it), then `fn` and COMMIT. */
-function tryPostgres<T>(c: PgClient, fn: () => T): { value: T } | undefined {
-  if (c.inTransaction) return { value: fn() };
-  if (!c.begin(true)) return undefined;
-  try {
-    const value = fn();
-    c.exec('COMMIT');
-    return { value };
-  } catch (error) {
-    if (c.inTransaction) c.exec('ROLLBACK');
-    throw error;
-  }
-}
-
-/** BEGIN IMMEDIATE without the busy timeout (undefined when the write lock is held elsewhere), then `fn` and COMMIT. */
-function tryImmediate<T>(db: Db, fn: () => T): { value: T } | undefined {
-  const c = sqliteHandle(db);
-  if (c.inTransaction) return { value: fn() };
+/** BEGIN IMMEDIATE without the busy timeout: false when the write lock is held elsewhere. */
+function tryBeginImmediate(c: ReturnType<typeof sqliteHandle>): boolean {
   const patience = c.pragma('busy_timeout', { simple: true }) as number;
   c.pragma('busy_timeout = 0');
   try {
     c.exec('BEGIN IMMEDIATE');
+    return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return undefined;
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return false;
     throw error;
   } finally {
     c.pragma(`busy_timeout = ${patience}`);
-  }
-  try {
-    const value = fn();
-    c.exec('COMMIT');
-    return { value };
-  } catch (error) {
-    if (c.inTransaction) c.exec('ROLLBACK');
-    throw error;
   }
 }
 
