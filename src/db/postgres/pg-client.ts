@@ -68,6 +68,8 @@ export class PgClient implements SqlClient {
     private readonly schema?: string,
   ) {
     this.pq = this.connect();
+    // Before anything else: libpq prints the server's notices ("schema already exists, skipping") to stderr.
+    this.execRaw('SET client_min_messages = error');
     if (schema) {
       try {
         this.execRaw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
