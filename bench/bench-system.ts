@@ -6,6 +6,7 @@ import pino from 'pino';
 import { FakeChannel, type FakePlatform } from '../src/channels/fake/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { startSystem, type System } from '../src/system.js';
+import { schemaUrl, type BenchDatabase } from './bench-database.js';
 import { BENCH_CASE } from './patients.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -19,12 +20,17 @@ export interface BenchSystemOptions {
   platform: FakePlatform;
   /** `channels` when separate processes run the worker role (default: both here). */
   roles?: 'worker,channels' | 'channels';
+  /** Default: a SQLite file in the temp dir. */
+  database?: BenchDatabase;
+  /** On PostgreSQL: the system's schema is `<run prefix>_<name>`. */
+  databaseName?: string;
 }
 
 /** A running system for the bench, with the temp dir of its SQLite file. */
 export interface BenchSystem {
   system: System;
-  databaseFile: string;
+  /** What worker processes of the same system get: DATABASE_FILE, or DATABASE_URL on PostgreSQL. */
+  databaseEnv: { DATABASE_FILE: string } | { DATABASE_URL: string };
   /** The data folder: worker processes of the same system get it as DATA_DIR. */
   dataDir: string;
   /** Stop the system and delete its data. */
@@ -33,10 +39,13 @@ export interface BenchSystem {
 
 /**
  * The real system as `npm start --role worker,channels --workers 1` would run it (or its `channels` role only): the repository's flows, a fresh SQLite file (WAL) in a
- * temp dir, the given Redis, no web server, silent logs, and the fake channel over the bench's platform.
+ * temp dir (or a fresh schema on PostgreSQL), the given Redis, no web server, silent logs, and the fake channel over the bench's platform.
  */
 export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSystem> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tracebot-bench-'));
+  const db = o.database ?? { kind: 'sqlite' };
+  // The schema is dropped with the run's others (dropBenchDatabase), not here: a crash before stop() must not leave it.
+  const databaseUrl = db.kind === 'postgres' ? schemaUrl(db, o.databaseName ?? 'system') : undefined;
   const config = parseConfig(
     {
       NODE_ENV: 'development',
@@ -49,6 +58,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
       // The built-in fake channel would get its own platform; ours is passed as an extra channel instead.
       FAKE_CHANNEL: 'off',
       WORKER_CONCURRENCY: String(o.concurrency),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     repoRoot,
   );
@@ -79,7 +89,7 @@ export async function startBenchSystem(o: BenchSystemOptions): Promise<BenchSyst
   }
   return {
     system,
-    databaseFile: config.databaseFile,
+    databaseEnv: databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_FILE: config.databaseFile },
     dataDir,
     async stop() {
       await system.stop();

@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url URL]`
+ * `npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url URL]
+ *   [--database sqlite|postgres] [--database-url URL]`
  *
  * Simulated patients run the default interview through the real pipeline (fake channel, real Redis, real SQLite in WAL):
  * sustained msgs/s, latency at a fixed offered load, peak RSS, and a bare BullMQ echo on the same Redis as the ceiling;
  * once with everything in one process, then with the worker role in N processes (default: the core count), the echo split
  * the same way. The headline figures are the N-process run; `scaling` lists both. `BENCH_WORKER_LOG=warn` shows the worker
- * processes' logs at that level (silent otherwise).
+ * processes' logs at that level (silent otherwise). With `--database postgres` each system runs in a fresh schema on the
+ * server `--database-url` names (default: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server), all dropped
+ * at the end, also after a failure or Ctrl-C.
  * With `--json` the last line is one JSON object (see BenchResult). Starts a private redis-server unless `--redis-url` or
  * REDIS_URL is given.
  *
@@ -27,6 +30,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const m = argv.indexOf('--monitoring');
   if (m >= 0) {
     const n = Number(argv[m + 1]);
+    if (argv.includes('--database') && argv[argv.indexOf('--database') + 1] !== 'sqlite') {
+      console.error('--monitoring measures SQLite only: drop --database');
+      return 2;
+    }
     if (!Number.isInteger(n) || n < 1) {
       console.error('usage: npm run bench -- --monitoring N [--json]');
       return 2;

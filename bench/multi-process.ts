@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import type { BenchDatabase } from './bench-database.js';
 import { startBenchSystem } from './bench-system.js';
 import type { CommandCounter } from './command-counter.js';
 import { runEcho } from './echo.js';
@@ -28,16 +29,17 @@ export interface WorkerProcessesInput {
   tag: string;
   warmup: number;
   log: (line: string) => void;
+  database: BenchDatabase;
 }
 
 /**
  * The pipeline and the echo with the worker role in `workers` separate processes, as `npm start -- --workers N` runs it:
  * this process is the `channels` role (the fake channel over the simulated patients, intake and delivery), and N children run
- * `src/main.ts --role worker` on the same SQLite file and Redis prefix. The echo is split the same way: its first hop runs in
+ * `src/main.ts --role worker` on the same database (SQLite file or PostgreSQL schema) and Redis prefix. The echo is split the same way: its first hop runs in
  * N children (bench/echo-worker.ts), the offer and the second hop here.
  */
 export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promise<ProcessCountRun> {
-  const { o, workers: n, redisUrl, control, counter, tag, warmup, log } = input;
+  const { o, workers: n, redisUrl, control, counter, tag, warmup, log, database } = input;
   // This process's peak over this run only (the 1-process run before it peaked higher: it held the whole system).
   const rss = new RssSampler().start();
   log(`echo x${n}: first hop in ${n} processes, ${o.patients} in flight, ${o.seconds}s ...`);
@@ -63,7 +65,7 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
   log(`echo x${n}: ${echo.result.msgsPerS} msgs/s`);
 
   const platform = new LeanPlatform();
-  const bench = await startBenchSystem({ redisUrl, prefix: tag, concurrency: o.concurrency, platform, roles: 'channels' });
+  const bench = await startBenchSystem({ redisUrl, prefix: tag, concurrency: o.concurrency, platform, roles: 'channels', database, databaseName: `w${n}` });
   let fleet: WorkerFleet | undefined;
   try {
     const { system } = bench;
@@ -72,14 +74,15 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
       module: new URL('../src/main.ts', import.meta.url),
       args: ['--role', 'worker', '--supervised'],
       env: {
-        ...process.env,
+        // The database is the bench system's, whatever this shell names.
+        ...withoutDatabase(process.env),
         NODE_ENV: 'development',
         ROLES: 'worker',
         WORKERS: '1',
         REDIS_URL: redisUrl,
         REDIS_PREFIX: tag,
         DATA_DIR: bench.dataDir,
-        DATABASE_FILE: bench.databaseFile,
+        ...bench.databaseEnv,
         FLOWS_DIR: path.join(repoRoot, 'flows'),
         LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'silent',
         FAKE_CHANNEL: 'off',
@@ -152,4 +155,9 @@ export async function runWithWorkerProcesses(input: WorkerProcessesInput): Promi
     await fleet?.stop();
     await bench.stop();
   }
+}
+
+function withoutDatabase(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, DATABASE_FILE: _file, ...rest } = env;
+  return rest;
 }

@@ -17,6 +17,10 @@ export interface BenchOptions {
   workers: number;
   /** Use this Redis instead of starting a private one. */
   redisUrl?: string;
+  /** The database the systems run on: a fresh SQLite file each, or a fresh schema each on the PostgreSQL at `databaseUrl`. */
+  database: 'sqlite' | 'postgres';
+  /** With `database: 'postgres'`: the server (its `schema` parameter, if any, is replaced by the run's own). */
+  databaseUrl?: string;
   /** Run issue 6's inbox scale measurement instead (no Redis): seeded SQLite, page timings, live streams. */
   scale: boolean;
   scaleSize: 'full' | 'small';
@@ -28,13 +32,18 @@ export interface BenchOptions {
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--json] [--quick] [--workers N] [--patients N] [--seconds N] [--offered N] [--concurrency N] [--redis-url redis://...]\n' +
+  '                        [--database sqlite|postgres] [--database-url postgres://...]\n' +
   '       npm run bench -- --scale [--json] [--scale-size full|small] [--requests N] [--sse-connections N] [--sse-seconds N]';
 
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULTS = { patients: 300, seconds: 20, offered: 500, concurrency: 16, workers: os.availableParallelism() };
 // Small enough for a test to finish in seconds; the numbers are then only a smoke signal.
 const QUICK = { patients: 20, seconds: 2, offered: 50, workers: 2 };
 
-/** Parse argv (without node and script); `env` supplies REDIS_URL. Returns the options or a usage problem. */
+/**
+ * Parse argv (without node and script); `env` supplies REDIS_URL, and BENCH_DATABASE_URL or else TEST_DATABASE_URL as the
+ * default of `--database-url`. Returns the options or a usage problem.
+ */
 export function parseBenchArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): BenchOptions | { problem: string } {
   let values;
   try {
@@ -49,6 +58,8 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
         concurrency: { type: 'string' },
         workers: { type: 'string' },
         'redis-url': { type: 'string' },
+        database: { type: 'string' },
+        'database-url': { type: 'string' },
         scale: { type: 'boolean' },
         'scale-size': { type: 'string' },
         requests: { type: 'string' },
@@ -85,6 +96,12 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
   }
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) return { problem: `--redis-url must start with redis://, not "${redisUrl}"` };
+  const database = values.database ?? 'sqlite';
+  if (database !== 'sqlite' && database !== 'postgres') return { problem: `--database must be sqlite or postgres, not "${database}"` };
+  const databaseUrl = values['database-url'] ?? (env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL);
+  if (database === 'postgres' && !/^postgres(ql)?:\/\//i.test(databaseUrl)) return { problem: `--database-url must start with postgres://, not "${databaseUrl}"` };
+  // The scale bench seeds and probes SQLite directly (sqliteHandle): it has no PostgreSQL variant.
+  if (values.scale === true && database === 'postgres') return { problem: '--scale measures SQLite only: drop --database postgres' };
   return {
     json: values.json === true,
     quick,
@@ -94,6 +111,8 @@ export function parseBenchArgs(argv: readonly string[], env: Record<string, stri
     concurrency: concurrency as number,
     workers: workers as number,
     ...(redisUrl ? { redisUrl } : {}),
+    database,
+    ...(database === 'postgres' ? { databaseUrl } : {}),
     scale: values.scale === true,
     scaleSize,
     ...scaleNums,

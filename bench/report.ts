@@ -57,6 +57,8 @@ export interface ProcessCountRun extends ScalingEntry {
  * every stage in-process) and `profile_worker_processes` the N-process run.
  */
 export interface BenchResult {
+  /** What the systems stored their data in (each system a fresh file or schema). */
+  database: 'sqlite' | 'postgres';
   /** Worker processes of the headline figures. */
   workers: number;
   /** Commands Redis executed per message in the headline throughput phase, every connection counted (INFO commandstats). */
@@ -83,7 +85,8 @@ export interface BenchResult {
   duration_s: number;
   targets: { throughput_min: number; echo_ratio_min: number; p99_max_ms: number };
   targets_met: { throughput: boolean; echo_ratio: boolean; p99: boolean; all: boolean };
-  params: Record<string, string | number | boolean>;
+  /** SQLite-only facts (the journal mode) are null on PostgreSQL. */
+  params: Record<string, string | number | boolean | null>;
   profile: {
     echo: PhaseProfile;
     throughput: PhaseProfile & { saturated_round_trip_ms: Summary };
@@ -116,7 +119,7 @@ function phaseLines(name: string, p: PhaseProfile): string[] {
 export function formatSummary(r: BenchResult): string[] {
   return [
     '',
-    `throughput  ${r.throughput_msgs_per_s} msgs/s sustained with ${r.workers} worker process${r.workers === 1 ? '' : 'es'}, ${r.redis_cmds_per_msg} Redis commands/msg (target >= ${r.targets.throughput_min}: ${mark(r.targets_met.throughput)})`,
+    `throughput  ${r.throughput_msgs_per_s} msgs/s sustained with ${r.workers} worker process${r.workers === 1 ? '' : 'es'} on ${r.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${r.redis_cmds_per_msg} Redis commands/msg (target >= ${r.targets.throughput_min}: ${mark(r.targets_met.throughput)})`,
     `echo        ${r.echo_msgs_per_s} msgs/s bare BullMQ two-hop; ratio ${r.echo_ratio} (target >= ${r.targets.echo_ratio_min}: ${mark(r.targets_met.echo_ratio)})`,
     `latency     p50 ${r.p50_ms} ms, p95 ${r.p95_ms} ms, p99 ${r.p99_ms} ms at ${r.offered_msgs_per_s} msgs/s offered (target p99 <= ${r.targets.p99_max_ms}: ${mark(r.targets_met.p99)})`,
     `memory      peak RSS ${r.rss_mb} MB (${r.workers === 1 ? 'bench process: system + simulated patients' : 'bench process + worker processes, each at its peak'}); redis ${r.redis_rss_mb} MB`,

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { redisConnection } from '../src/queue/index.js';
 import type { System } from '../src/system.js';
+import { benchDatabase, dropBenchDatabase } from './bench-database.js';
 import { startBenchSystem } from './bench-system.js';
 import { runEcho } from './echo.js';
 import { engineMicrosPerStep } from './engine-cost.js';
@@ -52,8 +53,19 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
   let bench: Awaited<ReturnType<typeof startBenchSystem>> | undefined;
   const timers = new StageTimers();
   const counter = new CommandCounter();
+  const database = benchDatabase(o.database, o.databaseUrl);
+  // Ctrl-C skips the finally below: still drop the run's schemas, which would otherwise stay on a shared server.
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      dropBenchDatabase(database);
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  if (database.kind === 'postgres') for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, onSignal);
   try {
     log(`redis: ${ownRedis ? `private redis-server at ${redisUrl} (append-only)` : redisUrl}; ${os.availableParallelism()} cores, load ${loadAtStart}; node ${process.version}`);
+    log(`database: ${database.kind === 'postgres' ? `PostgreSQL at ${new URL(database.url).host}, schemas ${database.prefix}_*` : 'SQLite (WAL), a temp file per system'}`);
 
     log(`echo: bare BullMQ two-hop, ${o.patients} in flight, concurrency ${o.concurrency}/8, ${o.seconds}s ...`);
     const echo = await measured(
@@ -77,9 +89,9 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     log(`echo: ${echo.result.msgsPerS} msgs/s`);
 
     const platform = new LeanPlatform();
-    bench = await startBenchSystem({ redisUrl, prefix: tag, concurrency: o.concurrency, platform });
+    bench = await startBenchSystem({ redisUrl, prefix: tag, concurrency: o.concurrency, platform, database, databaseName: '1' });
     const { system } = bench;
-    const journal = system.db.$client.pragma('journal_mode', { simple: true });
+    const journal = system.db.engine === 'sqlite' ? String(system.db.$client.pragma('journal_mode', { simple: true })) : null;
     instrument(system, timers);
     counter.watch('shared', system.redis);
 
@@ -125,6 +137,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
       p99: l.p99 !== null && l.p99 <= BENCH_TARGETS.p99_max_ms && lat.result.unanswered === 0,
     };
     const single = {
+      database: database.kind,
       throughput_msgs_per_s: throughput,
       echo_msgs_per_s: echoRate,
       echo_ratio: ratio,
@@ -155,7 +168,8 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         quick: o.quick,
         load_avg_1m: loadAtStart,
         redis: ownRedis ? 'private' : 'external',
-        sqlite_journal: String(journal),
+        sqlite_journal: journal,
+        pg_schema_prefix: database.kind === 'postgres' ? database.prefix : null,
         cores: os.availableParallelism(),
         workers: o.workers,
         node: process.version,
@@ -168,7 +182,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
       },
     };
     if (o.workers === 1) return withScaling(single, undefined);
-    const multi = await runWithWorkerProcesses({ o, workers: o.workers, redisUrl, control, counter, tag: `${tag}-w${o.workers}`, warmup, log });
+    const multi = await runWithWorkerProcesses({ o, workers: o.workers, redisUrl, control, counter, tag: `${tag}-w${o.workers}`, warmup, log, database });
     return withScaling({ ...single, duration_s: Math.round((performance.now() - started) / 100) / 10 }, multi);
   } finally {
     timers.restore();
@@ -178,6 +192,8 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     await control.quit().catch(() => control.disconnect());
     await ownRedis?.stop();
     rss.stop();
+    dropBenchDatabase(database);
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
   }
 }
 
