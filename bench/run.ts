@@ -192,7 +192,12 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     await control.quit().catch(() => control.disconnect());
     await ownRedis?.stop();
     rss.stop();
-    dropBenchDatabase(database);
+    try {
+      dropBenchDatabase(database);
+    } catch (e) {
+      // Not thrown: it would hide the run's own error, if any.
+      log(`database: could not drop the schemas ${database.kind === 'postgres' ? `${database.prefix}_*` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
   }
 }

@@ -31,6 +31,7 @@ describe('the benchmark (real Redis, real SQLite, tiny sizes)', () => {
     expect(result.offered_msgs_per_s).toBe(40);
     expect(result.targets).toEqual({ throughput_min: 2000, echo_ratio_min: 0.5, p99_max_ms: 100 });
     expect(Object.keys(result.targets_met).sort()).toEqual(['all', 'echo_ratio', 'p99', 'throughput']);
+    expect(result.database).toBe('sqlite');
     expect(result.params).toMatchObject({ sqlite_journal: 'wal', redis: 'external', patients: 10 });
     // Quick mode measures 1 and 2 worker processes; the headline is the 2-process run, Redis counted on every connection.
     expect(result.workers).toBe(2);
