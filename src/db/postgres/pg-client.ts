@@ -167,12 +167,27 @@ export class PgClient implements SqlClient {
   }
 
   prepare(sql: string): SqlStatement {
-    return new PgStatement(this, translate(sql), false);
+    return new PgStatement(this, this.translated(sql), false);
+  }
+
+  /**
+   * The query builder prepares its SQL again on every call; the translation is kept per text (bounded: texts built with
+   * values inside would otherwise grow it without end).
+   */
+  private readonly translations = new Map<string, Translated>();
+  private translated(sql: string): Translated {
+    let t = this.translations.get(sql);
+    if (!t) {
+      t = translate(sql);
+      if (this.translations.size >= 2000) this.translations.clear();
+      this.translations.set(sql, t);
+    }
+    return t;
   }
 
   exec(sql: string): this {
     if (/^\s*BEGIN\b/i.test(sql)) this.begin(false);
-    else this.query(bind(translate(sql), []));
+    else this.query(bind(this.translated(sql), []));
     return this;
   }
 
