@@ -45,6 +45,20 @@ describe.skipIf(!url)('the PostgreSQL client behind the repositories', () => {
     expect(c.prepare('SELECT v FROM t WHERE id = ?').get(42)).toBeUndefined();
   });
 
+  it('runs statements prepared on the server, and inlines the values of those PostgreSQL cannot prepare, inside a transaction too', () => {
+    createRepositories(db).transactions.transaction(() => {
+      // `? IS NULL` leaves the parameter's type unknown: PostgreSQL refuses to prepare it; the transaction goes on.
+      expect(c.prepare('SELECT count(*) AS n FROM t WHERE (? IS NULL OR v = ?)').get(null, null)).toEqual({ n: 1 });
+      expect(c.prepare('SELECT count(*) AS n FROM t WHERE (? IS NULL OR v = ?)').get('a', 'a')).toEqual({ n: 1 });
+      // A fraction for a bigint column is rounded, as the inlined numeric is (a prepared bigint parameter would refuse it).
+      c.prepare('UPDATE t SET n = ? WHERE v = ?').run(1_790_000_000_123.6, 'a');
+    });
+    expect(c.prepare('SELECT n FROM t WHERE v = ?').get('a')).toEqual({ n: 1_790_000_000_124 });
+    const served = c.prepare('SELECT count(*) AS n FROM pg_prepared_statements').get() as { n: number };
+    expect(served.n).toBeGreaterThan(0);
+    c.prepare('UPDATE t SET n = ? WHERE v = ?').run(1_790_000_000_123, 'a');
+  });
+
   it('keeps a NUL out of text and stores the rest of the message', () => {
     c.prepare('INSERT INTO t (v) VALUES (?)').run('x\u0000y');
     expect(c.prepare('SELECT count(*) AS n FROM t WHERE v = ?').get('x\uFFFDy')).toEqual({ n: 1 });

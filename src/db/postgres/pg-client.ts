@@ -1,12 +1,15 @@
 import { createRequire } from 'node:module';
-import type { RunResult, SqlClient, SqlStatement, TransactionFunction, VariableArgFunction } from '../sql-client.js';
-import { bind } from './pg-literal.js';
-import { translate, type Translated } from './sqlite-to-pg.js';
+import type { SqlClient, SqlStatement, TransactionFunction, VariableArgFunction } from '../sql-client.js';
+import { PgStatement, type QueryResult, type StatementRunner } from './pg-statement.js';
+import { bind, parameterValues } from './pg-literal.js';
+import { preparedForm, translate, type Translated } from './sqlite-to-pg.js';
 
 /** The part of the `libpq` binding used here (it ships no types). */
 interface Libpq {
   connectSync(conninfo: string): void;
   exec(sql: string): void;
+  prepare(name: string, sql: string, nParams: number): void;
+  execPrepared(name: string, values: (string | null)[]): void;
   resultStatus(): string;
   resultErrorFields(): Record<string, string | undefined> | undefined;
   resultErrorMessage(): string;
@@ -24,6 +27,14 @@ interface Libpq {
 }
 
 const require = createRequire(import.meta.url);
+
+
+/** How a statement runs on this connection: its prepared form (none: inlined), and its name once prepared. */
+interface Plan {
+  form: ReturnType<typeof preparedForm>;
+  name: string | undefined;
+  generation: number;
+}
 
 /** An error from PostgreSQL; `code` is its SQLSTATE (23505 unique violation, 08006 connection failure, ...). */
 export class PgError extends Error {
@@ -56,7 +67,7 @@ function cell(pq: Libpq, row: number, col: number, type: number): unknown {
  * they are. A top-level transaction first takes a transaction-scoped advisory lock named by the schema: writers queue
  * one at a time, as on SQLite, so two workers never interleave turns even when the Redis chat lock is lost.
  */
-export class PgClient implements SqlClient {
+export class PgClient implements SqlClient, StatementRunner {
   private pq: Libpq;
   private depth = 0;
   private lockKey = 0;
@@ -118,6 +129,8 @@ export class PgClient implements SqlClient {
     this.pq = pq;
     this.broken = false;
     this.depth = 0;
+    // Prepared statements lived on the old connection.
+    this.generation++;
     this.setUpSession();
   }
 
@@ -125,6 +138,11 @@ export class PgClient implements SqlClient {
   private execRaw(sql: string): void {
     if (this.broken) this.reconnect();
     this.pq.exec(sql);
+    this.check();
+  }
+
+  /** Throw a PgError when the last command failed; a failed connection is replaced before the next statement. */
+  private check(): void {
     const status = this.pq.resultStatus();
     if (status === 'PGRES_FATAL_ERROR' || status === 'PGRES_BAD_RESPONSE' || status === 'PGRES_NONFATAL_ERROR') {
       const fields = this.pq.resultErrorFields();
@@ -136,8 +154,64 @@ export class PgClient implements SqlClient {
   }
 
   /** Run `sql`; the result's rows as arrays, the column names, and the count of rows changed. */
-  query(sql: string): { rows: unknown[][]; columns: string[]; changes: number } {
+  query(sql: string): QueryResult {
     this.execRaw(sql);
+    return this.result();
+  }
+
+  /**
+   * Run a translated statement with a call's arguments: as a server-side prepared statement (parsed and planned once per
+   * connection, about half the server's time per statement here), or with the values inlined when the statement or a
+   * value has no prepared form, or PostgreSQL could not prepare it (a parameter whose type it cannot tell).
+   */
+  execute(t: Translated, args: unknown[]): QueryResult {
+    const plan = this.plans.get(t) ?? this.plan(t);
+    const values = plan.form && parameterValues(plan.form.keys, args);
+    if (plan.form && values) {
+      const name = this.ensurePrepared(t, plan);
+      if (name) {
+        this.pq.execPrepared(name, values);
+        this.check();
+        return this.result();
+      }
+    }
+    return this.query(bind(t, args));
+  }
+
+  private readonly plans = new Map<Translated, Plan>();
+  private generation = 0;
+  private prepares = 0;
+
+  private plan(t: Translated): Plan {
+    const form = preparedForm(t);
+    const plan: Plan = { form, name: undefined, generation: -1 };
+    this.plans.set(t, plan);
+    return plan;
+  }
+
+  /** The prepared statement's name on this connection, preparing it first; undefined when PostgreSQL refused to. */
+  private ensurePrepared(t: Translated, plan: Plan): string | undefined {
+    if (this.broken) this.reconnect();
+    if (plan.name && plan.generation === this.generation) return plan.name;
+    const name = `tb_${++this.prepares}`;
+    // A refused prepare inside a transaction would abort it: a savepoint keeps the transaction usable.
+    const guard = this.inTransaction;
+    if (guard) this.execRaw('SAVEPOINT tb_prepare');
+    this.pq.prepare(name, plan.form!.sql, plan.form!.keys.length);
+    const status = this.pq.resultStatus();
+    const sqlState = this.pq.resultErrorFields()?.sqlState;
+    if (status === 'PGRES_COMMAND_OK') {
+      if (guard) this.execRaw('RELEASE SAVEPOINT tb_prepare');
+      Object.assign(plan, { name, generation: this.generation });
+      return name;
+    }
+    if (sqlState === undefined || sqlState.startsWith('08') || sqlState.startsWith('57P')) this.check();
+    if (guard) this.execRaw('ROLLBACK TO SAVEPOINT tb_prepare; RELEASE SAVEPOINT tb_prepare');
+    plan.form = undefined;
+    return undefined;
+  }
+
+  private result(): QueryResult {
     const pq = this.pq;
     const n = pq.ntuples();
     const f = pq.nfields();
@@ -175,11 +249,16 @@ export class PgClient implements SqlClient {
    * values inside would otherwise grow it without end).
    */
   private readonly translations = new Map<string, Translated>();
+  private forgetStatements(): void {
+    this.translations.clear();
+    this.plans.clear();
+    if (!this.broken) this.execRaw('DEALLOCATE ALL');
+  }
   private translated(sql: string): Translated {
     let t = this.translations.get(sql);
     if (!t) {
       t = translate(sql);
-      if (this.translations.size >= 2000) this.translations.clear();
+      if (this.translations.size >= 2000) this.forgetStatements();
       this.translations.set(sql, t);
     }
     return t;
@@ -266,46 +345,5 @@ export class PgClient implements SqlClient {
 
   close(): void {
     this.pq.finish();
-  }
-}
-
-class PgStatement implements SqlStatement {
-  constructor(
-    private readonly client: PgClient,
-    private readonly t: Translated,
-    private readonly arrays: boolean,
-  ) {}
-
-  raw(toggle = true): SqlStatement {
-    return new PgStatement(this.client, this.t, toggle);
-  }
-
-  run(...params: unknown[]): RunResult {
-    const changes = this.client.query(bind(this.t, params)).changes;
-    const client = this.client;
-    return {
-      changes,
-      // Read only when asked (one more round trip): the id the insert's identity column just took in this session.
-      get lastInsertRowid() {
-        return client.lastInsertId();
-      },
-    };
-  }
-
-  get(...params: unknown[]): unknown {
-    const { rows, columns } = this.client.query(bind(this.t, params));
-    return rows.length ? this.shape(rows[0]!, columns) : undefined;
-  }
-
-  all(...params: unknown[]): unknown[] {
-    const { rows, columns } = this.client.query(bind(this.t, params));
-    return this.arrays ? rows : rows.map((r) => this.shape(r, columns));
-  }
-
-  private shape(row: unknown[], columns: string[]): unknown {
-    if (this.arrays) return row;
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) o[columns[i]!] = row[i];
-    return o;
   }
 }

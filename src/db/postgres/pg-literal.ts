@@ -37,8 +37,8 @@ function list(value: unknown, asText: boolean): string {
 const isNamed = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && Object.getPrototypeOf(v) === Object.prototype;
 
-/** The statement's SQL with this call's arguments (better-sqlite3's convention: positional values and/or one object of named ones). */
-export function bind(t: Translated, args: unknown[]): string {
+/** A call's arguments by key (better-sqlite3's convention: positional values and/or one object of named ones). */
+function argumentsOf(args: unknown[]): (key: number | string) => unknown {
   const positional: unknown[] = [];
   let named: Record<string, unknown> | undefined;
   for (const a of args) {
@@ -46,21 +46,50 @@ export function bind(t: Translated, args: unknown[]): string {
     else if (Array.isArray(a)) positional.push(...a);
     else positional.push(a);
   }
+  return (key) => {
+    if (typeof key === 'number') {
+      if (key >= positional.length) throw new RangeError('Too few parameter values were provided');
+      return positional[key];
+    }
+    if (!named || !(key in named)) throw new RangeError(`Missing named parameter "${key}"`);
+    return named[key];
+  };
+}
+
+/** The statement's SQL with this call's arguments inlined. */
+export function bind(t: Translated, args: unknown[]): string {
+  const valueOf = argumentsOf(args);
   let sql = '';
   for (const p of t.parts) {
     if (typeof p === 'string') {
       sql += p;
       continue;
     }
-    let value: unknown;
-    if (typeof p.key === 'number') {
-      if (p.key >= positional.length) throw new RangeError('Too few parameter values were provided');
-      value = positional[p.key];
-    } else {
-      if (!named || !(p.key in named)) throw new RangeError(`Missing named parameter "${p.key}"`);
-      value = named[p.key];
-    }
+    const value = valueOf(p.key);
     sql += p.list ? list(value, p.list === 'text') : p.limit && typeof value === 'number' && value < 0 ? 'ALL' : literal(value);
   }
   return sql;
+}
+
+/**
+ * This call's arguments as the text values of a prepared statement's parameters, in `keys` order; undefined when one has no
+ * exact text form there (a fraction: a bigint parameter would refuse it, where the inlined numeric rounds), so the call
+ * is inlined instead.
+ */
+export function parameterValues(keys: (number | string)[], args: unknown[]): (string | null)[] | undefined {
+  const valueOf = argumentsOf(args);
+  const out: (string | null)[] = [];
+  for (const key of keys) {
+    const v = valueOf(key);
+    if (v === null || v === undefined) out.push(null);
+    else if (typeof v === 'string') out.push(v.replace(/\u0000/g, '\uFFFD'));
+    else if (typeof v === 'number') {
+      if (!Number.isInteger(v)) return undefined;
+      out.push(String(v));
+    } else if (typeof v === 'bigint') out.push(String(v));
+    else if (typeof v === 'boolean') out.push(v ? '1' : '0');
+    else if (v instanceof Uint8Array) out.push(`\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`);
+    else throw new TypeError(`cannot bind a ${Object.prototype.toString.call(v)} as a SQL parameter`);
+  }
+  return out;
 }

@@ -158,3 +158,23 @@ export function translate(sql: string): Translated {
   }
   return { parts: merged, positional: masked.positional };
 }
+
+/**
+ * The statement with `$1..$n` placeholders for a server-side prepared statement, and which argument each takes; undefined
+ * when a parameter changes the text itself (an id list, a LIMIT that may be negative).
+ */
+export function preparedForm(t: Translated): { sql: string; keys: (number | string)[] } | undefined {
+  const keys: (number | string)[] = [];
+  let sql = '';
+  for (const p of t.parts) {
+    if (typeof p === 'string') {
+      sql += p;
+      continue;
+    }
+    if (p.list || p.limit) return undefined;
+    let n = keys.indexOf(p.key);
+    if (n < 0) n = keys.push(p.key) - 1;
+    sql += `$${n + 1}`;
+  }
+  return { sql, keys };
+}
