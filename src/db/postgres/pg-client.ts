@@ -1,32 +1,10 @@
-import { createRequire } from 'node:module';
+import { loadLibpq, type Libpq } from './libpq-binding.js';
 import type { SqlClient, SqlStatement, TransactionFunction, VariableArgFunction } from '../sql-client.js';
 import { PgStatement, type QueryResult, type StatementRunner } from './pg-statement.js';
 import { bind, parameterValues } from './pg-literal.js';
 import { preparedForm, translate, type Translated } from './sqlite-to-pg.js';
 
-/** The part of the `libpq` binding used here (it ships no types). */
-interface Libpq {
-  connectSync(conninfo: string): void;
-  exec(sql: string): void;
-  prepare(name: string, sql: string, nParams: number): void;
-  execPrepared(name: string, values: (string | null)[]): void;
-  resultStatus(): string;
-  resultErrorFields(): Record<string, string | undefined> | undefined;
-  resultErrorMessage(): string;
-  errorMessage(): string;
-  ntuples(): number;
-  nfields(): number;
-  fname(i: number): string;
-  ftype(i: number): number;
-  getvalue(row: number, col: number): string;
-  getisnull(row: number, col: number): boolean;
-  cmdTuples(): string;
-  /** PQtransactionStatus: 0 idle, 1 active, 2 in a transaction, 3 in a failed transaction, 4 unknown (connection bad). */
-  transactionStatus(): number;
-  finish(): void;
-}
 
-const require = createRequire(import.meta.url);
 
 
 /** How a statement runs on this connection: its prepared form (none: inlined), and its name once prepared. */
@@ -94,7 +72,7 @@ export class PgClient implements SqlClient, StatementRunner {
   }
 
   private connect(): Libpq {
-    const Ctor = require('libpq') as new () => Libpq;
+    const Ctor = loadLibpq();
     const pq = new Ctor();
     try {
       pq.connectSync(this.conninfo);
