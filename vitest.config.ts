@@ -18,15 +18,7 @@ const maxWorkers = 2;
 const postgres = {
   name: 'postgres',
   include: ['tests/services/**/*.test.ts', 'tests/pipeline/**/*.test.ts', 'tests/web/**/*.test.ts', 'tests/api/**/*.test.ts'],
-  // The web suites about rendering and HTTP alone (markup, languages, durations, the queue dashboard, the live bus, webhook
-  // parsing, the WhatsApp admin page, the patient phone page) read the same rows either way; on PostgreSQL they would
-  // only add minutes to a run that must stay under 20 on 2 cores.
-  exclude: [
-    'tests/pipeline/sqlite-faults-redis.test.ts',
-    ...['chat-markup', 'durations', 'flow-problem-text', 'i18n', 'ui-language', 'bull-board-redis', 'live-bus-redis', 'telegram-webhook', 'whatsapp-admin-redis', 'phone-contact'].map(
-      (name) => `tests/web/${name}.test.ts`,
-    ),
-  ],
+  exclude: ['tests/pipeline/sqlite-faults-redis.test.ts'],
   globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-global-setup.ts'],
   env: { TEST_DATABASE: 'postgres' },
   ...shared,
