@@ -1,13 +1,14 @@
 /**
  * SQLite's SQL, as the repositories write it, turned into PostgreSQL's. The repositories keep one SQL text per statement;
  * the forms where the two databases differ are few and are rewritten here, once per prepared statement:
- * - parameters (`?`, `?NNN`, `@name`, `:name`, `$name`) become slots, filled per call with quoted literals (see
- *   `pg-literal.ts`): an untyped literal takes the type of the column it meets, as SQLite's loose typing does;
+ * - parameters (`?`, `?NNN`, `@name`, `:name`, `$name`) become slots: `$n` of a server-side prepared statement
+ *   (`preparedForm`), or, where that cannot be, quoted literals filled per call (`pg-literal.ts`);
  * - `IN (SELECT value FROM json_each(?))` (a JSON array of ids) becomes a literal list;
  * - camelCase aliases are quoted (PostgreSQL folds unquoted names to lower case);
  * - the query builder's `null` for an insert's missing value becomes `DEFAULT`;
  * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores case), `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`,
- *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, two-argument `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes.
+ *   `IS ?` becomes `IS NOT DISTINCT FROM ?`, scalar `max`/`min` become `GREATEST`/`LEAST`, `INDEXED BY` goes,
+ *   `WHERE 1` becomes `WHERE TRUE`, a negative `LIMIT` becomes `LIMIT ALL`, `AS INTEGER`/`AS REAL` take 64 bits.
  * Anything else SQLite-only has a PostgreSQL form of its own in its repository (`db.engine`).
  */
 export type Slot = { key: number | string; list?: 'value' | 'text'; limit?: true };
